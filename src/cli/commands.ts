@@ -1,0 +1,6 @@
+// The list of command groups. Each stage's CLI file exports one register function; add yours here.
+import type { Command } from 'commander';
+
+export function registerCommands(_program: Command): void {
+  // Command groups register here as the stages land (config, report, gap, image/boot/run/repro, flavour, plan).
+}

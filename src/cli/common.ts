@@ -1,0 +1,42 @@
+// What every command shares: --json/--quiet handling, output helpers, and the mapping of errors to exit codes.
+import type { Command } from 'commander';
+import { KdkError, ExitCode } from '../util/errors.js';
+
+export interface CommonOptions {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print one JSON document on stdout (human text goes to stderr)')
+    .option('-q, --quiet', 'no progress output');
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Human-readable lines: stdout normally, stderr when --json owns stdout. */
+export function say(opts: CommonOptions, text: string): void {
+  (opts.json ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
+}
+
+/** The exit code a command sets; commander actions store it here since they cannot return it. */
+let pendingExit: number = ExitCode.ok;
+export function setExitCode(code: number): void {
+  pendingExit = Math.max(pendingExit, code);
+}
+export function takeExitCode(): number {
+  const c = pendingExit;
+  pendingExit = ExitCode.ok;
+  return c;
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof KdkError) {
+    process.stderr.write(`kdk: error: ${err.format()}\n`);
+    return err.exitCode;
+  }
+  throw err;
+}

@@ -1,0 +1,31 @@
+// The `kdk` command: wires each command group (one file each under src/cli/) into commander.
+import { Command, CommanderError } from 'commander';
+import { reportError, takeExitCode } from './common.js';
+import { ExitCode } from '../util/errors.js';
+import { registerCommands } from './commands.js';
+
+export function buildProgram(): Command {
+  const program = new Command('kdk')
+    .description(
+      'Kernel Debug Kit: debug flavours, builds, boot/reproduce, crash triage and patch gap for distribution kernels',
+    )
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return takeExitCode();
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with code 0; usage errors get the documented code 2.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    return reportError(err);
+  }
+}

@@ -1,0 +1,102 @@
+// Debian's kernel source and config packages, extracted once into the cache and keyed by the package version,
+// so every stage and test shares one tree (`~/.cache/kdk/trees/linux-source-<version>/`).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { cacheDir, hashOf } from './cache.js';
+import { debVersion, ensurePackages } from './deps.js';
+import { populateDirAtomic } from './atomic.js';
+import { KdkError, ExitCode } from './errors.js';
+
+export const DEBIAN_KERNEL_SERIES = '6.1';
+const SOURCE_PKG = `linux-source-${DEBIAN_KERNEL_SERIES}`;
+const CONFIG_PKG = `linux-config-${DEBIAN_KERNEL_SERIES}`;
+
+/** Build dependencies for configuring and building the kernel (conf, make olddefconfig, bzImage). */
+export const KERNEL_BUILD_PACKAGES = [
+  'make',
+  'gcc',
+  'flex',
+  'bison',
+  'bc',
+  'libelf-dev',
+  'libssl-dev',
+  'dwarves',
+  'xz-utils',
+  'cpio',
+  'kmod',
+];
+
+export interface SourceTree {
+  dir: string;
+  version: string;
+}
+
+/**
+ * Debian's kernel source tree (linux-source-6.1), apt-installed when missing (as root) and extracted into
+ * the cache on first use. Returns the tree's directory.
+ */
+export function debianSourceTree(log: (l: string) => void = (l) => process.stderr.write(l + '\n')): SourceTree {
+  ensurePackages([SOURCE_PKG, ...KERNEL_BUILD_PACKAGES], log);
+  const version = debVersion(SOURCE_PKG)!;
+  const tarball = `/usr/src/${SOURCE_PKG}.tar.xz`;
+  const dir = join(cacheDir('trees'), `${SOURCE_PKG}_${version}`);
+  const top = join(dir, SOURCE_PKG);
+  if (existsSync(join(top, 'Makefile'))) return { dir: top, version };
+  log(`kdk: extracting ${tarball} into ${dir} (once; about a minute)`);
+  populateDirAtomic(dir, (tmp) => {
+    const r = spawnSync('tar', ['-xf', tarball, '-C', tmp], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) throw new KdkError(`tar failed on ${tarball}: ${r.stderr}`, { exitCode: ExitCode.environment });
+  });
+  if (!existsSync(join(top, 'Makefile'))) throw new KdkError(`${tarball} did not contain ${SOURCE_PKG}/Makefile`);
+  return { dir: top, version };
+}
+
+export interface DebianConfig {
+  arch: string;
+  featureset: string;
+  flavour: string;
+  path: string;
+}
+
+/** Debian's shipped kernel configs (linux-config-6.1), decompressed into the cache. */
+export function debianConfigs(log: (l: string) => void = (l) => process.stderr.write(l + '\n')): DebianConfig[] {
+  ensurePackages([CONFIG_PKG, 'xz-utils'], log);
+  const src = `/usr/src/${CONFIG_PKG}`;
+  const version = debVersion(CONFIG_PKG)!;
+  const out = join(cacheDir('debian'), `${CONFIG_PKG}_${version}`);
+  const names = readdirSync(src).filter((n) => /^config\..+_.+_.+\.xz$/.test(n));
+  if (!existsSync(out) || readdirSync(out).length < names.length) {
+    populateDirAtomic(out, (tmp) => {
+      for (const n of names) {
+        const r = spawnSync('sh', ['-c', `xz -dc "$1" > "$2"`, 'sh', join(src, n), join(tmp, n.replace(/\.xz$/, ''))]);
+        if (r.status !== 0) throw new KdkError(`xz failed on ${join(src, n)}`, { exitCode: ExitCode.environment });
+      }
+    });
+  }
+  return names.map((n) => {
+    const [arch, featureset, flavour] = n
+      .replace(/^config\./, '')
+      .replace(/\.xz$/, '')
+      .split('_');
+    return { arch, featureset, flavour, path: join(out, n.replace(/\.xz$/, '')) };
+  });
+}
+
+export function debianConfig(arch: string, featureset = 'none', flavour = arch): DebianConfig {
+  const found = debianConfigs().find((c) => c.arch === arch && c.featureset === featureset && c.flavour === flavour);
+  if (!found) throw new KdkError(`Debian ships no config for ${arch}/${featureset}/${flavour} in ${CONFIG_PKG}`);
+  return found;
+}
+
+/** Identity of a tree for cache keys: the package version is enough for Debian trees. */
+export function treeKey(tree: SourceTree): string {
+  return hashOf(tree.dir, tree.version).slice(0, 16);
+}
+
+/** Read a file that may be gzip-compressed (e.g. /proc/config.gz). */
+export function readMaybeGz(path: string): Buffer {
+  const b = readFileSync(path);
+  return b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b;
+}

@@ -1,0 +1,53 @@
+// kdk's own error type: every expected failure (bad input, missing tool, failed step) is a KdkError,
+// so the CLI can map it to the documented exit code and fuzz tests can tell it from a crash.
+
+/** Exit codes shared by every command (see docs/conventions.md). */
+export const ExitCode = {
+  ok: 0,
+  /** The command ran and found the failure it was asked about (build failed, crash reproduced...). */
+  failure: 1,
+  /** Usage or input error: bad flag, malformed file. */
+  usage: 2,
+  /** Something the environment lacks (qemu, apt as non-root...). */
+  environment: 3,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface ErrorLocation {
+  file?: string;
+  line?: number;
+}
+
+export class KdkError extends Error {
+  readonly exitCode: ExitCodeValue;
+  readonly file?: string;
+  readonly line?: number;
+  /** A command that would fix the problem, when there is one (e.g. the apt-get line). */
+  readonly hint?: string;
+
+  constructor(
+    message: string,
+    opts: ErrorLocation & { exitCode?: ExitCodeValue; hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'KdkError';
+    this.exitCode = opts.exitCode ?? ExitCode.usage;
+    this.file = opts.file;
+    this.line = opts.line;
+    this.hint = opts.hint;
+  }
+
+  /** "file:line: message" as compilers print it, so editors can jump to the spot. */
+  format(): string {
+    const where = this.file ? `${this.file}${this.line ? `:${this.line}` : ''}: ` : '';
+    return `${where}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
+  }
+}
+
+export function inputError(message: string, file?: string, line?: number): KdkError {
+  return new KdkError(message, { file, line, exitCode: ExitCode.usage });
+}
+
+export function envError(message: string, hint?: string): KdkError {
+  return new KdkError(message, { exitCode: ExitCode.environment, hint });
+}
