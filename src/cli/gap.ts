@@ -1,0 +1,145 @@
+// `kdk gap ...`: the patch gap of a distribution kernel (CVEs open in a version, upstream fixes a git branch
+// lacks, known upstream bugs for a crash). Exit 1 when something open/missing was found, as for a failed check.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { addCommonOptions, printJson, say, setExitCode, type CommonOptions } from './common.js';
+import { makeProgress } from '../util/progress.js';
+import { inputError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { openIndex, parseKernelArg, queryCves, readDistroSource, VULNS_GIT_URL } from '../gap/index.js';
+import { gitGap } from '../gap/git-scan.js';
+import { matchCrashes } from '../gap/match.js';
+import { crashesFromFile } from '../gap/crash-input.js';
+import { updateIndex } from '../gap/update.js';
+import { renderCves, renderGit, renderMatches, type ReportFormat } from '../gap/render.js';
+
+interface SourceFlags extends CommonOptions {
+  vulns?: string;
+  tarball?: string;
+  rebuild?: boolean;
+  report?: string;
+  format?: string;
+}
+
+function withSource(cmd: Command): Command {
+  return cmd
+    .option('--vulns <dir>', 'a checkout of the kernel CVE team vulns repository (cve/published/YEAR/ layout)')
+    .option('--tarball <file>', 'a published.tar.xz snapshot of cve/published')
+    .option('--rebuild', 'rebuild the cached index even when it is current');
+}
+
+function withReport(cmd: Command): Command {
+  return cmd
+    .option('--report <file>', 'also write a report file (markdown, or HTML when it ends in .html)')
+    .option('--format <fmt>', 'stdout format: text, markdown or html', 'text');
+}
+
+function emit(opts: SourceFlags, json: unknown, render: (f: ReportFormat) => string): void {
+  const fmt = opts.format ?? 'text';
+  if (!['text', 'markdown', 'html'].includes(fmt)) throw inputError(`--format ${fmt}: expected text, markdown or html`);
+  if (opts.report) writeFileAtomic(opts.report, render(/\.html?$/.test(opts.report) ? 'html' : 'markdown'));
+  if (opts.json) printJson(json);
+  else if (!opts.quiet || fmt !== 'text') process.stdout.write(render(fmt as ReportFormat));
+}
+
+function registerCves(gap: Command): void {
+  const cmd = gap
+    .command('cves')
+    .description('every published CVE affecting one exact kernel version, and what a distro closes itself')
+    .requiredOption('--kernel <version>', 'kernel version, e.g. 6.1.192 (stable), 6.8 or 6.9-rc3 (mainline)')
+    .option('--distro-source <dir>', "a distro's packaging (the dir holding Debian's debian/) to credit its patches")
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk gap cves --kernel 6.1.192 --distro-source ~/.cache/kdk/debian/linux-packaging_6.1.187-1 --report gap.html\n',
+    );
+  addCommonOptions(withReport(withSource(cmd))).action(
+    async (opts: SourceFlags & { kernel: string; distroSource?: string }) => {
+      const v = parseKernelArg(opts.kernel);
+      const distro = opts.distroSource ? readDistroSource(opts.distroSource) : undefined;
+      const { index } = await openIndex({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
+      const r = queryCves(index, v, distro);
+      for (const p of r.problems.slice(0, 20))
+        process.stderr.write(`kdk: warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
+      emit(opts, r, (f) => renderCves(r, f));
+      if (r.findings.some((f) => f.status === 'open')) setExitCode(1);
+    },
+  );
+}
+
+function registerGit(gap: Command): void {
+  const cmd = gap
+    .command('git')
+    .description('upstream fixes a distro branch lacks (their Fixes: target is in it), and fixes it reverted')
+    .requiredOption('--repo <dir>', 'kernel git repository')
+    .requiredOption('--branch <ref>', 'the distro branch')
+    .requiredOption('--upstream <ref>', 'the upstream branch whose fixes count (mainline or a stable branch)')
+    .option('--since <rev>', 'only upstream fixes after this revision')
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk gap git --repo ~/linux --branch debian/6.1 --upstream origin/master --since v6.1\n',
+    );
+  addCommonOptions(withReport(cmd)).action(
+    async (opts: SourceFlags & { repo: string; branch: string; upstream: string; since?: string }) => {
+      if (!existsSync(opts.repo)) throw inputError(`--repo ${opts.repo}: no such directory`);
+      const r = await gitGap({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
+      emit(opts, r, (f) => renderGit(r, f));
+      if (r.missing.length || r.reverted.length) setExitCode(1);
+    },
+  );
+}
+
+function registerMatch(gap: Command): void {
+  const cmd = gap
+    .command('match <file>')
+    .description('known upstream bugs (CVEs quoting the same crash title) for the crashes of a report or console log')
+    .requiredOption('--kernel <version>', 'the kernel version that crashed, to say whether it has the fixes')
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk gap match console.log --kernel 6.1.150\n  kdk gap match report.json --kernel 6.1.150 --json\n',
+    );
+  addCommonOptions(withReport(withSource(cmd))).action(async (file: string, opts: SourceFlags & { kernel: string }) => {
+    const v = parseKernelArg(opts.kernel);
+    const crashes = crashesFromFile(file);
+    const { index } = await openIndex({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
+    const ms = matchCrashes(index, crashes, v);
+    emit(opts, { kernel: v.text, crashes: ms }, (f) => renderMatches(ms, v.text, f));
+    if (ms.some((m) => m.bugs.some((b) => b.affected))) setExitCode(1);
+  });
+}
+
+function registerUpdate(gap: Command): void {
+  const cmd = gap
+    .command('update')
+    .description('fetch and index the CVE records, and make them the default for later queries')
+    .option('--from <dir|url|tarball>', 'a vulns checkout, a git URL, or a published.tar.xz', VULNS_GIT_URL)
+    .addHelpText(
+      'after',
+      `\nExample:\n  kdk gap update --from ${VULNS_GIT_URL}\n  kdk gap update --from ~/src/vulns\n`,
+    );
+  addCommonOptions(cmd).action(async (opts: CommonOptions & { from: string }) => {
+    const r = await updateIndex(opts.from, makeProgress({ quiet: opts.quiet }));
+    const summary = {
+      source: r.source,
+      index: r.path,
+      rebuilt: r.built,
+      cves: r.index.cves.length,
+      problems: r.index.problems,
+    };
+    if (opts.json) printJson(summary);
+    else
+      say(
+        opts,
+        `kdk: ${r.index.cves.length} CVEs indexed from ${r.source} (${r.index.problems.length} problems) -> ${r.path}`,
+      );
+  });
+}
+
+export function registerGap(program: Command): void {
+  const gap = program
+    .command('gap')
+    .description('patch gap: open CVEs, missing upstream fixes, known bugs for a crash');
+  registerCves(gap);
+  registerGit(gap);
+  registerMatch(gap);
+  registerUpdate(gap);
+}

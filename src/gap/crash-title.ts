@@ -1,0 +1,105 @@
+// Crash titles: the oops lines that CVE descriptions quote (`BUG: KASAN: slab-use-after-free in
+// __blk_rq_map_sg+0x18f/0x7c0`) and the titles syzkaller-style reports carry (`KASAN: slab-use-after-free Read in
+// __blk_rq_map_sg`), both reduced to one matching key: offsets, addresses, CPU/PID numbers, line numbers and
+// access direction dropped. Titles that name no function or file (a bare `BUG: memory leak`) match nothing by
+// themselves; for those the first `RIP:`/`pc :` line after them supplies the function.
+
+/** Lines that start an oops report in a console or in a description quoting one. */
+const TITLE_RE =
+  /^(?:BUG: |WARNING: |KASAN: |KMSAN: |KCSAN: |KFENCE: |UBSAN: |general protection fault|kernel BUG at |Unable to handle kernel |divide error|Oops: |watchdog: BUG: |INFO: task |refcount_t: |list_(?:add|del) corruption)/;
+const PREFIX_RE = /^\s*(?:<\d>)?(?:\[\s*\d+\.\d+\]\s*)?(?:\[\s*[TC]\d+\]\s*)?/;
+const RIP_RE =
+  /^\s*(?:\[\s*\d+\.\d+\]\s*)?(?:RIP: [0-9a-f]{4}:|pc : |PC is at |NIP \[[0-9a-f]+\] |epc : )([A-Za-z_.$][\w.$]*)\+0x/;
+
+export interface QuotedCrash {
+  /** The line as quoted, prefixes (timestamps) cut. */
+  title: string;
+  /** Matching keys (empty when the title is too generic and no function follows it). */
+  keys: string[];
+}
+
+const fn = (s: string) =>
+  s.replace(/\+0x[0-9a-f]+(?:\/0x[0-9a-f]+)?/g, '').replace(/\.(?:constprop|isra|part|cold)\.?\d*$/g, '');
+
+/** The key a single title line reduces to, or undefined when it names no function, file or object. */
+export function normaliseTitle(raw: string): string | undefined {
+  let s = raw.replace(PREFIX_RE, '').replace(/\r/g, '').trim();
+  s = s
+    .replace(/^(?:Oops: )+/, '')
+    .replace(/^(?:watchdog: )?BUG: (?=(?:KASAN|KMSAN|KCSAN|KFENCE|UBSAN|soft lockup):)/, '');
+  s = s.replace(/^BUG: (?=soft lockup)/, '');
+  let m: RegExpExecArray | null;
+  if ((m = /^(KASAN|KFENCE): ([\w-]+)(?: (?:Read|Write|read|write))?(?: of size \d+)? in (\S+)/.exec(s))) {
+    return `${m[1]}: ${m[2]} in ${fn(m[3])}`;
+  }
+  if ((m = /^(KMSAN|KCSAN): ([\w-]+) in (.+)$/.exec(s))) {
+    const where = m[3].split(/\s*\/\s*/).map((p) => fn(p.trim().split(/\s+/)[0]));
+    return `${m[1]}: ${m[2]} in ${where.join(' / ')}`;
+  }
+  if ((m = /^UBSAN: ([\w-]+) in (\S+?)(?::\d+)*$/.exec(s)))
+    return `UBSAN: ${m[1]} in ${m[2].replace(/^(?:\.\.\/|\.\/)+/, '')}`;
+  if ((m = /^WARNING: CPU: \d+ PID: \d+ at \S+ ([\w.$]+)\+0x/.exec(s))) return `WARNING in ${fn(m[1])}`;
+  if ((m = /^WARNING: (?:\S+:\d+ )?at (?:\S+:\d+ )?([A-Za-z_][\w.$]*)/.exec(s))) return `WARNING in ${fn(m[1])}`;
+  if ((m = /^WARNING(?::)? (?:\w+ bug )?in (\S+)/.exec(s))) return `WARNING in ${fn(m[1])}`;
+  if ((m = /^kernel BUG at (\S+?)(?::\d+)?!?$/.exec(s))) return `kernel BUG at ${m[1]}`;
+  if (
+    (m =
+      /^(kernel BUG|general protection fault|divide error|invalid opcode|soft lockup|NULL pointer dereference|page fault) in (\S+)/.exec(
+        s,
+      ))
+  ) {
+    return `${m[1]} in ${fn(m[2])}`;
+  }
+  const syz = /^BUG: (?:unable to handle kernel )?(NULL pointer dereference|paging request) in (\S+)/.exec(s);
+  if (syz) return `${syz[1] === 'paging request' ? 'page fault' : syz[1]} in ${fn(syz[2])}`;
+  return undefined;
+}
+
+/** The generic class of a title that names no function, so that a following RIP line can complete it. */
+function genericClass(line: string): string | undefined {
+  const s = line.replace(PREFIX_RE, '').replace(/^(?:Oops: )+/, '');
+  if (
+    /^(?:BUG: )?(?:kernel|Kernel|unable to handle kernel) NULL pointer dereference|^Unable to handle kernel NULL pointer/.test(
+      s,
+    )
+  ) {
+    return 'NULL pointer dereference';
+  }
+  if (/^BUG: unable to handle (?:page fault|kernel paging request)|^Unable to handle kernel paging request/.test(s))
+    return 'page fault';
+  if (/^general protection fault/.test(s)) return 'general protection fault';
+  if (/^divide error/.test(s)) return 'divide error';
+  if (/^invalid opcode/.test(s)) return 'invalid opcode';
+  if (/^kernel BUG at /.test(s)) return 'kernel BUG';
+  if (/^(?:watchdog: )?BUG: soft lockup/.test(s)) return 'soft lockup';
+  return undefined;
+}
+
+/** Every oops title quoted in a text (description or console), each once, with its matching keys. */
+export function quotedCrashes(text: string): QuotedCrash[] {
+  const lines = text.split('\n');
+  const out: QuotedCrash[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const title = lines[i].replace(PREFIX_RE, '').trim();
+    if (!TITLE_RE.test(title) || /^WARNING: CPU: \d+ PID: \d+ at$/.test(title)) continue;
+    if (/^(?:Oops: )+[0-9a-f]{4}\b/.test(title)) continue; // the line after a title, not a title
+    const keys = new Set<string>();
+    const key = normaliseTitle(title);
+    if (key) keys.add(key);
+    const cls = genericClass(title);
+    if (cls) {
+      for (let j = i + 1; j < Math.min(lines.length, i + 25); j++) {
+        const rip = RIP_RE.exec(lines[j]);
+        if (rip) {
+          keys.add(`${cls} in ${fn(rip[1])}`);
+          break;
+        }
+      }
+    }
+    if (seen.has(title)) continue;
+    seen.add(title);
+    out.push({ title, keys: [...keys] });
+  }
+  return out;
+}

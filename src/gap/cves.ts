@@ -1,0 +1,105 @@
+// `kdk gap cves`: every CVE of the index that affects one exact kernel version, with the fixes it lacks,
+// and (given a distro's packaging) which of them the distro closes with its own patches.
+import type { Problem } from './dyad.js';
+import { judgeCode, type Verdict } from './rule.js';
+import { branchOf, parseVersion, type Version } from './version.js';
+import type { CveIndex, IndexedCve } from './index-build.js';
+import type { DistroSource, DistroClosure } from './distro.js';
+import { distroClosure } from './distro.js';
+
+export interface CveFinding {
+  cve: string;
+  /** GapFinding status: `open`, or `fixed-by-distro-patch` / `fixed` when the distro's packaging closes it. */
+  status: 'open' | 'fixed' | 'fixed-by-distro-patch';
+  kernel: string;
+  branch: string;
+  /** Fixing commits: those on the asked branch first, then the mainline fix(es). */
+  fixCommits: string[];
+  /** First release of the branch with the fix; undefined: no fix on this branch. */
+  fixedIn?: string;
+  cause: string;
+  summary: string;
+  files: string[];
+  crashTitle?: string;
+  /** For a closed one: the patch file or changelog line that closes it. */
+  evidence?: string;
+}
+
+export interface CveQueryResult {
+  kernel: string;
+  branch: string;
+  /** Newest fix release the index knows on this branch: a newer kernel looks only as fixed as that. */
+  newestKnownFix?: string;
+  indexSize: number;
+  findings: CveFinding[];
+  problems: Problem[];
+  distro?: { dir: string; version?: string; patches: number; closedByPatch: number; closedPerChangelog: number };
+}
+
+function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
+  const prefix = v.kind === 'stable' ? `${branchOf(v)}.` : undefined;
+  const onBranch: string[] = [];
+  for (const f of c.fixes ? c.fixes.split(' ') : []) {
+    const [ver, commit] = f.split('=');
+    const fv = parseVersion(ver);
+    if (fv && (v.kind === 'stable' ? fv.kind === 'stable' && branchOf(fv) === branchOf(v) : fv.kind === 'mainline')) {
+      onBranch.push(commit);
+    }
+  }
+  return {
+    cve: c.id,
+    status: 'open',
+    kernel: v.text,
+    branch: v.kind === 'stable' ? branchOf(v) : 'mainline',
+    fixCommits: [...new Set([...onBranch, ...c.sha1])],
+    fixedIn: verdict.fixedIn,
+    cause: verdict.cause ?? '',
+    summary: c.summary,
+    files: c.files,
+    crashTitle: c.crashes.find((x) => x.keys.length > 0)?.title ?? c.crashes[0]?.title,
+  };
+}
+
+export function queryCves(index: CveIndex, v: Version, distro?: DistroSource): CveQueryResult {
+  const findings: CveFinding[] = [];
+  for (const c of index.cves) {
+    const verdict = judgeCode(c.code, v);
+    if (verdict.affected) findings.push(finding(c, v, verdict));
+  }
+  const result: CveQueryResult = {
+    kernel: v.text,
+    branch: v.kind === 'stable' ? branchOf(v) : 'mainline',
+    newestKnownFix:
+      v.kind === 'stable' && index.newestFix[branchOf(v)] !== undefined
+        ? `${branchOf(v)}.${index.newestFix[branchOf(v)]}`
+        : undefined,
+    indexSize: index.cves.length,
+    findings,
+    problems: index.problems,
+  };
+  if (distro) applyDistro(result, index, distro);
+  return result;
+}
+
+function applyDistro(result: CveQueryResult, index: CveIndex, distro: DistroSource): void {
+  const byId = new Map(index.cves.map((c) => [c.id, c]));
+  let closedByPatch = 0;
+  let closedPerChangelog = 0;
+  for (const f of result.findings) {
+    const c = byId.get(f.cve)!;
+    const fixCommits = [...c.sha1, ...(c.fixes ? c.fixes.split(' ').map((f) => f.split('=')[1]) : [])];
+    const closure: DistroClosure | undefined = distroClosure(distro, f.cve, fixCommits, result.kernel);
+    if (!closure) continue;
+    f.status = closure.kind;
+    f.evidence = closure.evidence;
+    if (closure.kind === 'fixed-by-distro-patch') closedByPatch++;
+    else closedPerChangelog++;
+  }
+  result.distro = {
+    dir: distro.dir,
+    version: distro.version,
+    patches: distro.patches.filter((p) => p.applied).length,
+    closedByPatch,
+    closedPerChangelog,
+  };
+}

@@ -1,0 +1,266 @@
+// `kdk gap git`: upstream fixes a distro branch lacks, and fixes it carried and then reverted.
+// Pass 1 streams the upstream commits the branch does not contain and keeps those with `Fixes:` tags.
+// Pass 2 streams the branch's history once and notes which of those fixes' targets it holds (the commit itself
+// or a backport naming it), which fixes it carries under another id (a backport naming them, or the same
+// subject and author), and its reverts. Pass 3 asks `git patch-id --stable` about the few fixes still unaccounted
+// for, against the branch's own commits that touch the same files.
+import { spawn, spawnSync } from 'node:child_process';
+import { inputError } from '../util/errors.js';
+import { run, trackChild } from '../util/proc.js';
+import type { Progress } from '../util/progress.js';
+import { streamLog, type LogCommit } from './git-log.js';
+import { PrefixIndex, fixesTags, revertTarget, upstreamRefs } from './prefix.js';
+
+export interface GitGapOptions {
+  repo: string;
+  branch: string;
+  upstream: string;
+  since?: string;
+  progress?: Progress;
+}
+
+export interface GitFinding {
+  fixCommit: string;
+  subject: string;
+  author: string;
+  branch: string;
+  status: 'open' | 'reverted';
+  /** The fixed commits and how the branch holds each (`direct` or the backport's id). */
+  fixes: { target: string; presentAs: string; via: 'direct' | 'backport' }[];
+  cves: string[];
+  syzbot: string[];
+  evidence: string;
+}
+
+export interface CarriedFix {
+  fixCommit: string;
+  subject: string;
+  how: 'backport-reference' | 'patch-id' | 'subject+author';
+  by: string;
+}
+
+export interface GitGapReport {
+  repo: string;
+  branch: string;
+  upstream: string;
+  since?: string;
+  upstreamCommits: number;
+  branchCommits: number;
+  fixesConsidered: number;
+  missing: GitFinding[];
+  reverted: GitFinding[];
+  carried: CarriedFix[];
+}
+
+interface Candidate {
+  c: LogCommit;
+  targets: string[];
+  present: Map<string, { presentAs: string; via: 'direct' | 'backport' }>;
+  carried?: { how: CarriedFix['how']; by: string };
+}
+
+const key = (subject: string, author: string) => `${author}\x1f${subject.trim()}`;
+
+function verifyRef(repo: string, ref: string, flag: string): void {
+  const r = spawnSync('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw inputError(`${flag} ${ref}: no such branch or commit in ${repo}`);
+}
+
+async function collectCandidates(o: GitGapOptions): Promise<{ list: Candidate[]; scanned: number }> {
+  const list: Candidate[] = [];
+  const range = [o.upstream, `^${o.branch}`, ...(o.since ? [`^${o.since}`] : [])];
+  const scanned = await streamLog(o.repo, range, (c) => {
+    const targets = fixesTags(c.body);
+    if (targets.length) list.push({ c, targets, present: new Map() });
+  });
+  return { list, scanned };
+}
+
+interface BranchScan {
+  commits: number;
+  reverts: { sha: string; target: string; subject: string }[];
+}
+
+/** One pass over the branch: targets present, fixes carried by reference or subject+author, reverts. */
+async function scanBranch(o: GitGapOptions, cands: Candidate[]): Promise<BranchScan> {
+  const targets = new PrefixIndex<Candidate>();
+  const bySha = new PrefixIndex<Candidate>();
+  const bySubject = new Map<string, Candidate[]>();
+  for (const cand of cands) {
+    for (const t of cand.targets) targets.add(t, cand);
+    bySha.add(cand.c.sha, cand);
+    const k = key(cand.c.subject, cand.c.author);
+    bySubject.set(k, [...(bySubject.get(k) ?? []), cand]);
+  }
+  const reverts: BranchScan['reverts'] = [];
+  const mark = (id: string, presentAs: string, via: 'direct' | 'backport') => {
+    for (const cand of targets.find(id)) {
+      for (const t of cand.targets) {
+        if ((id.startsWith(t) || t.startsWith(id)) && !cand.present.has(t)) cand.present.set(t, { presentAs, via });
+      }
+    }
+  };
+  const commits = await streamLog(o.repo, [o.branch], (d) => {
+    mark(d.sha, d.sha, 'direct');
+    const reverted = revertTarget(d.body);
+    if (reverted) {
+      reverts.push({ sha: d.sha, target: reverted, subject: d.subject });
+      return; // a revert's "commit X upstream" names what it undoes, not what it carries
+    }
+    for (const ref of upstreamRefs(d.body)) {
+      mark(ref, d.sha, 'backport');
+      for (const cand of bySha.find(ref)) cand.carried ??= { how: 'backport-reference', by: d.sha };
+    }
+    for (const cand of bySubject.get(key(d.subject, d.author)) ?? []) {
+      cand.carried ??= { how: 'subject+author', by: d.sha };
+    }
+  });
+  return { commits, reverts };
+}
+
+/** `git patch-id --stable` of the given git log output, as commit → patch id. */
+async function patchIds(repo: string, logArgs: string[], stdin?: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  await new Promise<void>((resolve, reject) => {
+    const log = spawn('git', ['-C', repo, 'log', '-p', '--no-color', '--format=commit %H', ...logArgs], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      detached: true,
+    });
+    const pid = spawn('git', ['-C', repo, 'patch-id', '--stable'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      detached: true,
+    });
+    const untrack = [log.pid, pid.pid].map((p) => (p ? trackChild(p) : () => false));
+    log.stdout.pipe(pid.stdin);
+    log.stdin.end(stdin ?? '');
+    let buf = '';
+    pid.stdout.setEncoding('utf8');
+    pid.stdout.on('data', (c: string) => (buf += c));
+    pid.on('error', reject);
+    log.on('error', reject);
+    pid.on('close', () => {
+      untrack.forEach((u) => u());
+      for (const line of buf.split('\n')) {
+        const [id, commit] = line.split(' ');
+        if (id && commit) out.set(commit, id);
+      }
+      resolve();
+    });
+  });
+  return out;
+}
+
+/** Mark candidates carried when a branch-only commit touching the same files has the same patch id. */
+async function matchPatchIds(o: GitGapOptions, open: Candidate[]): Promise<void> {
+  if (open.length === 0) return;
+  const shas = open.map((c) => c.c.sha);
+  const mine = await patchIds(o.repo, ['--no-walk=unsorted', '--stdin'], shas.join('\n') + '\n');
+  const names = await run('git', ['-C', o.repo, 'show', '--name-only', '--format=', ...shas]);
+  const files = [...new Set(names.stdout.split('\n').filter(Boolean))];
+  if (files.length === 0) return;
+  const theirs = await patchIds(o.repo, ['--full-diff', o.branch, `^${o.upstream}`, '--', ...files]);
+  const byId = new Map<string, string>();
+  for (const [commit, id] of theirs) byId.set(id, commit);
+  for (const cand of open) {
+    const id = mine.get(cand.c.sha);
+    const by = id ? byId.get(id) : undefined;
+    if (by) cand.carried = { how: 'patch-id', by };
+  }
+}
+
+const cvesOf = (body: string) => [...new Set([...body.matchAll(/\bCVE-\d{4}-\d{4,}\b/g)].map((m) => m[0]))];
+const syzbotOf = (body: string) => [
+  ...new Set([...body.matchAll(/Reported-by:\s*syzbot\+([0-9a-f]+)@/gi)].map((m) => m[1])),
+];
+
+/** Active reverts (a reverted revert re-applies its target), with the reverted commit's message. */
+async function revertedFixes(o: GitGapOptions, reverts: BranchScan['reverts']): Promise<GitFinding[]> {
+  const revIndex = new PrefixIndex<BranchScan['reverts'][number]>();
+  for (const r of reverts) revIndex.add(r.target, r);
+  const active = (r: BranchScan['reverts'][number], depth = 0): boolean =>
+    depth > 50 || !reverts.some((x) => x.target.startsWith(r.sha.slice(0, x.target.length)) && active(x, depth + 1));
+  const live = reverts.filter((r) => active(r));
+  if (live.length === 0) return [];
+  const info = new Map<string, LogCommit>();
+  const shas = live.map((r) => r.target);
+  const res = await run(
+    'git',
+    ['-C', o.repo, 'log', '-z', '--no-walk=unsorted', '--stdin', '--format=%H%x1f%an <%ae>%x1f%s%x1f%b'],
+    {
+      input: shas.join('\n') + '\n',
+    },
+  );
+  for (const rec of res.stdout.split('\0')) {
+    const [sha, author, subject, body] = rec.split('\x1f');
+    if (sha) info.set(sha.trim(), { sha: sha.trim(), author, subject, body: body ?? '' });
+  }
+  const out: GitFinding[] = [];
+  for (const r of live) {
+    const x = [...info.values()].find((c) => c.sha.startsWith(r.target));
+    if (!x) continue;
+    const isFix = fixesTags(x.body).length > 0 || upstreamRefs(x.body).length > 0 || cvesOf(x.body).length > 0;
+    if (!isFix) continue;
+    const up = upstreamRefs(x.body)[0];
+    out.push({
+      fixCommit: up ?? x.sha,
+      subject: x.subject,
+      author: x.author,
+      branch: o.branch,
+      status: 'reverted',
+      fixes: fixesTags(x.body).map((t) => ({ target: t, presentAs: '', via: 'direct' as const })),
+      cves: cvesOf(x.body),
+      syzbot: syzbotOf(x.body),
+      evidence: `carried as ${x.sha.slice(0, 12)}, reverted by ${r.sha.slice(0, 12)} ("${r.subject}")`,
+    });
+  }
+  return out;
+}
+
+export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
+  verifyRef(o.repo, o.branch, '--branch');
+  verifyRef(o.repo, o.upstream, '--upstream');
+  if (o.since) verifyRef(o.repo, o.since, '--since');
+  o.progress?.step(`reading upstream fixes: git log ${o.upstream} ^${o.branch}${o.since ? ` ^${o.since}` : ''}`);
+  const { list, scanned } = await collectCandidates(o);
+  o.progress?.step(`${list.length} fixes among ${scanned} upstream commits; reading ${o.branch}`);
+  const scan = await scanBranch(o, list);
+  const relevant = list.filter((c) => c.present.size > 0);
+  await matchPatchIds(
+    o,
+    relevant.filter((c) => !c.carried),
+  );
+  const missing: GitFinding[] = relevant
+    .filter((c) => !c.carried)
+    .map((c) => ({
+      fixCommit: c.c.sha,
+      subject: c.c.subject,
+      author: c.c.author,
+      branch: o.branch,
+      status: 'open',
+      fixes: [...c.present].map(([target, p]) => ({ target, ...p })),
+      cves: cvesOf(c.c.body),
+      syzbot: syzbotOf(c.c.body),
+      evidence: [...c.present]
+        .map(
+          ([t, p]) =>
+            `fixes ${t} present ${p.via === 'direct' ? 'directly' : `as backport ${p.presentAs.slice(0, 12)}`}`,
+        )
+        .join('; '),
+    }));
+  const carried = relevant
+    .filter((c) => c.carried)
+    .map((c) => ({ fixCommit: c.c.sha, subject: c.c.subject, how: c.carried!.how, by: c.carried!.by }));
+  const reverted = await revertedFixes(o, scan.reverts);
+  return {
+    repo: o.repo,
+    branch: o.branch,
+    upstream: o.upstream,
+    since: o.since,
+    upstreamCommits: scanned,
+    branchCommits: scan.commits,
+    fixesConsidered: list.length,
+    missing,
+    reverted,
+    carried,
+  };
+}

@@ -1,0 +1,152 @@
+// Builds the compact CVE index from a `cve/published` tree: one JSON file holding, per CVE, its dyad lines,
+// fixing commits, touched files, subject line and quoted crash titles. A query then reads only this file
+// (a few MB) instead of the 140 MB of records. Malformed files are listed as problems and skipped; the rest
+// is still indexed.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
+import { parseDyad, type Problem } from './dyad.js';
+import { recordFacts } from './record.js';
+import { compileDyad } from './rule.js';
+import { parseVersion } from './version.js';
+import type { Progress } from '../util/progress.js';
+
+export const INDEX_FORMAT = 3;
+
+export interface IndexedCve {
+  id: string;
+  /** Mainline fixing commit(s), from the `.sha1` file. */
+  sha1: string[];
+  /** Every fix the dyad names, `version=commit` (12 digits) separated by spaces: `6.1.78=1296c110c5a0 6.8=60c0c230c6f0`. */
+  fixes: string;
+  /** The lines compiled for the version rule (see rule.ts). */
+  code: number[];
+  files: string[];
+  summary: string;
+  crashes: { title: string; keys: string[] }[];
+}
+
+export interface CveIndex {
+  format: number;
+  /** What the index was built from (tarball hash, git commit or tree fingerprint) and where. */
+  key: string;
+  source: string;
+  builtAt: string;
+  problems: Problem[];
+  /** Per stable branch, the newest patch level any fix reached (`6.1` → 183): the data's horizon. */
+  newestFix: Record<string, number>;
+  cves: IndexedCve[];
+}
+
+function newestFixes(cves: IndexedCve[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of cves) {
+    for (const f of c.fixes.split(' ')) {
+      const v = parseVersion(f.split('=')[0]);
+      if (v?.kind === 'stable') out[v.base.join('.')] = Math.max(out[v.base.join('.')] ?? 0, v.patch);
+    }
+  }
+  return out;
+}
+
+/** The `cve/published` directory inside a vulns checkout or unpacked tarball (or DIR itself). */
+export function publishedDir(root: string): string | undefined {
+  for (const cand of [join(root, 'cve', 'published'), join(root, 'vulns', 'cve', 'published'), root]) {
+    if (existsSync(cand) && readdirSync(cand).some((n) => /^\d{4}$/.test(n))) return cand;
+  }
+  return undefined;
+}
+
+/** Every CVE id in the tree, with the year directory it lives in. */
+function listCves(pub: string): { id: string; dir: string }[] {
+  const out: { id: string; dir: string }[] = [];
+  for (const year of readdirSync(pub)
+    .filter((n) => /^\d{4}$/.test(n))
+    .sort()) {
+    const dir = join(pub, year);
+    if (!statSync(dir).isDirectory()) continue;
+    const ids = new Set<string>();
+    for (const n of readdirSync(dir)) {
+      const m = /^(CVE-\d{4}-\d+)\.(?:dyad|json|sha1)$/.exec(n);
+      if (m) ids.add(m[1]);
+    }
+    for (const id of [...ids].sort()) out.push({ id, dir });
+  }
+  return out;
+}
+
+function readIf(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Index one CVE's three files; problems are appended, and undefined returned when nothing usable is left. */
+export function indexOne(id: string, dir: string, problems: Problem[]): IndexedCve | undefined {
+  const base = join(dir, id);
+  const dyadText = readIf(`${base}.dyad`);
+  if (dyadText === undefined) {
+    problems.push({ file: `${base}.dyad`, message: 'missing .dyad file; CVE left out' });
+    return undefined;
+  }
+  const lines = parseDyad(dyadText, `${base}.dyad`, problems);
+  const fixes = [...new Set(lines.filter((l) => l.fix).map((l) => `${l.fix!.text}=${l.fixCommit.slice(0, 12)}`))].join(
+    ' ',
+  );
+  const code = compileDyad(lines);
+  const sha1 = (readIf(`${base}.sha1`) ?? '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => /^[0-9a-f]{12,40}$/.test(s));
+  const entry: IndexedCve = { id, sha1, fixes, code, files: [], summary: '', crashes: [] };
+  const jsonText = readIf(`${base}.json`);
+  if (jsonText === undefined) {
+    problems.push({ file: `${base}.json`, message: 'missing .json record; indexed from the dyad only' });
+    return entry;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(jsonText);
+  } catch (err) {
+    problems.push({ file: `${base}.json`, message: `invalid JSON: ${(err as Error).message}` });
+    return entry;
+  }
+  const facts = recordFacts(json);
+  if (typeof facts === 'string') {
+    problems.push({ file: `${base}.json`, message: `unexpected CVE record shape: ${facts}` });
+    return entry;
+  }
+  if (facts.id !== id) problems.push({ file: `${base}.json`, message: `record names ${facts.id}, file is ${id}` });
+  return { ...entry, files: facts.files, summary: facts.summary, crashes: facts.crashes };
+}
+
+/** Build the index of a published tree and write it atomically to `out`. */
+export function buildIndex(
+  pub: string,
+  out: string,
+  meta: { key: string; source: string },
+  progress?: Progress,
+): CveIndex {
+  const all = listCves(pub);
+  const problems: Problem[] = [];
+  const cves: IndexedCve[] = [];
+  progress?.start(all.length, `indexing ${all.length} CVE records from ${pub}`);
+  for (let i = 0; i < all.length; i++) {
+    const e = indexOne(all[i].id, all[i].dir, problems);
+    if (e) cves.push(e);
+    if (i % 1000 === 999) progress?.update(i + 1, all[i].id);
+  }
+  progress?.done(`indexed ${cves.length} CVEs (${problems.length} problems)`);
+  const index: CveIndex = {
+    format: INDEX_FORMAT,
+    ...meta,
+    builtAt: new Date().toISOString(),
+    problems,
+    newestFix: newestFixes(cves),
+    cves,
+  };
+  writeFileAtomic(out, JSON.stringify(index));
+  return index;
+}

@@ -1,0 +1,134 @@
+// Where the CVE index comes from and where it is cached. Sources, in order: `--vulns DIR` (a live checkout
+// of the CVE team's vulns repository), `--tarball FILE`, the source of the last `kdk gap update`, and the
+// project's shared snapshot. Tarballs are unpacked once into $KDK_CACHE/vulns keyed by their hash; every
+// index file is keyed by the content it was built from, so a stale one is never used.
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { cacheDir, hashFile, hashOf } from '../util/cache.js';
+import { populateDirAtomic, writeFileAtomic } from '../util/atomic.js';
+import { envError, inputError, KdkError, ExitCode } from '../util/errors.js';
+import type { Progress } from '../util/progress.js';
+import { buildIndex, INDEX_FORMAT, publishedDir, type CveIndex } from './index-build.js';
+import { listFilesFingerprint } from './fingerprint.js';
+
+export const VULNS_GIT_URL = 'https://git.kernel.org/pub/scm/linux/security/vulns.git';
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function sharedSnapshot(): string {
+  return join(projectRoot, '..', 'shared', 'corpora', 'kernel-vulns', 'published.tar.xz');
+}
+
+export interface SourceOptions {
+  vulns?: string;
+  tarball?: string;
+  rebuild?: boolean;
+  progress?: Progress;
+}
+
+export interface OpenedIndex {
+  index: CveIndex;
+  path: string;
+  built: boolean;
+}
+
+/** sha256 of a file, remembered by path+size+mtime so a warm query does not re-hash 12 MB. */
+async function memoHash(path: string): Promise<string> {
+  const st = statSync(path);
+  const memoFile = join(cacheDir('vulns'), 'hash-memo.json');
+  const id = `${realpathSync(path)}|${st.size}|${st.mtimeMs}`;
+  let memo: Record<string, string> = {};
+  try {
+    memo = JSON.parse(readFileSync(memoFile, 'utf8')) as Record<string, string>;
+  } catch {
+    /* no memo yet */
+  }
+  if (memo[id]) return memo[id];
+  const h = await hashFile(path);
+  writeFileAtomic(memoFile, JSON.stringify({ ...memo, [id]: h }));
+  return h;
+}
+
+function unpackTarball(tarball: string, hash: string, progress?: Progress): string {
+  const dir = join(cacheDir('vulns'), `tar-${hash.slice(0, 16)}`);
+  if (!existsSync(dir)) {
+    progress?.step(`unpacking ${tarball} into ${dir} (once)`);
+    populateDirAtomic(dir, (tmp) => {
+      const r = spawnSync('tar', ['-xJf', tarball, '-C', tmp], { encoding: 'utf8' });
+      if (r.status !== 0) throw inputError(`cannot unpack: ${r.stderr.trim() || 'tar failed'}`, tarball);
+    });
+  }
+  return dir;
+}
+
+/** The identity of a checkout: its git commit when clean, else a fingerprint of the record files. */
+export function dirKey(pub: string): string {
+  const head = spawnSync('git', ['-C', pub, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  if (head.status === 0) {
+    const dirty = spawnSync('git', ['-C', pub, 'status', '--porcelain', '--untracked-files=no', '--', '.'], {
+      encoding: 'utf8',
+    });
+    if (dirty.status === 0 && dirty.stdout.trim() === '') return `git:${head.stdout.trim()}`;
+  }
+  return `files:${listFilesFingerprint(pub)}`;
+}
+
+function loadIfCurrent(path: string, key: string): CveIndex | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const idx = JSON.parse(readFileSync(path, 'utf8')) as CveIndex;
+    return idx.format === INDEX_FORMAT && idx.key === key ? idx : undefined;
+  } catch {
+    return undefined; // a damaged cache file is rebuilt
+  }
+}
+
+function currentFile(): string {
+  return join(cacheDir('vulns'), 'current.json');
+}
+
+/** Remember the source `kdk gap update` last indexed, so later queries default to it. */
+export function setCurrentSource(src: { vulns?: string; tarball?: string }): void {
+  writeFileAtomic(currentFile(), JSON.stringify(src));
+}
+
+function defaultSource(): { vulns?: string; tarball?: string } {
+  try {
+    const cur = JSON.parse(readFileSync(currentFile(), 'utf8')) as { vulns?: string; tarball?: string };
+    if ((cur.vulns && existsSync(cur.vulns)) || (cur.tarball && existsSync(cur.tarball))) return cur;
+  } catch {
+    /* no update yet */
+  }
+  if (existsSync(sharedSnapshot())) return { tarball: sharedSnapshot() };
+  throw envError('no CVE data: no --vulns DIR given and no index yet', `kdk gap update --from ${VULNS_GIT_URL}`);
+}
+
+/** Open (building when needed) the index for the given or default source. */
+export async function openIndex(opts: SourceOptions = {}): Promise<OpenedIndex> {
+  const src = opts.vulns || opts.tarball ? { vulns: opts.vulns, tarball: opts.tarball } : defaultSource();
+  let pub: string | undefined;
+  let key: string;
+  let source: string;
+  if (src.vulns) {
+    source = resolve(src.vulns);
+    if (!existsSync(source)) throw inputError(`--vulns ${src.vulns}: no such directory`);
+    pub = publishedDir(source);
+    if (!pub) throw inputError(`--vulns ${src.vulns}: no cve/published/YEAR/ directories in it`);
+    key = dirKey(pub);
+  } else {
+    source = resolve(src.tarball!);
+    if (!existsSync(source)) throw inputError(`--tarball ${src.tarball}: no such file`);
+    key = `tar:${await memoHash(source)}`;
+  }
+  const path = join(cacheDir('vulns'), `index-${hashOf(source, key).slice(0, 16)}.json`);
+  const cached = opts.rebuild ? undefined : loadIfCurrent(path, key);
+  if (cached) return { index: cached, path, built: false };
+  if (!pub) {
+    const unpacked = unpackTarball(source, key.slice(4), opts.progress);
+    pub = publishedDir(unpacked);
+    if (!pub) throw new KdkError(`${source}: no cve/published/YEAR/ tree inside`, { exitCode: ExitCode.usage });
+  }
+  const index = buildIndex(pub, path, { key, source }, opts.progress);
+  return { index, path, built: true };
+}
