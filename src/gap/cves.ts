@@ -37,12 +37,12 @@ export interface CveQueryResult {
 }
 
 function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
-  const prefix = v.kind === 'stable' ? `${branchOf(v)}.` : undefined;
+  const prefix = onStableBranch(v) ? `${branchOf(v)}.` : undefined;
   const onBranch: string[] = [];
   for (const f of c.fixes ? c.fixes.split(' ') : []) {
     const [ver, commit] = f.split('=');
     const fv = parseVersion(ver);
-    if (fv && (v.kind === 'stable' ? fv.kind === 'stable' && branchOf(fv) === branchOf(v) : fv.kind === 'mainline')) {
+    if (fv && (onStableBranch(v) ? fv.kind === 'stable' && branchOf(fv) === branchOf(v) : fv.kind === 'mainline')) {
       onBranch.push(commit);
     }
   }
@@ -50,7 +50,7 @@ function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
     cve: c.id,
     status: 'open',
     kernel: v.text,
-    branch: v.kind === 'stable' ? branchOf(v) : 'mainline',
+    branch: onStableBranch(v) ? branchOf(v) : 'mainline',
     fixCommits: [...new Set([...onBranch, ...c.sha1])],
     fixedIn: verdict.fixedIn,
     cause: verdict.cause ?? '',
@@ -60,6 +60,9 @@ function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
   };
 }
 
+/** Releases and stable versions are judged on their stable branch; -rc versions on mainline. */
+const onStableBranch = (v: Version) => v.kind === 'stable' || v.rc === 0;
+
 export function queryCves(index: CveIndex, v: Version, distro?: DistroSource): CveQueryResult {
   const findings: CveFinding[] = [];
   for (const c of index.cves) {
@@ -68,9 +71,9 @@ export function queryCves(index: CveIndex, v: Version, distro?: DistroSource): C
   }
   const result: CveQueryResult = {
     kernel: v.text,
-    branch: v.kind === 'stable' ? branchOf(v) : 'mainline',
+    branch: onStableBranch(v) ? branchOf(v) : 'mainline',
     newestKnownFix:
-      v.kind === 'stable' && index.newestFix[branchOf(v)] !== undefined
+      onStableBranch(v) && index.newestFix[branchOf(v)] !== undefined
         ? `${branchOf(v)}.${index.newestFix[branchOf(v)]}`
         : undefined,
     indexSize: index.cves.length,

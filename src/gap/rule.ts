@@ -129,8 +129,10 @@ export function judgeMainline(code: number[], v: Version): Verdict {
   return { affected, fixedIn: affected && !never ? keyText(last) : undefined, cause };
 }
 
+/** A stable version, or a mainline release (the start of its stable branch, patch 0), or an -rc (mainline). */
 export function judgeCode(code: number[], v: Version): Verdict {
-  return v.kind === 'stable' ? judgeStable(code, v.base, v.patch) : judgeMainline(code, v);
+  if (v.kind === 'stable') return judgeStable(code, v.base, v.patch);
+  return v.rc === 0 ? judgeStable(code, v.base, 0) : judgeMainline(code, v);
 }
 
 /** Convenience for one CVE's parsed lines. */
