@@ -123,7 +123,7 @@ async function patchIds(repo: string, logArgs: string[], stdin?: string): Promis
   const out = new Map<string, string>();
   await new Promise<void>((resolve, reject) => {
     const log = spawn('git', ['-C', repo, 'log', '-p', '--no-color', '--format=commit %H', ...logArgs], {
-      stdio: ['pipe', 'pipe', 'ignore'],
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
       detached: true,
     });
     const pid = spawn('git', ['-C', repo, 'patch-id', '--stable'], {
@@ -131,8 +131,12 @@ async function patchIds(repo: string, logArgs: string[], stdin?: string): Promis
       detached: true,
     });
     const untrack = [log.pid, pid.pid].map((p) => (p ? trackChild(p) : () => false));
-    log.stdout.pipe(pid.stdin);
-    log.stdin.end(stdin ?? '');
+    pid.stdin.on('error', () => undefined); // patch-id may finish first; its result is still read
+    log.stdout!.pipe(pid.stdin);
+    if (stdin !== undefined) {
+      log.stdin!.on('error', () => undefined);
+      log.stdin!.end(stdin);
+    }
     let buf = '';
     pid.stdout.setEncoding('utf8');
     pid.stdout.on('data', (c: string) => (buf += c));
