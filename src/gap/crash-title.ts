@@ -6,7 +6,7 @@
 
 /** Lines that start an oops report in a console or in a description quoting one. */
 const TITLE_RE =
-  /^(?:BUG: |WARNING: |KASAN: |KMSAN: |KCSAN: |KFENCE: |UBSAN: |general protection fault|kernel BUG at |Unable to handle kernel |divide error|Oops: |watchdog: BUG: |INFO: task |refcount_t: |list_(?:add|del) corruption)/;
+  /^(?:BUG: |WARNING: |possible deadlock in |memory leak in |inconsistent lock state in |KASAN: |KMSAN: |KCSAN: |KFENCE: |UBSAN: |general protection fault|kernel BUG at |Unable to handle kernel |divide error|Oops: |watchdog: BUG: |INFO: task |refcount_t: |list_(?:add|del) corruption)/;
 const PREFIX_RE = /^\s*(?:<\d>)?(?:\[\s*\d+\.\d+\]\s*)?(?:\[\s*[TC]\d+\]\s*)?/;
 const RIP_RE =
   /^\s*(?:\[\s*\d+\.\d+\]\s*)?(?:RIP: [0-9a-f]{4}:|pc : |PC is at |NIP \[[0-9a-f]+\] |epc : )([A-Za-z_.$][\w.$]*)\+0x/;
@@ -33,7 +33,9 @@ export function normaliseTitle(raw: string): string | undefined {
     return `${m[1]}: ${m[2]} in ${fn(m[3])}`;
   }
   if ((m = /^(KMSAN|KCSAN): ([\w-]+) in (.+)$/.exec(s))) {
-    const where = m[3].split(/\s*\/\s*/).map((p) => fn(p.trim().split(/\s+/)[0]));
+    const where = fn(m[3])
+      .split(/\s+\/\s+/)
+      .map((p) => p.trim().split(/\s+/)[0]);
     return `${m[1]}: ${m[2]} in ${where.join(' / ')}`;
   }
   if ((m = /^UBSAN: ([\w-]+) in (\S+?)(?::\d+)*$/.exec(s)))
@@ -50,6 +52,11 @@ export function normaliseTitle(raw: string): string | undefined {
   ) {
     return `${m[1]} in ${fn(m[2])}`;
   }
+  const cls =
+    /^(INFO: task hung|possible deadlock|memory leak|inconsistent lock state|INFO: rcu detected stall|BUG: sleeping function called from invalid context|BUG: scheduling while atomic|WARNING: suspicious RCU usage|WARNING: refcount bug) in ([A-Za-z_][\w.$]*)$/.exec(
+      s,
+    );
+  if (cls) return `${cls[1]} in ${fn(cls[2])}`;
   const syz = /^BUG: (?:unable to handle kernel )?(NULL pointer dereference|paging request) in (\S+)/.exec(s);
   if (syz) return `${syz[1] === 'paging request' ? 'page fault' : syz[1]} in ${fn(syz[2])}`;
   return undefined;

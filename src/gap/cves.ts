@@ -37,7 +37,6 @@ export interface CveQueryResult {
 }
 
 function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
-  const prefix = onStableBranch(v) ? `${branchOf(v)}.` : undefined;
   const onBranch: string[] = [];
   for (const f of c.fixes ? c.fixes.split(' ') : []) {
     const [ver, commit] = f.split('=');
