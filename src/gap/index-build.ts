@@ -11,7 +11,7 @@ import { compileDyad } from './rule.js';
 import { parseVersion } from './version.js';
 import type { Progress } from '../util/progress.js';
 
-export const INDEX_FORMAT = 4;
+export const INDEX_FORMAT = 5;
 
 export interface IndexedCve {
   id: string;
@@ -31,6 +31,8 @@ export interface CveIndex {
   /** What the index was built from (tarball hash, git commit or tree fingerprint) and where. */
   key: string;
   source: string;
+  /** The cve/published directory it was built from (an unpacked tarball in the cache, or the checkout). */
+  tree: string;
   builtAt: string;
   problems: Problem[];
   /** Per stable branch, the newest patch level any fix reached (`6.1` → 183): the data's horizon. */
@@ -142,6 +144,7 @@ export function buildIndex(
   const index: CveIndex = {
     format: INDEX_FORMAT,
     ...meta,
+    tree: pub,
     builtAt: new Date().toISOString(),
     problems,
     newestFix: newestFixes(cves),
