@@ -99,7 +99,7 @@ function registerMatch(gap: Command): void {
     );
   addCommonOptions(withReport(withSource(cmd))).action(async (file: string, opts: SourceFlags & { kernel: string }) => {
     const v = parseKernelArg(opts.kernel);
-    const crashes = crashesFromFile(file);
+    const crashes = await crashesFromFile(file);
     const { index } = await openIndex({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
     const ms = matchCrashes(index, crashes, v);
     emit(opts, { kernel: v.text, crashes: ms }, (f) => renderMatches(ms, v.text, f));

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { inputError } from '../util/errors.js';
 import { normaliseTitle, quotedCrashes } from './crash-title.js';
 import type { CrashInput } from './match.js';
-import { parseLog } from '../report/index.js';
 
 interface ReportLike {
   title?: unknown;
@@ -22,7 +21,7 @@ function fromReport(r: ReportLike, file: string, i: number): CrashInput {
   return { title: r.title, keys: [...alt, ...fromText] };
 }
 
-export function crashesFromFile(file: string): CrashInput[] {
+export async function crashesFromFile(file: string): Promise<CrashInput[]> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -50,6 +49,7 @@ function jsonCrashes(text: string, file: string): CrashInput[] {
  * Crash titles of a console log: syzkaller's titles from the report stage's parser, with the keys of the oops
  * lines in each report's text as further keys (a raw `BUG: KASAN: ... in f+0x1/0x2` and its RIP line).
  */
-export function consoleCrashes(log: string): CrashInput[] {
+export async function consoleCrashes(log: string): Promise<CrashInput[]> {
+  const { parseLog } = await import('../report/index.js'); // only consoles need the report stage's parser
   return parseLog(log).map((r) => fromReport(r, '', 0));
 }

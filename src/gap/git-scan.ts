@@ -154,18 +154,53 @@ async function patchIds(repo: string, logArgs: string[], stdin?: string): Promis
   return out;
 }
 
-/** Mark candidates carried when a branch-only commit touching the same files has the same patch id. */
+/** Commit → files it touches, for `git log <args> --name-only` (commits given on stdin when `stdin` is set). */
+async function filesOf(repo: string, args: string[], stdin?: string): Promise<Map<string, string[]>> {
+  const r = await run('git', ['-C', repo, 'log', '--no-merges', '--format=%x00%H', '--name-only', ...args], {
+    input: stdin,
+    maxBuffer: 1 << 30,
+  });
+  const out = new Map<string, string[]>();
+  for (const rec of r.stdout.split('\0')) {
+    const [sha, ...files] = rec.split('\n').filter(Boolean);
+    if (sha) out.set(sha, files);
+  }
+  return out;
+}
+
+/** Backports name their upstream commit; only the branch's other commits can carry a fix under another id. */
+const BACKPORT_GREP = [
+  '-E',
+  '--invert-grep',
+  '--grep=commit [0-9a-f]{12,40} upstream',
+  '--grep=[Uu]pstream commit [0-9a-f]{12,40}',
+  '--grep=cherry.picked from commit',
+];
+
+/**
+ * Mark candidates carried when one of the branch's own commits (not in upstream, not a named backport) that
+ * touches the same files has the same `git patch-id --stable`. Diffs are made only for the commits whose files
+ * overlap, so the cost follows the branch's own patches, not the number of fixes.
+ */
 async function matchPatchIds(o: GitGapOptions, open: Candidate[]): Promise<void> {
   if (open.length === 0) return;
-  const shas = open.map((c) => c.c.sha);
-  const mine = await patchIds(o.repo, ['--no-walk=unsorted', '--stdin'], shas.join('\n') + '\n');
-  const names = await run('git', ['-C', o.repo, 'show', '--name-only', '--format=', ...shas]);
-  const files = [...new Set(names.stdout.split('\n').filter(Boolean))];
-  if (files.length === 0) return;
-  const theirs = await patchIds(o.repo, ['--full-diff', o.branch, `^${o.upstream}`, '--', ...files]);
+  const theirs = await filesOf(o.repo, [...BACKPORT_GREP, o.branch, `^${o.upstream}`]);
+  const theirFiles = new Set([...theirs.values()].flat());
+  if (theirFiles.size === 0) return;
+  // Path-limited (cheap) when the branch's own patches touch a modest set of files.
+  const paths = theirFiles.size <= 2000 ? ['--', ...theirFiles] : [];
+  const shas = open.map((c) => c.c.sha).join('\n') + '\n';
+  const mineFiles = await filesOf(o.repo, ['--no-walk=unsorted', '--stdin', ...paths], shas);
+  const overlapping = open.filter((c) => (mineFiles.get(c.c.sha) ?? []).some((f) => theirFiles.has(f)));
+  if (overlapping.length === 0) return;
+  const wanted = new Set(overlapping.flatMap((c) => mineFiles.get(c.c.sha) ?? []));
+  const rivals = [...theirs].filter(([, files]) => files.some((f) => wanted.has(f))).map(([sha]) => sha);
+  const stdin = (shas: string[]) => shas.join('\n') + '\n';
+  const mine = await patchIds(o.repo, ['--no-walk=unsorted', '--stdin'], stdin(overlapping.map((c) => c.c.sha)));
   const byId = new Map<string, string>();
-  for (const [commit, id] of theirs) byId.set(id, commit);
-  for (const cand of open) {
+  for (const [commit, id] of await patchIds(o.repo, ['--no-walk=unsorted', '--stdin'], stdin(rivals)))
+    byId.set(id, commit);
+  for (const cand of overlapping) {
     const id = mine.get(cand.c.sha);
     const by = id ? byId.get(id) : undefined;
     if (by) cand.carried = { how: 'patch-id', by };
@@ -229,10 +264,10 @@ export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
   o.progress?.step(`${list.length} fixes among ${scanned} upstream commits; reading ${o.branch}`);
   const scan = await scanBranch(o, list);
   const relevant = list.filter((c) => c.present.size > 0);
-  await matchPatchIds(
-    o,
-    relevant.filter((c) => !c.carried),
-  );
+  const unaccounted = relevant.filter((c) => !c.carried);
+  o.progress?.step(`${scan.commits} branch commits read; comparing patch ids of ${unaccounted.length} fixes`);
+  await matchPatchIds(o, unaccounted);
+  o.progress?.step(`checking ${scan.reverts.length} reverts`);
   const missing: GitFinding[] = relevant
     .filter((c) => !c.carried)
     .map((c) => ({

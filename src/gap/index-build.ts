@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { parseDyad, type Problem } from './dyad.js';
-import { recordFacts } from './record.js';
+import type { RecordFacts } from './record.js';
 import { compileDyad } from './rule.js';
 import { parseVersion } from './version.js';
 import type { Progress } from '../util/progress.js';
@@ -86,7 +86,9 @@ function readIf(path: string): string | undefined {
 }
 
 /** Index one CVE's three files; problems are appended, and undefined returned when nothing usable is left. */
-export function indexOne(id: string, dir: string, problems: Problem[]): IndexedCve | undefined {
+type FactsOf = (json: unknown) => RecordFacts | string;
+
+export function indexOne(id: string, dir: string, problems: Problem[], recordFacts: FactsOf): IndexedCve | undefined {
   const base = join(dir, id);
   const dyadText = readIf(`${base}.dyad`);
   if (dyadText === undefined) {
@@ -125,18 +127,20 @@ export function indexOne(id: string, dir: string, problems: Problem[]): IndexedC
 }
 
 /** Build the index of a published tree and write it atomically to `out`. */
-export function buildIndex(
+export async function buildIndex(
   pub: string,
   out: string,
   meta: { key: string; source: string },
   progress?: Progress,
-): CveIndex {
+): Promise<CveIndex> {
+  // zod is loaded only here: a query reads the finished index and never pays for it.
+  const { recordFacts } = await import('./record.js');
   const all = listCves(pub);
   const problems: Problem[] = [];
   const cves: IndexedCve[] = [];
   progress?.start(all.length, `indexing ${all.length} CVE records from ${pub}`);
   for (let i = 0; i < all.length; i++) {
-    const e = indexOne(all[i].id, all[i].dir, problems);
+    const e = indexOne(all[i].id, all[i].dir, problems, recordFacts);
     if (e) cves.push(e);
     if (i % 1000 === 999) progress?.update(i + 1, all[i].id);
   }

@@ -129,6 +129,6 @@ export async function openIndex(opts: SourceOptions = {}): Promise<OpenedIndex> 
     pub = publishedDir(unpacked);
     if (!pub) throw new KdkError(`${source}: no cve/published/YEAR/ tree inside`, { exitCode: ExitCode.usage });
   }
-  const index = buildIndex(pub, path, { key, source }, opts.progress);
+  const index = await buildIndex(pub, path, { key, source }, opts.progress);
   return { index, path, built: true };
 }

@@ -84,7 +84,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), 'kdk-match-'));
     const log = join(dir, 'console.log');
     writeFileSync(log, text.slice(text.indexOf('\n\n') + 2));
-    const crashes = crashesFromFile(log);
+    const crashes = await crashesFromFile(log);
     assert.equal(crashes[0].title, 'KASAN: use-after-free Read in ip6_fragment');
     const [m] = matchCrashes(await snapshotIndex(), crashes, parseKernelArg('6.1.150'));
     const bug = m.bugs.find((b) => b.cve === 'CVE-2022-48956');
