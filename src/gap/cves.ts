@@ -13,6 +13,8 @@ export interface CveFinding {
   status: 'open' | 'fixed' | 'fixed-by-distro-patch';
   kernel: string;
   branch: string;
+  /** The fix to take: the one on the asked branch when there is one, else the mainline fix. */
+  fixCommit: string;
   /** Fixing commits: those on the asked branch first, then the mainline fix(es). */
   fixCommits: string[];
   /** First release of the branch with the fix; undefined: no fix on this branch. */
@@ -21,8 +23,8 @@ export interface CveFinding {
   summary: string;
   files: string[];
   crashTitle?: string;
-  /** For a closed one: the patch file or changelog line that closes it. */
-  evidence?: string;
+  /** Open: why the version is affected (same as cause); closed: the patch file or changelog line. */
+  evidence: string;
 }
 
 export interface CveQueryResult {
@@ -50,9 +52,11 @@ function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
     status: 'open',
     kernel: v.text,
     branch: onStableBranch(v) ? branchOf(v) : 'mainline',
+    fixCommit: onBranch[0] ?? c.sha1[0] ?? '',
     fixCommits: [...new Set([...onBranch, ...c.sha1])],
     fixedIn: verdict.fixedIn,
     cause: verdict.cause ?? '',
+    evidence: verdict.cause ?? '',
     summary: c.summary,
     files: c.files,
     crashTitle: c.crashes.find((x) => x.keys.length > 0)?.title ?? c.crashes[0]?.title,

@@ -61,9 +61,19 @@ interface Candidate {
 
 const key = (subject: string, author: string) => `${author}\x1f${subject.trim()}`;
 
-function verifyRef(repo: string, ref: string, flag: string): void {
-  const r = spawnSync('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' });
-  if (r.status !== 0) throw inputError(`${flag} ${ref}: no such branch or commit in ${repo}`);
+/** All refs resolve to commits (one git call; a second pass names the bad one). */
+function verifyRefs(repo: string, refs: [string, string][]): void {
+  const all = spawnSync('git', ['-C', repo, 'rev-parse', '--quiet', ...refs.map(([r]) => `${r}^{commit}`)], {
+    encoding: 'utf8',
+  });
+  if (all.status === 0) return;
+  for (const [ref, flag] of refs) {
+    const r = spawnSync('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw inputError(`${flag} ${ref}: no such branch or commit in ${repo}`);
+  }
+  throw inputError(`${repo}: not a git repository or unreadable refs: ${all.stderr.trim()}`);
 }
 
 async function collectCandidates(o: GitGapOptions): Promise<{ list: Candidate[]; scanned: number }> {
@@ -182,9 +192,8 @@ const BACKPORT_GREP = [
  * touches the same files has the same `git patch-id --stable`. Diffs are made only for the commits whose files
  * overlap, so the cost follows the branch's own patches, not the number of fixes.
  */
-async function matchPatchIds(o: GitGapOptions, open: Candidate[]): Promise<void> {
+async function matchPatchIds(o: GitGapOptions, open: Candidate[], theirs: Map<string, string[]>): Promise<void> {
   if (open.length === 0) return;
-  const theirs = await filesOf(o.repo, [...BACKPORT_GREP, o.branch, `^${o.upstream}`]);
   const theirFiles = new Set([...theirs.values()].flat());
   if (theirFiles.size === 0) return;
   // Path-limited (cheap) when the branch's own patches touch a modest set of files.
@@ -256,9 +265,14 @@ async function revertedFixes(o: GitGapOptions, reverts: BranchScan['reverts']): 
 }
 
 export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
-  verifyRef(o.repo, o.branch, '--branch');
-  verifyRef(o.repo, o.upstream, '--upstream');
-  if (o.since) verifyRef(o.repo, o.since, '--since');
+  const refs: [string, string][] = [
+    [o.branch, '--branch'],
+    [o.upstream, '--upstream'],
+  ];
+  verifyRefs(o.repo, o.since ? [...refs, [o.since, '--since']] : refs);
+  // The branch's own (non-backport) commits and their files, read while the two log passes run.
+  const own = filesOf(o.repo, [...BACKPORT_GREP, o.branch, `^${o.upstream}`]);
+  own.catch(() => undefined); // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
   o.progress?.step(`reading upstream fixes: git log ${o.upstream} ^${o.branch}${o.since ? ` ^${o.since}` : ''}`);
   const { list, scanned } = await collectCandidates(o);
   o.progress?.step(`${list.length} fixes among ${scanned} upstream commits; reading ${o.branch}`);
@@ -266,7 +280,7 @@ export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
   const relevant = list.filter((c) => c.present.size > 0);
   const unaccounted = relevant.filter((c) => !c.carried);
   o.progress?.step(`${scan.commits} branch commits read; comparing patch ids of ${unaccounted.length} fixes`);
-  await matchPatchIds(o, unaccounted);
+  await matchPatchIds(o, unaccounted, await own);
   o.progress?.step(`checking ${scan.reverts.length} reverts`);
   const missing: GitFinding[] = relevant
     .filter((c) => !c.carried)

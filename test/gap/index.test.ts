@@ -1,7 +1,7 @@
 // Reading a live vulns checkout (--vulns DIR), bad records, the CLI, and `kdk gap update`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -104,3 +104,24 @@ test('--help shows an example', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Example:\n\s+kdk gap cves --kernel 6\.1\.192/);
 });
+
+test(
+  '--report writes an HTML review page and --format markdown prints a table',
+  { skip: skipIf(snapshotMissing) },
+  () => {
+    const { root, cache } = makeTree();
+    const html = join(cache, 'weekly.html');
+    const r = kdkRun(
+      ['gap', 'cves', '--vulns', root, '--kernel', '6.1.50', '--format', 'markdown', '--report', html],
+      cache,
+    );
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^# CVEs affecting Linux 6\.1\.50$/m);
+    assert.match(
+      r.stdout,
+      /^\| CVE-2024-26581 \| 1296c110c5a0 60c0c230c6f0 \| 6\.1\.78 \| net\/netfilter\/nft_set_rbtree\.c \|/m,
+    );
+    const page = readFileSync(html, 'utf8');
+    assert.match(page, /<td>CVE-2023-52452<\/td><td>6b4a64bafd10<\/td><td>no fix on this branch<\/td>/);
+  },
+);
