@@ -222,7 +222,13 @@ const syzbotOf = (body: string) => [
 ];
 
 /** Active reverts (a reverted revert re-applies its target), with the reverted commit's message. */
-async function revertedFixes(o: GitGapOptions, reverts: BranchScan['reverts']): Promise<GitFinding[]> {
+async function revertedFixes(
+  o: GitGapOptions,
+  reverts: BranchScan['reverts'],
+  cands: Candidate[],
+): Promise<GitFinding[]> {
+  const bySha = new PrefixIndex<Candidate>();
+  for (const c of cands) bySha.add(c.c.sha, c);
   const revIndex = new PrefixIndex<BranchScan['reverts'][number]>();
   for (const r of reverts) revIndex.add(r.target, r);
   const active = (r: BranchScan['reverts'][number], depth = 0): boolean =>
@@ -249,6 +255,9 @@ async function revertedFixes(o: GitGapOptions, reverts: BranchScan['reverts']): 
     const isFix = fixesTags(x.body).length > 0 || upstreamRefs(x.body).length > 0 || cvesOf(x.body).length > 0;
     if (!isFix) continue;
     const up = upstreamRefs(x.body)[0];
+    // Carried again by a later backport (not the reverted commit): the branch has the fix after all.
+    const again = up ? bySha.find(up).find((c) => c.carried && c.carried.by !== x.sha) : undefined;
+    if (again) continue;
     out.push({
       fixCommit: up ?? x.sha,
       subject: x.subject,
@@ -303,7 +312,7 @@ export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
   const carried = relevant
     .filter((c) => c.carried)
     .map((c) => ({ fixCommit: c.c.sha, subject: c.c.subject, how: c.carried!.how, by: c.carried!.by }));
-  const reverted = await revertedFixes(o, scan.reverts);
+  const reverted = await revertedFixes(o, scan.reverts, list);
   return {
     repo: o.repo,
     branch: o.branch,

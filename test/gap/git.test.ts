@@ -87,11 +87,15 @@ test('gap git: missing fixes (direct and via a backported bug), carried ones, an
   );
 });
 
-test('gap git: a reverted revert re-applies the fix; --since limits the upstream range', async () => {
+test('gap git: a reverted revert or a new backport re-applies the fix; --since limits the upstream range', async () => {
   const h = build();
   h.r.git('revert', '--no-edit', h.revC);
   const rep = await gitGap({ repo: h.r.dir, branch: 'distro', upstream: 'master' });
   assert.equal(rep.reverted.length, 0);
+  h.r.git('revert', '--no-edit', 'HEAD'); // revert the revert of the revert: reverted again
+  assert.equal((await gitGap({ repo: h.r.dir, branch: 'distro', upstream: 'master' })).reverted.length, 1);
+  h.r.cherryPick(h.fixC, `c: fix leak\n\ncommit ${h.fixC} upstream.`); // backported anew
+  assert.equal((await gitGap({ repo: h.r.dir, branch: 'distro', upstream: 'master' })).reverted.length, 0);
   const since = await gitGap({ repo: h.r.dir, branch: 'distro', upstream: 'master', since: h.fixE });
   assert.deepEqual(
     since.missing.map((m) => m.fixCommit),
