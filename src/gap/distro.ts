@@ -176,8 +176,10 @@ export function distroClosure(
   for (const p of d.patches) {
     if (!p.applied) continue;
     const hit = p.commits.find((c) => fixes.some((f) => f.startsWith(c) || c.startsWith(f)));
-    if (hit) return { kind: 'fixed-by-distro-patch', evidence: `${p.file} (upstream commit ${hit.slice(0, 12)})` };
-    if (p.cves.includes(cve)) return { kind: 'fixed-by-distro-patch', evidence: `${p.file} (names ${cve})` };
+    const bug = p.bugDebian.length ? `, Bug-Debian: ${p.bugDebian.join(' ')}` : '';
+    if (hit)
+      return { kind: 'fixed-by-distro-patch', evidence: `${p.file} (upstream commit ${hit.slice(0, 12)}${bug})` };
+    if (p.cves.includes(cve)) return { kind: 'fixed-by-distro-patch', evidence: `${p.file} (names ${cve}${bug})` };
   }
   const entries = d.changelog.filter((e) => e.cve === cve);
   for (const e of entries) {
