@@ -67,7 +67,7 @@ export function parsePatchHeader(text: string): Omit<DistroPatch, 'file' | 'appl
     subject,
     commits: [...commits],
     cves: [...new Set([...h.matchAll(/\bCVE-\d{4}-\d{4,}\b/g)].map((m) => m[0]))],
-    bugDebian: [...h.matchAll(/^Bug-Debian:\s*(\S+)/gm)].map((m) => m[1]),
+    bugDebian: [...h.matchAll(/^Bug-Debian(?:-Security)?:\s*(\S+)/gm)].map((m) => m[1]),
   };
 }
 

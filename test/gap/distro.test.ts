@@ -102,3 +102,36 @@ test(
     }
   },
 );
+
+// The issue's reference upload: 6.1.176-1 (a revert of the 6.1.175 backport that brought two CVEs in, and three
+// upstream fixes carried as patches), checked by hand against the patches and the .dyad files.
+const DEBIAN_176 = [
+  ['CVE-2025-38349', 'revert-epoll-use-refcount-to-reduce-ep_mutex-content.patch'],
+  ['CVE-2026-46000', 'rxrpc-Fix-conn-level-packet-handling-to-unshare-RESP.patch'],
+  ['CVE-2026-46242', 'revert-epoll-use-refcount-to-reduce-ep_mutex-content.patch'],
+  ['CVE-2026-46331', 'net-sched-fix-pedit-partial-COW-leading-to-page-cach.patch'],
+  ['CVE-2026-52909', 'ip6_vti-set-netns_immutable-on-the-fallback-device.patch'],
+];
+
+test(
+  'Debian 6.1.176-1 closes five CVEs of plain 6.1.176 with its own patches',
+  { skip: skipIf(snapshotMissing) },
+  async (t) => {
+    let pkg: ReturnType<typeof debianPackaging>;
+    try {
+      pkg = debianPackaging({ version: '6.1.176-1' });
+    } catch (err) {
+      process.stderr.write(`SKIP: ${(err as Error).message}\n`);
+      t.skip(`Debian's 6.1.176-1 packaging cannot be fetched here: ${(err as Error).message}`);
+      return;
+    }
+    const r = queryCves(await snapshotIndex(), parseKernelArg('6.1.176'), readDistroSource(pkg.dir));
+    const closed = r.findings
+      .filter((x) => x.status === 'fixed-by-distro-patch')
+      .map((x) => [x.cve, x.evidence.split(' ')[0].split('/').pop()]);
+    assert.deepEqual(closed, DEBIAN_176);
+    process.stderr.write(
+      `gap: Debian 6.1.176-1: ${r.findings.length} CVEs open in plain 6.1.176, ${closed.length} closed by its patches\n`,
+    );
+  },
+);
