@@ -6,12 +6,11 @@ import { addCommonOptions, printJson, say, setExitCode, type CommonOptions } fro
 import { makeProgress } from '../util/progress.js';
 import { inputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { openIndex, parseKernelArg, queryCves, readDistroSource, VULNS_GIT_URL } from '../gap/index.js';
-import { gitGap } from '../gap/git-scan.js';
-import { matchCrashes } from '../gap/match.js';
-import { crashesFromFile } from '../gap/crash-input.js';
-import { updateIndex } from '../gap/update.js';
-import { renderCves, renderGit, renderMatches, type ReportFormat } from '../gap/render.js';
+import type { ReportFormat } from '../gap/index.js';
+import { VULNS_GIT_URL } from '../gap/source-url.js';
+
+/** The stage is loaded when a gap command runs, so other commands do not pay for it at start-up. */
+const gapStage = () => import('../gap/index.js');
 
 interface SourceFlags extends CommonOptions {
   vulns?: string;
@@ -50,10 +49,12 @@ function registerCves(gap: Command): void {
     .option('--distro-source <dir>', "a distro's packaging (the dir holding Debian's debian/) to credit its patches")
     .addHelpText(
       'after',
-      '\nExample:\n  kdk gap cves --kernel 6.1.192 --distro-source ~/.cache/kdk/debian/linux-packaging_6.1.187-1 --report gap.html\n',
+      '\nExit status: 0 no open CVE, 1 open CVEs found, 2 bad input, 3 no CVE data (run kdk gap update).' +
+        '\nExample:\n  kdk gap cves --kernel 6.1.192 --distro-source ~/.cache/kdk/debian/linux-packaging_6.1.187-1 --report gap.html\n',
     );
   addCommonOptions(withReport(withSource(cmd))).action(
     async (opts: SourceFlags & { kernel: string; distroSource?: string }) => {
+      const { parseKernelArg, readDistroSource, openIndex, queryCves, renderCves } = await gapStage();
       const v = parseKernelArg(opts.kernel);
       const distro = opts.distroSource ? readDistroSource(opts.distroSource) : undefined;
       const { index } = await openIndex({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
@@ -80,6 +81,7 @@ function registerGit(gap: Command): void {
     );
   addCommonOptions(withReport(cmd)).action(
     async (opts: SourceFlags & { repo: string; branch: string; upstream: string; since?: string }) => {
+      const { gitGap, renderGit } = await gapStage();
       if (!existsSync(opts.repo)) throw inputError(`--repo ${opts.repo}: no such directory`);
       const r = await gitGap({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
       emit(opts, r, (f) => renderGit(r, f));
@@ -98,6 +100,7 @@ function registerMatch(gap: Command): void {
       '\nExample:\n  kdk gap match console.log --kernel 6.1.150\n  kdk gap match report.json --kernel 6.1.150 --json\n',
     );
   addCommonOptions(withReport(withSource(cmd))).action(async (file: string, opts: SourceFlags & { kernel: string }) => {
+    const { parseKernelArg, crashesFromFile, openIndex, matchCrashes, renderMatches } = await gapStage();
     const v = parseKernelArg(opts.kernel);
     const crashes = await crashesFromFile(file);
     const { index } = await openIndex({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
@@ -117,6 +120,7 @@ function registerUpdate(gap: Command): void {
       `\nExample:\n  kdk gap update --from ${VULNS_GIT_URL}\n  kdk gap update --from ~/src/vulns\n`,
     );
   addCommonOptions(cmd).action(async (opts: CommonOptions & { from: string }) => {
+    const { updateIndex } = await gapStage();
     const r = await updateIndex(opts.from, makeProgress({ quiet: opts.quiet }));
     const summary = {
       source: r.source,

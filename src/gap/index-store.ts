@@ -13,7 +13,9 @@ import type { Progress } from '../util/progress.js';
 import { buildIndex, INDEX_FORMAT, publishedDir, type CveIndex } from './index-build.js';
 import { listFilesFingerprint } from './fingerprint.js';
 
-export const VULNS_GIT_URL = 'https://git.kernel.org/pub/scm/linux/security/vulns.git';
+import { VULNS_GIT_URL } from './source-url.js';
+
+export { VULNS_GIT_URL };
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function sharedSnapshot(): string {

@@ -8,3 +8,8 @@ export { buildIndex, publishedDir, type CveIndex, type IndexedCve } from './inde
 export { openIndex, setCurrentSource, sharedSnapshot, VULNS_GIT_URL, type SourceOptions } from './index-store.js';
 export { queryCves, type CveFinding, type CveQueryResult } from './cves.js';
 export { readDistroSource, parsePatchHeader, parseChangelog, distroClosure, type DistroSource } from './distro.js';
+export { gitGap, type GitGapReport, type GitFinding } from './git-scan.js';
+export { matchCrashes, type CrashMatch } from './match.js';
+export { crashesFromFile } from './crash-input.js';
+export { updateIndex } from './update.js';
+export { renderCves, renderGit, renderMatches, type ReportFormat } from './render.js';
