@@ -53,7 +53,8 @@ export interface GitGapReport {
 }
 
 interface Candidate {
-  c: LogCommit;
+  /** What is kept of the upstream commit (not its message: a long history holds many fixes). */
+  c: { sha: string; author: string; subject: string; cves: string[]; syzbot: string[] };
   targets: string[];
   present: Map<string, { presentAs: string; via: 'direct' | 'backport' }>;
   carried?: { how: CarriedFix['how']; by: string };
@@ -81,7 +82,9 @@ async function collectCandidates(o: GitGapOptions): Promise<{ list: Candidate[];
   const range = [o.upstream, `^${o.branch}`, ...(o.since ? [`^${o.since}`] : [])];
   const scanned = await streamLog(o.repo, range, (c) => {
     const targets = fixesTags(c.body);
-    if (targets.length) list.push({ c, targets, present: new Map() });
+    if (!targets.length) return;
+    const kept = { sha: c.sha, author: c.author, subject: c.subject, cves: cvesOf(c.body), syzbot: syzbotOf(c.body) };
+    list.push({ c: kept, targets, present: new Map() });
   });
   return { list, scanned };
 }
@@ -300,8 +303,8 @@ export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
       branch: o.branch,
       status: 'open',
       fixes: [...c.present].map(([target, p]) => ({ target, ...p })),
-      cves: cvesOf(c.c.body),
-      syzbot: syzbotOf(c.c.body),
+      cves: c.c.cves,
+      syzbot: c.c.syzbot,
       evidence: [...c.present]
         .map(
           ([t, p]) =>
