@@ -68,7 +68,7 @@ function unpackTarball(tarball: string, hash: string, progress?: Progress): stri
 export function dirKey(pub: string): string {
   const head = spawnSync('git', ['-C', pub, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
   if (head.status === 0) {
-    const dirty = spawnSync('git', ['-C', pub, 'status', '--porcelain', '--untracked-files=no', '--', '.'], {
+    const dirty = spawnSync('git', ['-C', pub, 'status', '--porcelain', '--untracked-files=normal', '--', '.'], {
       encoding: 'utf8',
     });
     if (dirty.status === 0 && dirty.stdout.trim() === '') return `git:${head.stdout.trim()}`;

@@ -98,3 +98,26 @@ test(
     );
   },
 );
+
+test(
+  'kdk report parse --json output feeds kdk gap match',
+  { skip: skipIf(snapshotMissing || (haveShared('corpora', 'syzkaller-report') ? undefined : 'no syzkaller corpus')) },
+  () => {
+    const text = readFileSync(sharedDir('corpora', 'syzkaller-report', 'report', '475'), 'latin1');
+    const dir = mkdtempSync(join(tmpdir(), 'kdk-match-'));
+    const log = join(dir, 'console.log');
+    writeFileSync(log, text.slice(text.indexOf('\n\n') + 2));
+    const kdk = join(projectRoot, 'bin', 'kdk.js');
+    const parsed = spawnSync(process.execPath, [kdk, 'report', 'parse', log, '--json'], { encoding: 'utf8' });
+    assert.equal(parsed.status, 0, parsed.stderr);
+    const reportFile = join(dir, 'report.json');
+    writeFileSync(reportFile, parsed.stdout);
+    const r = spawnSync(process.execPath, [kdk, 'gap', 'match', reportFile, '--kernel', '5.15.80', '--json'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as { crashes: { title: string; bugs: { cve: string; affected: boolean }[] }[] };
+    assert.equal(out.crashes[0].title, 'KASAN: use-after-free Read in ip6_fragment');
+    assert.ok(out.crashes[0].bugs.some((b) => b.cve === 'CVE-2022-48956' && b.affected));
+  },
+);
