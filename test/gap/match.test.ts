@@ -121,3 +121,16 @@ test(
     assert.ok(out.crashes[0].bugs.some((b) => b.cve === 'CVE-2022-48956' && b.affected));
   },
 );
+
+test('fuzz: title normalisation and oops-line extraction never throw', async () => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(fc.string({ maxLength: 300 }), (s) => {
+      normaliseTitle(s);
+      normaliseTitle(`BUG: KASAN: ${s}`);
+      return quotedCrashes(`${s}\nWARNING: CPU: 0 PID: 1 at ${s}\n RIP: 0010:${s}+0x1/0x2\n`).every((q) =>
+        Array.isArray(q.keys),
+      );
+    }),
+  );
+});
