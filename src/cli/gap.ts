@@ -38,7 +38,7 @@ function emit(opts: SourceFlags, json: unknown, render: (f: ReportFormat) => str
   if (!['text', 'markdown', 'html'].includes(fmt)) throw inputError(`--format ${fmt}: expected text, markdown or html`);
   if (opts.report) writeFileAtomic(opts.report, render(/\.html?$/.test(opts.report) ? 'html' : 'markdown'));
   if (opts.json) printJson(json);
-  else if (!opts.quiet || fmt !== 'text') process.stdout.write(render(fmt as ReportFormat));
+  else process.stdout.write(render(fmt as ReportFormat));
 }
 
 function registerCves(gap: Command): void {
