@@ -1,9 +1,9 @@
 // Debian's packaging: patches carrying upstream fixes and changelog CVE entries close CVEs of plain upstream.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './tmp.js';
 import { skipIf } from '../helpers.js';
 import { debianPackaging } from '../../src/util/debian-source.js';
 import { parseKernelArg, queryCves, readDistroSource, parseChangelog } from '../../src/gap/index.js';
@@ -41,7 +41,7 @@ test(
   'a patch naming a CVE fix commit closes it; unapplied patches do not',
   { skip: skipIf(snapshotMissing) },
   async () => {
-    const root = mkdtempSync(join(tmpdir(), 'kdk-distro-'));
+    const root = tempDir('kdk-distro-');
     const pd = join(root, 'debian', 'patches', 'bugfix', 'all');
     mkdirSync(pd, { recursive: true });
     writeFileSync(join(root, 'debian', 'changelog'), CHANGELOG);

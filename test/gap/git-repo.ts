@@ -1,12 +1,12 @@
 // A small kernel-style git history built with real git for the `gap git` tests: mainline, a stable branch
 // with backports, a distro branch with its own patches.
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './tmp.js';
 import { execFileSync } from 'node:child_process';
 
 export class Repo {
-  readonly dir = mkdtempSync(join(tmpdir(), 'kdk-gitgap-'));
+  readonly dir = tempDir('kdk-gitgap-');
   private t = 1_700_000_000;
   constructor() {
     this.git('init', '-q', '-b', 'master');

@@ -1,9 +1,10 @@
 // Reading a live vulns checkout (--vulns DIR), bad records, the CLI, and `kdk gap update`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from './tmp.js';
 import { spawnSync } from 'node:child_process';
 import { projectRoot, skipIf } from '../helpers.js';
 import { SNAPSHOT, snapshotMissing } from './snapshot.js';
@@ -13,7 +14,7 @@ const REAL = ['2024/CVE-2024-26581', '2023/CVE-2023-52452', '2024/CVE-2024-26616
 
 /** A small vulns checkout: three real records from the snapshot plus a malformed dyad and a malformed JSON. */
 function makeTree(): { root: string; cache: string } {
-  const root = mkdtempSync(join(tmpdir(), 'kdk-vulns-'));
+  const root = tempDir('kdk-vulns-');
   const members = REAL.flatMap((r) => ['dyad', 'json', 'sha1'].map((e) => `vulns/cve/published/${r}.${e}`));
   const r = spawnSync('tar', ['-xJf', SNAPSHOT, '-C', root, '--strip-components=1', ...members]);
   assert.equal(r.status, 0, String(r.stderr));
@@ -30,7 +31,7 @@ function makeTree(): { root: string; cache: string } {
     join(y, 'CVE-2025-0002.json'),
     '{"cveMetadata": {"cveId": "CVE-2025-0002"}, "containers": {"cna": {}}}',
   );
-  return { root, cache: mkdtempSync(join(tmpdir(), 'kdk-cache-')) };
+  return { root, cache: tempDir('kdk-cache-') };
 }
 
 const kdkRun = (args: string[], cache: string) =>
@@ -67,7 +68,7 @@ test(
 );
 
 test('bad input: a bad --kernel and a missing --vulns directory are usage errors', () => {
-  const cache = mkdtempSync(join(tmpdir(), 'kdk-cache-'));
+  const cache = tempDir('kdk-cache-');
   const bad = kdkRun(['gap', 'cves', '--kernel', '6.1.x'], cache);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--kernel "6\.1\.x" is not a kernel version/);

@@ -1,9 +1,9 @@
 // `kdk gap match`: crash titles against the crash titles CVE descriptions quote.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './tmp.js';
 import { spawnSync } from 'node:child_process';
 import { projectRoot, sharedDir, skipIf, haveShared } from '../helpers.js';
 import { normaliseTitle, quotedCrashes, parseKernelArg } from '../../src/gap/index.js';
@@ -43,7 +43,7 @@ test(
   'a report JSON: the CVE for a quoted title, with its fix and the kernel verdict; none for a made-up one',
   { skip: skipIf(snapshotMissing) },
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kdk-match-'));
+    const dir = tempDir('kdk-match-');
     const file = join(dir, 'report.json');
     writeFileSync(
       file,
@@ -81,7 +81,7 @@ test(
   async () => {
     // report/475: the raw KASAN line names kfree_skb_list; syzkaller's title (and the CVE) name ip6_fragment.
     const text = readFileSync(sharedDir('corpora', 'syzkaller-report', 'report', '475'), 'latin1');
-    const dir = mkdtempSync(join(tmpdir(), 'kdk-match-'));
+    const dir = tempDir('kdk-match-');
     const log = join(dir, 'console.log');
     writeFileSync(log, text.slice(text.indexOf('\n\n') + 2));
     const crashes = await crashesFromFile(log);
@@ -104,7 +104,7 @@ test(
   { skip: skipIf(snapshotMissing || (haveShared('corpora', 'syzkaller-report') ? undefined : 'no syzkaller corpus')) },
   () => {
     const text = readFileSync(sharedDir('corpora', 'syzkaller-report', 'report', '475'), 'latin1');
-    const dir = mkdtempSync(join(tmpdir(), 'kdk-match-'));
+    const dir = tempDir('kdk-match-');
     const log = join(dir, 'console.log');
     writeFileSync(log, text.slice(text.indexOf('\n\n') + 2));
     const kdk = join(projectRoot, 'bin', 'kdk.js');
