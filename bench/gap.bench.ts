@@ -21,10 +21,15 @@ async function time(runs: number, f: () => unknown): Promise<number> {
 }
 const fmt = (s: number) => `${s.toFixed(3)} s`;
 
-function readAllDyads(pub: string): number {
+function readAll(pub: string, ext: string, each: (text: string) => void = () => undefined): number {
   let bytes = 0;
   for (const y of readdirSync(pub).filter((d) => /^\d{4}$/.test(d))) {
-    for (const f of readdirSync(join(pub, y))) if (f.endsWith('.dyad')) bytes += readFileSync(join(pub, y, f)).length;
+    for (const f of readdirSync(join(pub, y))) {
+      if (!f.endsWith(ext)) continue;
+      const text = readFileSync(join(pub, y, f), 'utf8');
+      bytes += text.length;
+      each(text);
+    }
   }
   return bytes;
 }
@@ -33,7 +38,8 @@ async function cveBench(): Promise<void> {
   const { index } = await openIndex({ tarball: sharedSnapshot() }); // unpack + index once (cached)
   const pub = index.tree;
   const tmp = mkdtempSync(join(tmpdir(), 'kdk-bench-idx-'));
-  const dyads = await time(3, () => readAllDyads(pub));
+  const dyads = await time(3, () => readAll(pub, '.dyad'));
+  const jsons = await time(3, () => readAll(pub, '.json', (t) => JSON.parse(t)));
   const build = await time(
     1,
     async () => await buildIndex(pub, join(tmp, 'index.json'), { key: 'bench', source: 'bench' }),
