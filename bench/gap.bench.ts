@@ -54,8 +54,9 @@ async function cveBench(): Promise<void> {
   const node = await time(5, () => spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' }));
   rmSync(tmp, { recursive: true, force: true });
   console.log(`plain full read of every .dyad file (${index.cves.length} files): ${fmt(dyads)}`);
+  console.log(`plain read + JSON.parse of every .json record:   ${fmt(jsons)}`);
   console.log(
-    `index build (every .dyad, .sha1, .json parsed):  ${fmt(build)}  = ${(build / dyads).toFixed(1)}x the dyad read`,
+    `index build (every .dyad, .sha1, .json parsed):  ${fmt(build)}  = ${(build / dyads).toFixed(1)}x the dyad read, ${(build / jsons).toFixed(1)}x the JSON read`,
   );
   console.log(
     `warm query 6.1.192 in-process (load index + rule): ${fmt(query)}  = ${(query / dyads).toFixed(2)}x the dyad read  [target < 0.2 s]`,
