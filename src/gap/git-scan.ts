@@ -54,7 +54,7 @@ export interface GitGapReport {
 
 interface Candidate {
   /** What is kept of the upstream commit (not its message: a long history holds many fixes). */
-  c: { sha: string; author: string; subject: string; cves: string[]; syzbot: string[] };
+  c: { sha: string; author: string; subject: string; cves: string[]; syzbot: string[]; upstream: string[] };
   targets: string[];
   present: Map<string, { presentAs: string; via: 'direct' | 'backport' }>;
   carried?: { how: CarriedFix['how']; by: string };
@@ -83,7 +83,15 @@ async function collectCandidates(o: GitGapOptions): Promise<{ list: Candidate[];
   const scanned = await streamLog(o.repo, range, (c) => {
     const targets = fixesTags(c.body);
     if (!targets.length) return;
-    const kept = { sha: c.sha, author: c.author, subject: c.subject, cves: cvesOf(c.body), syzbot: syzbotOf(c.body) };
+    const kept = {
+      sha: c.sha,
+      author: c.author,
+      subject: c.subject,
+      cves: cvesOf(c.body),
+      syzbot: syzbotOf(c.body),
+      // A stable-branch fix is itself a backport: the branch may carry it under the mainline id it names.
+      upstream: upstreamRefs(c.body),
+    };
     list.push({ c: kept, targets, present: new Map() });
   });
   return { list, scanned };
@@ -102,6 +110,7 @@ async function scanBranch(o: GitGapOptions, cands: Candidate[]): Promise<BranchS
   for (const cand of cands) {
     for (const t of cand.targets) targets.add(t, cand);
     bySha.add(cand.c.sha, cand);
+    for (const u of cand.c.upstream) bySha.add(u, cand);
     const k = key(cand.c.subject, cand.c.author);
     bySubject.set(k, [...(bySubject.get(k) ?? []), cand]);
   }

@@ -56,7 +56,7 @@ function build() {
   const bpC = r.cherryPick(fixC, `c: fix leak\n\ncommit ${fixC} upstream.`);
   const revC = r.git('revert', '--no-edit', bpC) && r.git('rev-parse', 'HEAD');
   const ownE = r.cherryPick(fixE, 'e: fix race', 'Dev Two <dev2@example.org>');
-  return { r, fixA, fixB, fixC, fixD, fixE, fixA2, fixF, bpA, bpD, ownB, bpC, revC, ownE };
+  return { r, bugA, fixA, fixB, fixC, fixD, fixE, fixA2, fixF, bpA, bpD, ownB, bpC, revC, ownE };
 }
 
 test('gap git: missing fixes (direct and via a backported bug), carried ones, and a reverted fix', async () => {
@@ -121,4 +121,19 @@ test('gap git CLI: --json, and a repository without the named branch is a clear 
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--branch debian\/6\.1: no such branch or commit/);
   assert.equal(bad.stdout, '');
+});
+
+test('gap git against a stable branch: a stable fix the distro carries under its mainline id is not missing', async () => {
+  const h = build();
+  // Stable gets a backport of fixA2 (naming its mainline id); the distro carries fixA2 under the same mainline id.
+  h.r.git('checkout', '-q', 'linux-6.1.y');
+  const stableA2 = h.r.cherryPick(
+    h.fixA2,
+    `a: fix another overflow (stable)\n\ncommit ${h.fixA2} upstream.\n\nFixes: ${h.bugA} ("a")`,
+  );
+  h.r.git('checkout', '-q', 'distro');
+  h.r.cherryPick(h.fixA2, `a: fix another overflow\n\n[ Upstream commit ${h.fixA2} ]`);
+  const rep = await gitGap({ repo: h.r.dir, branch: 'distro', upstream: 'linux-6.1.y' });
+  assert.ok(!rep.missing.some((m) => m.fixCommit === stableA2), JSON.stringify(rep.missing));
+  assert.deepEqual(rep.carried.find((c) => c.fixCommit === stableA2)?.how, 'backport-reference');
 });
