@@ -85,7 +85,9 @@ export function judgeStable(code: number[], base: number[], patch: number): Verd
   let cause: string | undefined;
   for (let i = 0; i < code.length;) {
     if (code[i] === BACKPORT) {
-      const [b, start, until] = [code[i + 1], code[i + 2], code[i + 3] === NONE ? Infinity : code[i + 3]];
+      const b = code[i + 1];
+      const start = code[i + 2];
+      const until = code[i + 3] === NONE ? Infinity : code[i + 3];
       i += 4;
       if (b !== branch || start > patch || patch >= until) continue;
       affected = true;
@@ -93,7 +95,9 @@ export function judgeStable(code: number[], base: number[], patch: number): Verd
       cause ??= `stable backport ${base.join('.')}.${start}`;
       continue;
     }
-    const [intro, mainFix, n] = [code[i + 1], code[i + 2], code[i + 3]];
+    const intro = code[i + 1];
+    const mainFix = code[i + 2];
+    const n = code[i + 3];
     let until = Infinity;
     for (let j = 0; j < n; j++) if (code[i + 4 + 2 * j] === branch) until = code[i + 5 + 2 * j];
     i += 4 + 2 * n;
@@ -118,7 +122,9 @@ export function judgeMainline(code: number[], v: Version): Verdict {
       i += 4;
       continue;
     }
-    const [intro, mainFix, n] = [code[i + 1], code[i + 2], code[i + 3]];
+    const intro = code[i + 1];
+    const mainFix = code[i + 2];
+    const n = code[i + 3];
     i += 4 + 2 * n;
     if (intro > q || (mainFix !== NONE && mainFix <= q)) continue;
     affected = true;
