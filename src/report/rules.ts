@@ -61,7 +61,8 @@ export const PATTERNS = {
   /** The source locations that name the guilty file. */
   fileName: String.raw`([a-zA-Z0-9_\-./]*[a-zA-Z0-9_-]+\.(c|h)):[0-9]+`,
   deeperPath: String.raw`^/[a-zA-Z0-9_\-./]+/[a-zA-Z0-9_-]+\.(c|h)$`,
-  guiltyLineIgnore: String.raw`(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information`,
+  // Irq-state and held-lock lines say where state changed or a lock was taken, not where the bug is.
+  guiltyLineIgnore: String.raw`(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: `,
   /** The frame named in a title (`... in FUNC`). */
   titleFrame: String.raw`.* in ((?:<[a-zA-Z0-9_: ]+>)?[a-zA-Z0-9_:]+)`,
   panicked: 'Kernel panic - not syncing',

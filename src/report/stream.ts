@@ -8,7 +8,8 @@ import { PATTERNS } from './rules.js';
 import type { CrashReport } from './types.js';
 
 export interface StreamLimits {
-  /** Longest line kept; the rest of a longer line is dropped (its offsets still count). */
+  /** Longest line kept; the rest of a longer line is dropped (its offsets still count). Kernel
+   * lines are under 1 KiB; the cap also bounds the cost of the rules' regexes on garbage. */
   maxLine: number;
   /** Most lines one report may hold. */
   maxReportLines: number;
@@ -24,7 +25,7 @@ export interface StreamLimits {
 }
 
 export const DEFAULT_LIMITS: StreamLimits = {
-  maxLine: 64 * 1024,
+  maxLine: 4096,
   maxReportLines: 5000,
   maxReportBytes: 4 * 1024 * 1024,
   tailLines: 1000,
@@ -60,6 +61,14 @@ export class ReportStream {
     return this.active !== undefined;
   }
 
+  /** Text this stream holds right now (unprocessed input, look-back, the report being read). */
+  get retainedBytes(): number {
+    let n = this.buf.length + this.lookback.length + (this.active?.bytes ?? 0);
+    for (const l of this.queue) n += l.text.length;
+    for (const h of this.held) n += h.rep.text.length;
+    return n;
+  }
+
   push(chunk: Buffer | string): CrashReport[] {
     this.buf += typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
     this.process(false);
@@ -69,7 +78,11 @@ export class ReportStream {
   /** End of log: the report being read (possibly truncated) and all held ones are returned. */
   end(): CrashReport[] {
     this.process(true);
-    if (this.active) this.finishActive();
+    while (this.active) {
+      this.finishActive();
+      // The finished window may hold the start of the next report: read it again.
+      this.process(true);
+    }
     this.release(true);
     return this.take();
   }

@@ -247,7 +247,8 @@ function replaceTable(title: string): string {
 
 /** Stable, printable title: dynamic parts replaced, control bytes dropped, spaces squeezed, 120 bytes max. */
 export function sanitizeTitle(title: string): string {
-  title = replaceTable(title);
+  // Only the first 120 characters survive; the cut before the rewrites bounds their cost.
+  title = replaceTable(title.slice(0, 1024));
   let res = '';
   let prev = ' ';
   for (let i = 0; i < title.length && i < 120; i++) {
