@@ -95,7 +95,8 @@ export const RE = {
   executorComm: compile(PATTERNS.executorComm),
   riscvStackStart: compile(RISCV_STACK_START_SRC),
 };
-export const STACK_START_RES = list(STACK_STARTS);
+export const STACK_START_RES = list(STACK_STARTS.map(([re]) => re));
+export const STACK_START_HINTS = STACK_STARTS.map(([, hint]) => hint);
 export const FRAME_RES = list(FRAME_LINES);
 export const CORRUPTED_LINE_RES = list(CORRUPTED_LINES);
 export const CORRUPTED_TITLE_RES = list(CORRUPTED_TITLES);
@@ -103,6 +104,9 @@ export const REPORT_START_IGNORE_RES = list(REPORT_START_IGNORES);
 export const GUILTY_FILE_IGNORE_RES = list(GUILTY_FILE_IGNORES);
 export const STALL_ANCHOR_RES = list(STALL_ANCHOR_FRAMES);
 export const SUPPRESSION_RES = list(SUPPRESSIONS);
+/** Words every suppression contains: lines without any skip the suppression regexes. */
+export const SUPPRESSION_HINT =
+  /Out of memory|Killed process|lowmemorykiller|panic:|fatal error|SYZFAIL|SIGBUS|INIT: PANIC|stack smashing/;
 export const INFO_MESSAGES = INFO_MESSAGES_WITH_STACK;
 export const TITLE_REPLACEMENT_RES: [RegExp, string][] = TITLE_REPLACEMENTS.map(([re, to]) => [
   new RegExp(re, 'g'),

@@ -131,12 +131,27 @@ function extractStackFrame(stack: CompiledStack, output: string): { frames: Fram
   return extractStackFrameImpl(lines, stack.skip, stack.parts2, pick);
 }
 
+/** Skip decisions per skip list and frame name: the same functions recur in report after report. */
+const skipCache = new WeakMap<RegExp, Map<string, boolean>>();
+
+function skipped(skip: RegExp, frame: string): boolean {
+  let cache = skipCache.get(skip);
+  if (!cache) skipCache.set(skip, (cache = new Map()));
+  let v = cache.get(frame);
+  if (v === undefined) {
+    if (cache.size > 20000) cache.clear();
+    v = skip.test(frame);
+    cache.set(frame, v);
+  }
+  return v;
+}
+
 function appendFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp | null): void {
   if (!m) return;
   for (let i = 1; i < m.length; i++) {
     const f = m[i];
     if (f === undefined) continue;
-    if (!skip || !skip.test(f)) frames.push(f);
+    if (!skip || !skipped(skip, f)) frames.push(f);
   }
 }
 
