@@ -10,6 +10,7 @@ import {
   STACK_START_RES,
   FRAME_RES,
   SUPPRESSION_HINT,
+  LINE_HINT,
   SUPPRESSION_RES,
   matchOops,
   matchesAny,
@@ -59,7 +60,10 @@ function analyze(line: Line): LineInfo {
   const text = line.text;
   const context = lineContext(text);
   const { text: stripped, questionable } = stripLinePrefix(text, context);
-  let flags = 0;
+  let flags = text.includes('+0x') ? F.frame : 0;
+  if (context !== '' && RE.cpuContext.test(context)) flags |= F.cpuContext;
+  // One regex tells most lines apart from any that needs a closer look.
+  if (!LINE_HINT.test(text)) return (line.info = { context, stripped, questionable, flags });
   if (matchOops(text)) {
     flags |= F.oops;
     if (matchesAny(text, REPORT_START_IGNORE_RES)) flags |= F.startIgnored;
@@ -67,8 +71,6 @@ function analyze(line: Line): LineInfo {
   if (text.includes(PATTERNS.panicked)) flags |= F.panic;
   if (text.includes(PATTERNS.consoleHangup)) flags |= F.hangup;
   if (SUPPRESSION_HINT.test(text) && matchesAny(text, SUPPRESSION_RES)) flags |= F.suppressed;
-  if (context !== '' && RE.cpuContext.test(context)) flags |= F.cpuContext;
-  if (text.includes('+0x')) flags |= F.frame;
   if (text.includes('Disabling lock debugging due to kernel taint')) flags |= F.disablingLockDebug;
   if (text.includes('Sending NMI from CPU')) flags |= F.sendingNmi;
   if (flags & F.panic || (flags & F.oops && text.includes('WARNING: possible circular locking dependency detected'))) {

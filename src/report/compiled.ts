@@ -108,6 +108,16 @@ export const SUPPRESSION_RES = list(SUPPRESSIONS);
 export const SUPPRESSION_HINT =
   /Out of memory|Killed process|lowmemorykiller|panic:|fatal error|SYZFAIL|SIGBUS|INIT: PANIC|stack smashing/;
 export const INFO_MESSAGES = INFO_MESSAGES_WITH_STACK;
+/** Any line a report must look at closely contains one of these (oops headers, suppressions, markers). */
+export const LINE_HINT = new RegExp(
+  [
+    HEADER_ANY.source,
+    SUPPRESSION_HINT.source,
+    ...[...INFO_MESSAGES_WITH_STACK, PATTERNS.consoleHangup, 'Disabling lock debugging', 'Sending NMI from CPU'].map(
+      escape,
+    ),
+  ].join('|'),
+);
 export const TITLE_REPLACEMENT_RES: [RegExp, string][] = TITLE_REPLACEMENTS.map(([re, to]) => [
   new RegExp(re, 'g'),
   to,

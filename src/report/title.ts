@@ -11,6 +11,7 @@ import {
   type CompiledOops,
   type CompiledStack,
 } from './compiled.js';
+import { demangle } from './demangle.js';
 import { HANG_ANCHORS, HANG_SKIP, STRIP_FRAME_PREFIXES, TITLE_TYPES } from './rules.js';
 
 export const CORRUPTED_NO_FRAMES = 'extracted no frames';
@@ -149,8 +150,8 @@ function skipped(skip: RegExp, frame: string): boolean {
 function appendFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp | null): void {
   if (!m) return;
   for (let i = 1; i < m.length; i++) {
-    const f = m[i];
-    if (f === undefined) continue;
+    if (m[i] === undefined) continue;
+    const f = demangle(m[i]);
     if (!skip || !skipped(skip, f)) frames.push(f);
   }
 }
