@@ -42,6 +42,8 @@ export interface CompiledStack {
 }
 export interface CompiledFormat {
   src: OopsFormat;
+  /** A literal the title regex needs (a cheap includes() before the regex); '' when none. */
+  hint: string;
   title: RegExp;
   report?: RegExp;
   stack?: CompiledStack;
@@ -53,6 +55,15 @@ export interface CompiledOops {
 }
 
 const list = (srcs: string[]): RegExp[] => srcs.map((s) => compile(s));
+
+/** The literal text a pattern starts with (up to its first special character), if 4+ characters. */
+export function literalPrefix(src: string): string {
+  const m = /^[^\\^$.|?*+()[\]{}]*/.exec(src.startsWith('^') ? src.slice(1) : src)!;
+  // A quantifier applies to the character before it: that one is not certain.
+  const next = src.charAt(m[0].length + (src.startsWith('^') ? 1 : 0));
+  const lit = '?*{'.includes(next) && next !== '' ? m[0].slice(0, -1) : m[0];
+  return lit.length >= 4 ? lit : '';
+}
 const parts = (p: string[]): (RegExp | null)[] => p.map((s) => (s === STACK ? null : compile(s)));
 
 function compileStack(spec: StackSpec): CompiledStack {
@@ -70,6 +81,7 @@ export const OOPSES: CompiledOops[] = LINUX_OOPSES.map((o) => ({
   suppressions: list(o.suppressions),
   formats: o.formats.map((f) => ({
     src: f,
+    hint: literalPrefix(f.title),
     title: compile(f.title),
     report: f.report ? compile(f.report) : undefined,
     stack: f.stack ? compileStack(f.stack) : undefined,

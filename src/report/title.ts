@@ -49,6 +49,7 @@ export function extractDescription(output: string, oops: CompiledOops): Descript
   let chosen: CompiledFormat | undefined;
   let matchedTitle = false;
   for (const f of oops.formats) {
+    if (f.hint && !output.includes(f.hint)) continue;
     let m = f.title.exec(output);
     if (!m || m.index > startPos) continue;
     if (m.index === startPos && title !== '') continue;
