@@ -165,7 +165,7 @@ export class ActiveReport {
     if (this.secondIdx < 0 || this.hasCallerContext) this.reportEnd = this.report.length;
   }
 
-  /** The finished report. `laterPanic`: a panic came after the window, before the next report ended. */
+  /** The finished report (the stream may still mark it panicked if a panic line follows). */
   finish(): CrashReport {
     const head = this.report.slice(0, this.reportEnd);
     let body = joinLines(this.report);

@@ -98,22 +98,29 @@ test('a missing log or a malformed report document is an input error (exit 2)', 
   assert.match(s.stderr, /not a report document/);
 });
 
-test('report parse --follow reports a crash appended to a growing file', async () => {
+test('report parse --follow reports a crash appended to a growing file', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kdk-follow-'));
   const file = join(dir, 'serial.log');
   writeFileSync(file, '[    0.1] booting\n');
   const child = spawn(process.execPath, [kdk, 'report', 'parse', '--follow', '--json', file]);
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  // Wait until it follows (its Ctrl-C handler is in place), however slow the machine.
+  await new Promise<void>((resolve) => {
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+      if (err.includes('following')) resolve();
+    });
+  });
   try {
-    await new Promise((r) => setTimeout(r, 700));
     appendFileSync(file, LOG);
     // A second report completes the first one; SIGINT flushes the rest.
     appendFileSync(
       file,
       '[    3.0] WARNING: CPU: 0 PID: 1 at fs/x.c:1 bar_fn+0x1/0x2\n[    3.1] RIP: 0010:bar_fn+0x1/0x2\n',
     );
-    await new Promise((r) => setTimeout(r, 900));
+    await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGINT');
     const code = await new Promise((r) => child.on('close', r));
     assert.equal(code, 0);
