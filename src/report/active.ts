@@ -19,7 +19,7 @@ import {
 } from './compiled.js';
 import { CONTEXT_CONSOLE, lineContext, stripLinePrefix } from './console.js';
 import { PATTERNS } from './rules.js';
-import { CORRUPTED_NO_FRAMES, extractDescription, sanitizeTitle, titleToType } from './title.js';
+import { extractDescription, sanitizeTitle, titleToType } from './title.js';
 import { guiltyFile } from './guilty.js';
 import { parseFrames } from './frames.js';
 import type { CrashReport } from './types.js';
@@ -167,9 +167,9 @@ export class ActiveReport {
 
   /** The finished report (the stream may still mark it panicked if a panic line follows). */
   finish(): CrashReport {
-    const head = this.report.slice(0, this.reportEnd);
-    let body = joinLines(this.report);
-    const headDesc = extractDescription(joinLines(head), this.oops);
+    const head = joinLines(this.report.slice(0, this.reportEnd));
+    let body = this.reportEnd === this.report.length ? head : joinLines(this.report);
+    const headDesc = extractDescription(head, this.oops);
     let desc = headDesc;
     let prefix = this.prefix;
     if (desc.title === '') {
@@ -197,7 +197,7 @@ export class ActiveReport {
       end: Math.max(this.endPos, this.lines[0].end),
       text: toUtf8(text),
       // The frames of this report: up to where the next report starts (its own lines, with caller ids).
-      frames: parseFrames(desc === headDesc ? joinLines(head) : body),
+      frames: parseFrames(desc === headDesc ? head : body),
       guiltyFrame: frameMatch ? frameMatch[1] : undefined,
       guiltyFile: guiltyFile(title, body),
     };
@@ -249,5 +249,3 @@ function isCorrupted(title: string, report: string, format: CompiledFormat | und
   return '';
 }
 const RE_RISCV = STACK_START_RES[STACK_START_RES.length - 1];
-
-export { CORRUPTED_NO_FRAMES };

@@ -141,7 +141,7 @@ function skipped(skip: RegExp, frame: string): boolean {
   if (!cache) skipCache.set(skip, (cache = new Map()));
   let v = cache.get(frame);
   if (v === undefined) {
-    if (cache.size > 20000) cache.clear();
+    if (cache.size > 5000) cache.clear();
     v = skip.test(frame);
     cache.set(frame, v);
   }
