@@ -21,11 +21,12 @@ export function stripLinePrefix(line: string, context: string): { text: string; 
   if (context === '') return { text: line, questionable: false };
   const start = line.indexOf('] ');
   line = line.slice(start + 2);
-  if (!line.includes('<EOI>')) {
-    if (line.includes(' ? ') && RE.questionableFrame.test(line)) {
-      return { text: line.slice(line.indexOf(' ? ') + 2), questionable: true };
-    }
-    if (line.endsWith(' (unreliable)')) return { text: line.slice(0, -13), questionable: true };
+  const q = line.indexOf(' ? ');
+  const unreliable = line.endsWith(' (unreliable)');
+  // Most lines have neither mark: spare them the <EOI> check.
+  if ((q !== -1 || unreliable) && !line.includes('<EOI>')) {
+    if (q !== -1 && RE.questionableFrame.test(line)) return { text: line.slice(q + 2), questionable: true };
+    if (unreliable) return { text: line.slice(0, -13), questionable: true };
   }
   return { text: line, questionable: false };
 }

@@ -157,7 +157,7 @@ export class ReportStream {
   private makeLine(from: number, to: number): Line {
     let text = this.buf.slice(from, to);
     if (text.includes('\r')) text = text.replaceAll('\r', '');
-    return { text, off: this.bufOff + from, end: this.bufOff + to };
+    return { text, off: this.bufOff + from, end: this.bufOff + to, info: undefined };
   }
 
   private nextActiveLine(final: boolean): boolean {
