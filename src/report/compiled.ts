@@ -34,10 +34,16 @@ export function compile(src: string, flags = ''): RegExp {
   return new RegExp(s, flags);
 }
 
+/** The frames a stack spec never blames, with the decisions cached per frame name. */
+export interface SkipFilter {
+  re: RegExp;
+  cache: Map<string, boolean>;
+}
+
 export interface CompiledStack {
   parts: (RegExp | null)[]; // null = parse a stack trace here
   parts2?: (RegExp | null)[];
-  skip: RegExp | null;
+  skip: SkipFilter | null;
   extractor?: 'stall' | 'hang';
 }
 export interface CompiledFormat {
@@ -71,7 +77,7 @@ function compileStack(spec: StackSpec): CompiledStack {
   return {
     parts: parts(spec.parts),
     parts2: spec.parts2 ? parts(spec.parts2) : undefined,
-    skip: skip.length ? new RegExp(skip.join('|')) : null,
+    skip: skip.length ? { re: new RegExp(skip.join('|')), cache: new Map() } : null,
     extractor: spec.extractor,
   };
 }
@@ -111,6 +117,9 @@ export const STACK_START_RES = list(STACK_STARTS.map(([re]) => re));
 export const STACK_START_HINTS = STACK_STARTS.map(([, hint]) => hint);
 export const FRAME_RES = list(FRAME_LINES);
 export const CORRUPTED_LINE_RES = list(CORRUPTED_LINES);
+/** Any stack start / any corrupting line, as one regex each (tested on every line of a stack). */
+export const STACK_START_ANY = new RegExp(STACK_STARTS.map(([re]) => `(?:${re})`).join('|'));
+export const CORRUPTED_LINE_ANY = new RegExp(CORRUPTED_LINES.map((re) => `(?:${re})`).join('|'));
 export const CORRUPTED_TITLE_RES = list(CORRUPTED_TITLES);
 export const REPORT_START_IGNORE_RES = list(REPORT_START_IGNORES);
 export const GUILTY_FILE_IGNORE_RES = list(GUILTY_FILE_IGNORES);

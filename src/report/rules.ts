@@ -100,6 +100,8 @@ export const FRAME_LINES = [
 ];
 
 /** Fault-injection stacks intermixed with a report make it unreliable. */
+/** A literal every corrupting line holds (a cheap test before the regexes). */
+export const CORRUPTED_LINE_HINT = 'should_fail';
 export const CORRUPTED_LINES = [String.raw`^( \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(slab)?(\.[a-z0-9.]+)?\+0x`];
 
 /** Syscall-entry prefixes stripped from frame names (the shortest result wins). */

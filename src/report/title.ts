@@ -1,18 +1,19 @@
 // Title extraction: which format of an oops matches a report, the guilty frame its stack spec picks,
 // the alternative titles, and the rewrites (pids, addresses, numbers) that make titles stable.
 import {
-  CORRUPTED_LINE_RES,
+  CORRUPTED_LINE_ANY,
   FRAME_RES,
-  STACK_START_RES,
+  STACK_START_ANY,
   STALL_ANCHOR_RES,
   TITLE_REPLACEMENT_RES,
   matchesAny,
   type CompiledFormat,
   type CompiledOops,
   type CompiledStack,
+  type SkipFilter,
 } from './compiled.js';
 import { demangle } from './demangle.js';
-import { HANG_ANCHORS, HANG_SKIP, STRIP_FRAME_PREFIXES, TITLE_TYPES } from './rules.js';
+import { CORRUPTED_LINE_HINT, HANG_ANCHORS, HANG_SKIP, STRIP_FRAME_PREFIXES, TITLE_TYPES } from './rules.js';
 
 export const CORRUPTED_NO_FRAMES = 'extracted no frames';
 
@@ -133,22 +134,23 @@ function extractStackFrame(stack: CompiledStack, output: string): { frames: Fram
   return extractStackFrameImpl(lines, stack.skip, stack.parts2, pick);
 }
 
-/** Skip decisions per skip list and frame name: the same functions recur in report after report. */
-const skipCache = new WeakMap<RegExp, Map<string, boolean>>();
+/** Fault injection's frames mixed into a stack (every corrupting line names should_fail). */
+function corruptedLine(ln: string): boolean {
+  return ln.includes(CORRUPTED_LINE_HINT) && CORRUPTED_LINE_ANY.test(ln);
+}
 
-function skipped(skip: RegExp, frame: string): boolean {
-  let cache = skipCache.get(skip);
-  if (!cache) skipCache.set(skip, (cache = new Map()));
-  let v = cache.get(frame);
+/** Skip decisions per frame name, cached: the same functions recur in report after report. */
+function skipped(skip: SkipFilter, frame: string): boolean {
+  let v = skip.cache.get(frame);
   if (v === undefined) {
-    if (cache.size > 5000) cache.clear();
-    v = skip.test(frame);
-    cache.set(frame, v);
+    if (skip.cache.size > 5000) skip.cache.clear();
+    v = skip.re.test(frame);
+    skip.cache.set(frame, v);
   }
   return v;
 }
 
-function appendFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp | null): void {
+function appendFrames(frames: string[], m: RegExpExecArray | null, skip: SkipFilter | null): void {
   if (!m) return;
   for (let i = 1; i < m.length; i++) {
     if (m[i] === undefined) continue;
@@ -159,7 +161,7 @@ function appendFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp 
 
 function extractStackFrameImpl(
   lines: string[],
-  skip: RegExp | null,
+  skip: SkipFilter | null,
   parts: (RegExp | null)[],
   pick: (raw: string[]) => Frame,
 ): { frames: Frame[]; ok: boolean } {
@@ -184,11 +186,11 @@ function extractStackFrameImpl(
       numTraces++;
       while (li < lines.length) {
         const ln = lines[li++];
-        if (matchesAny(ln, CORRUPTED_LINE_RES)) {
+        if (corruptedLine(ln)) {
           ok = false;
           break;
         }
-        if (matchesAny(ln, STACK_START_RES)) break;
+        if (STACK_START_ANY.test(ln)) break;
         const next = parts[pi + 1];
         if (pi !== parts.length - 1 && next) {
           const m = next.exec(ln);
@@ -208,7 +210,7 @@ function extractStackFrameImpl(
     } else {
       while (li < lines.length) {
         const ln = lines[li++];
-        if (matchesAny(ln, CORRUPTED_LINE_RES)) {
+        if (corruptedLine(ln)) {
           ok = false;
           break;
         }
