@@ -83,6 +83,16 @@ export class ReportStream {
     return this.take();
   }
 
+  /**
+   * Finished reports now, without waiting for a panic line that may still follow (their `panicked`
+   * is then what the log showed so far). For live consoles that want each crash as soon as it is
+   * complete; the report being read (`inReport`) stays until it completes or `end()`.
+   */
+  flush(): CrashReport[] {
+    this.release(true);
+    return this.take();
+  }
+
   /** End of log: the report being read (possibly truncated) and all held ones are returned. */
   end(): CrashReport[] {
     this.process(true);

@@ -149,3 +149,18 @@ test('interleaved output of two tasks: the report keeps its own task lines', () 
   assert.equal(r.title, 'BUG: sleeping function called from invalid context in my_driver_ioctl');
   assert.ok(!r.text.includes('other_task_func'));
 });
+
+test('flush hands over finished reports at once; inReport tells a report is being read', () => {
+  const s = new ReportStream();
+  assert.deepEqual(s.push(`${KASAN}\n`), []);
+  assert.equal(s.inReport, true);
+  // The crash output is over once 100 of its lines show no stack frame; it is then held for a panic.
+  const noise = Array.from({ length: 120 }, (_, i) => `[   20.${i}] audit: type=1400 msg ${i}\n`).join('');
+  assert.deepEqual(s.push(noise), []);
+  assert.equal(s.inReport, false);
+  assert.deepEqual(
+    s.flush().map((r) => r.title),
+    ['KASAN: use-after-free Read in ip6_send_skb'],
+  );
+  assert.deepEqual(s.end(), []);
+});
