@@ -19,6 +19,7 @@ interface Figures {
   ms: number;
   cpuMs: number;
   reports: number;
+  retained: number;
   maxRssKiB: number;
 }
 
@@ -63,7 +64,8 @@ function report(name: string, f: Figures, grep: number): void {
   const grepRate = mb / (grep / 1000);
   console.log(
     `${name}: ${mb.toFixed(1)} MiB, ${f.reports} reports, ${(mb / (f.ms / 1000)).toFixed(1)} MiB/s wall ` +
-      `(${(mb / (f.cpuMs / 1000)).toFixed(1)} MiB/s of CPU), peak RSS ${(f.maxRssKiB / 1024).toFixed(0)} MiB; ` +
+      `(${(mb / (f.cpuMs / 1000)).toFixed(1)} MiB/s of CPU), peak RSS ${(f.maxRssKiB / 1024).toFixed(0)} MiB, ` +
+      `parser state at most ${(f.retained / 1024).toFixed(0)} KiB; ` +
       `grep -c: ${grepRate.toFixed(0)} MiB/s; parser/grep time ratio ${(f.ms / grep).toFixed(1)}x`,
   );
 }
