@@ -29,6 +29,8 @@ export interface Line {
   text: string;
   off: number;
   end: number;
+  /** false: the line holds no marker that needs a closer look (known from a scan of the chunk). */
+  hint?: boolean;
   /** What the rules say about the line, computed once (a line may be read by two reports). */
   info?: LineInfo;
 }
@@ -63,7 +65,7 @@ function analyze(line: Line): LineInfo {
   let flags = text.includes('+0x') ? F.frame : 0;
   if (context !== '' && RE.cpuContext.test(context)) flags |= F.cpuContext;
   // One regex tells most lines apart from any that needs a closer look.
-  if (!LINE_HINT.test(text)) return (line.info = { context, stripped, questionable, flags });
+  if (line.hint === false || !LINE_HINT.test(text)) return (line.info = { context, stripped, questionable, flags });
   if (matchOops(text)) {
     flags |= F.oops;
     if (matchesAny(text, REPORT_START_IGNORE_RES)) flags |= F.startIgnored;

@@ -139,6 +139,7 @@ export const LINE_HINT = new RegExp(
     ),
   ].join('|'),
 );
+export const LINE_HINT_GLOBAL = new RegExp(LINE_HINT.source, 'g');
 export const TITLE_REPLACEMENT_RES: [RegExp, string][] = TITLE_REPLACEMENTS.map(([re, to]) => [
   new RegExp(re, 'g'),
   to,

@@ -1,7 +1,7 @@
 // Streaming console reader: finds crash reports in a log of any size in bounded memory. Between
 // reports only a cheap pre-filter runs over whole chunks (one regex for every oops header); a report
 // keeps only its own lines (capped) and a fixed look-back of text before it for its prefix lines.
-import { HEADER_ANY_GLOBAL, RE, matchOops } from './compiled.js';
+import { HEADER_ANY_GLOBAL, LINE_HINT_GLOBAL, RE, matchOops } from './compiled.js';
 import { ActiveReport, type Line } from './active.js';
 import { lineContext, stripLinePrefix } from './console.js';
 import { PATTERNS } from './rules.js';
@@ -43,6 +43,8 @@ function maxPrefix(context: string): number {
 
 /** Lines always read past the next report start (headers may repeat before the stack they announce). */
 const MIN_TAIL = 50;
+/** Longer than any marker of LINE_HINT. */
+const MAX_HINT = 128;
 
 export class ReportStream {
   private buf = '';
@@ -57,6 +59,9 @@ export class ReportStream {
   /** Lines to read again (from a finished window), consumed from `queueAt` on. */
   private queue: Line[] = [];
   private queueAt = 0;
+  /** Position in buf of the next marker for closer looks, as found by a scan up to hintScanEnd. */
+  private hintAt = -1;
+  private hintScanEnd = 0;
   private out: CrashReport[] = [];
   private readonly limits: StreamLimits;
 
@@ -122,6 +127,8 @@ export class ReportStream {
     }
     this.buf = this.buf.slice(this.pos);
     this.bufOff += this.pos;
+    this.hintAt -= this.pos;
+    this.hintScanEnd -= this.pos;
     this.pos = 0;
     this.release(false);
   }
@@ -166,8 +173,29 @@ export class ReportStream {
 
   private makeLine(from: number, to: number): Line {
     let text = this.buf.slice(from, to);
-    if (text.includes('\r')) text = text.replaceAll('\r', '');
-    return { text, off: this.bufOff + from, end: this.bufOff + to, info: undefined };
+    let hint: boolean | undefined = this.hintBefore(from, to);
+    if (text.includes('\r')) {
+      text = text.replaceAll('\r', '');
+      hint = undefined; // a CR may have split a marker word: let the line be checked on its own
+    }
+    return { text, off: this.bufOff + from, end: this.bufOff + to, hint, info: undefined };
+  }
+
+  /**
+   * Whether buf[from, to) holds any marker a report must look at closely. One scan of the buffer finds
+   * the next marker for many lines (instead of one regex call per line).
+   */
+  private hintBefore(from: number, to: number): boolean {
+    const none = this.hintAt >= this.hintScanEnd;
+    // Rescan when the last find lies behind, or "none found" may not cover this line (a marker may
+    // straddle the old end of the buffer).
+    if (this.hintAt < from || (none && to > this.hintScanEnd - MAX_HINT)) {
+      LINE_HINT_GLOBAL.lastIndex = from;
+      const m = LINE_HINT_GLOBAL.exec(this.buf);
+      this.hintScanEnd = this.buf.length;
+      this.hintAt = m ? m.index : this.buf.length;
+    }
+    return this.hintAt < to;
   }
 
   private nextActiveLine(final: boolean): boolean {
