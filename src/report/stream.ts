@@ -122,6 +122,10 @@ export class ReportStream {
         this.handleLine(this.queue[this.queueAt++]);
         continue;
       }
+      if (this.queue.length) {
+        this.queue = [];
+        this.queueAt = 0;
+      }
       if (this.dropping && !this.skipLongLineRest()) break;
       if (this.active ? !this.nextActiveLine(final) : !this.scanIdle(final)) break;
     }
