@@ -77,3 +77,36 @@ for (const tool of ['addr2line', 'llvm-symbolizer'] as const) {
 test('symbolize names a missing vmlinux as an input error', async () => {
   await assert.rejects(symbolize([], { vmlinux: '/nonexistent/vmlinux' }), /no such file/);
 });
+
+test('module frames are symbolized against <module>.ko found under --modules', { skip: skipIf(missing) }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kdk-sym-mod-'));
+  try {
+    const src = join(dir, 'src', 'drivers', 'crashme');
+    mkdirSync(src, { recursive: true });
+    mkdirSync(join(dir, 'modules', 'extra'), { recursive: true });
+    writeFileSync(
+      join(src, 'm.c'),
+      'int __attribute__((noinline)) helper(int x) { return x ^ 5; }\n' +
+        'int __attribute__((noinline)) crashme_write(int x) {\n  return helper(x) * 3;\n}\n',
+    );
+    // A relocatable object is what a .ko is; addresses are offsets in its .text.
+    const ko = join(dir, 'modules', 'extra', 'crashme.ko');
+    execFileSync('gcc', ['-g', '-O1', '-c', join(src, 'm.c'), '-o', ko]);
+    const nm = execFileSync('nm', ['-S', ko], { encoding: 'utf8' });
+    const size = parseInt(/^[0-9a-f]+ ([0-9a-f]+) T crashme_write$/m.exec(nm)![1], 16);
+    const log = [
+      '[    7.0] BUG: kernel NULL pointer dereference, address: 0000000000000000',
+      '[    7.1] RIP: 0010:crashme_write+0x5/0x' + size.toString(16) + ' [crashme]',
+      '[    7.2] Call Trace:',
+      '[    7.3]  crashme_write+0x5/0x' + size.toString(16) + ' [crashme]',
+      '[    7.4]  vfs_write+0x10/0x20',
+    ].join('\n');
+    // vmlinux must exist; vfs_write is not in it, so only the module frame gets a location.
+    const [r] = await symbolize(parseLog(log), { vmlinux: ko, modulesDir: join(dir, 'modules') });
+    const f = r.frames.find((x) => x.module === 'crashme')!;
+    assert.equal(f.file, 'drivers/crashme/m.c');
+    assert.equal(f.line, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
