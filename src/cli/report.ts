@@ -25,6 +25,7 @@ export function registerReport(program: Command): void {
           '  kdk report parse --follow vm-serial.log',
       ),
   ).action(async (file: string, opts: ParseOptions) => {
+    exitQuietlyOnBrokenPipe();
     if (opts.follow && file !== '-') return followFile(file, opts);
     const reports = await parseStream(file);
     if (opts.json) printJson({ reports: reports.map(reportToJson) });
@@ -37,6 +38,7 @@ export function registerReport(program: Command): void {
     .description("print the first crash's title of each log (an empty line when there is none)")
     .addHelpText('after', '\nExample:\n  kdk report titles logs/*.txt')
     .action((files: string[]) => {
+      exitQuietlyOnBrokenPipe();
       for (const f of files) {
         const reps = parseLog(readInput(f));
         process.stdout.write((reps[0]?.title ?? '') + '\n');
@@ -68,6 +70,14 @@ export function registerReport(program: Command): void {
     const out = await symbolize(reports, { vmlinux: opts.vmlinux, modulesDir: opts.modules });
     if (opts.json) printJson({ reports: out.map(reportToJson) });
     else printSummary(opts, out);
+  });
+}
+
+/** `kdk report titles logs/* | head`: a reader that goes away early is no error. */
+function exitQuietlyOnBrokenPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
   });
 }
 
