@@ -5,6 +5,7 @@ import {
   CORRUPTED_TITLES,
   FRAME_LINES,
   GUILTY_FILE_IGNORES,
+  HINT_TOKENS,
   INFO_MESSAGES_WITH_STACK,
   LINUX_OOPSES,
   PATTERNS,
@@ -97,7 +98,8 @@ export const OOPSES: CompiledOops[] = LINUX_OOPSES.map((o) => ({
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Any oops header anywhere: the cheap test every console line gets. */
 export const HEADER_ANY = new RegExp(OOPSES.map((o) => escape(o.header)).join('|'));
-export const HEADER_ANY_GLOBAL = new RegExp(HEADER_ANY.source, 'g');
+/** Candidate lines between reports: any hint word (a superset of the headers; matchOops decides). */
+export const HEADER_ANY_GLOBAL = new RegExp(HINT_TOKENS.map(escape).join('|'), 'g');
 
 export const RE = {
   consoleOutput: compile(PATTERNS.consoleOutput),
@@ -139,7 +141,8 @@ export const LINE_HINT = new RegExp(
     ),
   ].join('|'),
 );
-export const LINE_HINT_GLOBAL = new RegExp(LINE_HINT.source, 'g');
+/** Lines inside a report that need a closer look: any hint word (analyze() then checks exactly). */
+export const LINE_HINT_GLOBAL = new RegExp(HINT_TOKENS.map(escape).join('|'), 'g');
 export const TITLE_REPLACEMENT_RES: [RegExp, string][] = TITLE_REPLACEMENTS.map(([re, to]) => [
   new RegExp(re, 'g'),
   to,

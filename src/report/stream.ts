@@ -33,7 +33,7 @@ export const DEFAULT_LIMITS: StreamLimits = {
   tailLines: 300,
   holdBytes: 4 * 1024 * 1024,
   quietLines: 100,
-  lookback: 16 * 1024,
+  lookback: 8 * 1024,
 };
 
 /** Prefix lines kept before the oops line: 5, or 50 when caller ids say they are the same task's. */
