@@ -31,8 +31,17 @@ export interface Line {
   end: number;
   /** false: the line holds no marker that needs a closer look (known from a scan of the chunk). */
   hint?: boolean;
-  /** What the rules say about the line, computed once (a line may be read by two reports). */
-  info?: LineInfo;
+  /** What the rules say about the line, computed once by analyze() (a line may be read by two
+   * reports); kept on the line itself to spare an object per line. flags < 0: not analysed yet. */
+  flags: number;
+  context: string;
+  stripped: string;
+  questionable: boolean;
+}
+
+/** A line not analysed yet (all fields present from the start: one object shape for V8). */
+export function newLine(text: string, off: number, end: number, hint: boolean | undefined): Line {
+  return { text, off, end, hint, flags: -1, context: '', stripped: '', questionable: false };
 }
 
 /** Facts about one line, as bit flags. */
@@ -50,22 +59,18 @@ const F = {
   frame: 1024,
 };
 
-interface LineInfo {
-  context: string;
-  stripped: string;
-  questionable: boolean;
-  flags: number;
-}
-
-function analyze(line: Line): LineInfo {
-  if (line.info) return line.info;
+function analyze(line: Line): Line {
+  if (line.flags >= 0) return line;
   const text = line.text;
   const context = lineContext(text);
   const { text: stripped, questionable } = stripLinePrefix(text, context);
   let flags = text.includes('+0x') ? F.frame : 0;
   if (context !== '' && RE.cpuContext.test(context)) flags |= F.cpuContext;
   // One regex tells most lines apart from any that needs a closer look.
-  if (line.hint === false || !LINE_HINT.test(text)) return (line.info = { context, stripped, questionable, flags });
+  line.context = context;
+  line.stripped = stripped;
+  line.questionable = questionable;
+  if (line.hint === false || !LINE_HINT.test(text)) return ((line.flags = flags), line);
   if (matchOops(text)) {
     flags |= F.oops;
     if (matchesAny(text, REPORT_START_IGNORE_RES)) flags |= F.startIgnored;
@@ -78,7 +83,8 @@ function analyze(line: Line): LineInfo {
   if (flags & F.panic || (flags & F.oops && text.includes('WARNING: possible circular locking dependency detected'))) {
     flags |= F.panicOrDeadlock;
   }
-  return (line.info = { context, stripped, questionable, flags });
+  line.flags = flags;
+  return line;
 }
 
 /** A report shorter than this many lines may end in a panic_on_warn panic that belongs to it. */

@@ -2,7 +2,7 @@
 // reports only a cheap pre-filter runs over whole chunks (one regex for every oops header); a report
 // keeps only its own lines (capped) and a fixed look-back of text before it for its prefix lines.
 import { HEADER_ANY_GLOBAL, LINE_HINT_GLOBAL, RE, matchOops } from './compiled.js';
-import { ActiveReport, type Line } from './active.js';
+import { ActiveReport, newLine, type Line } from './active.js';
 import { lineContext, stripLinePrefix } from './console.js';
 import { PATTERNS } from './rules.js';
 import type { CrashReport } from './types.js';
@@ -182,7 +182,7 @@ export class ReportStream {
       text = text.replaceAll('\r', '');
       hint = undefined; // a CR may have split a marker word: let the line be checked on its own
     }
-    return { text, off: this.bufOff + from, end: this.bufOff + to, hint, info: undefined };
+    return newLine(text, this.bufOff + from, this.bufOff + to, hint);
   }
 
   /**
