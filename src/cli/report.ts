@@ -3,7 +3,7 @@ import { createReadStream, existsSync, openSync, readSync, closeSync, statSync, 
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
 import { inputError } from '../util/errors.js';
-import { ReportStream, parseLog, reportFromJson, reportToJson, symbolize, type CrashReport } from '../report/index.js';
+import { ReportStream, reportFromJson, reportToJson, symbolize, type CrashReport } from '../report/index.js';
 
 interface ParseOptions extends CommonOptions {
   follow?: boolean;
@@ -37,10 +37,11 @@ export function registerReport(program: Command): void {
     .argument('<files...>', 'console logs')
     .description("print the first crash's title of each log (an empty line when there is none)")
     .addHelpText('after', '\nExample:\n  kdk report titles logs/*.txt')
-    .action((files: string[]) => {
+    .action(async (files: string[]) => {
       exitQuietlyOnBrokenPipe();
+      // Streamed like `parse`, so a multi-gigabyte log is read in bounded memory.
       for (const f of files) {
-        const reps = parseLog(readInput(f));
+        const reps = await parseStream(f, 1);
         process.stdout.write((reps[0]?.title ?? '') + '\n');
       }
     });
@@ -87,12 +88,21 @@ function readInput(file: string): Buffer {
   return readFileSync(file);
 }
 
-async function parseStream(file: string): Promise<CrashReport[]> {
+/** The reports of a log, streamed; with `enough`, reading stops once that many are known. */
+async function parseStream(file: string, enough = Infinity): Promise<CrashReport[]> {
   if (file !== '-' && !existsSync(file)) throw inputError('no such file', file);
   const s = new ReportStream();
   const out: CrashReport[] = [];
   const input = file === '-' ? process.stdin : createReadStream(file);
-  for await (const chunk of input) out.push(...s.push(chunk as Buffer));
+  for await (const chunk of input) {
+    out.push(...s.push(chunk as Buffer));
+    // Titles only: no need to wait for a later panic line that would set `panicked`.
+    if (enough !== Infinity) out.push(...s.flush());
+    if (out.length >= enough) {
+      if ('destroy' in input) input.destroy();
+      return out.slice(0, enough);
+    }
+  }
   out.push(...s.end());
   return out;
 }
