@@ -3,7 +3,7 @@ import { createReadStream, existsSync, openSync, readSync, closeSync, statSync, 
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
 import { inputError } from '../util/errors.js';
-import { ReportStream, parseLog, reportFromJson, reportToJson, symbolize, type CrashReport } from '../report/index.js';
+import { ReportStream, reportFromJson, reportToJson, symbolize, type CrashReport } from '../report/index.js';
 
 interface ParseOptions extends CommonOptions {
   follow?: boolean;
@@ -25,6 +25,7 @@ export function registerReport(program: Command): void {
           '  kdk report parse --follow vm-serial.log',
       ),
   ).action(async (file: string, opts: ParseOptions) => {
+    exitQuietlyOnBrokenPipe();
     if (opts.follow && file !== '-') return followFile(file, opts);
     const reports = await parseStream(file);
     if (opts.json) printJson({ reports: reports.map(reportToJson) });
@@ -36,9 +37,11 @@ export function registerReport(program: Command): void {
     .argument('<files...>', 'console logs')
     .description("print the first crash's title of each log (an empty line when there is none)")
     .addHelpText('after', '\nExample:\n  kdk report titles logs/*.txt')
-    .action((files: string[]) => {
+    .action(async (files: string[]) => {
+      exitQuietlyOnBrokenPipe();
+      // Streamed like `parse`, so a multi-gigabyte log is read in bounded memory.
       for (const f of files) {
-        const reps = parseLog(readInput(f));
+        const reps = await parseStream(f, 1);
         process.stdout.write((reps[0]?.title ?? '') + '\n');
       }
     });
@@ -71,18 +74,35 @@ export function registerReport(program: Command): void {
   });
 }
 
+/** `kdk report titles logs/* | head`: a reader that goes away early is no error. */
+function exitQuietlyOnBrokenPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 function readInput(file: string): Buffer {
   if (file === '-') return readFileSync(0);
   if (!existsSync(file)) throw inputError('no such file', file);
   return readFileSync(file);
 }
 
-async function parseStream(file: string): Promise<CrashReport[]> {
+/** The reports of a log, streamed; with `enough`, reading stops once that many are known. */
+async function parseStream(file: string, enough = Infinity): Promise<CrashReport[]> {
   if (file !== '-' && !existsSync(file)) throw inputError('no such file', file);
   const s = new ReportStream();
   const out: CrashReport[] = [];
   const input = file === '-' ? process.stdin : createReadStream(file);
-  for await (const chunk of input) out.push(...s.push(chunk as Buffer));
+  for await (const chunk of input) {
+    out.push(...s.push(chunk as Buffer));
+    // Titles only: no need to wait for a later panic line that would set `panicked`.
+    if (enough !== Infinity) out.push(...s.flush());
+    if (out.length >= enough) {
+      if ('destroy' in input) input.destroy();
+      return out.slice(0, enough);
+    }
+  }
   out.push(...s.end());
   return out;
 }
@@ -90,7 +110,7 @@ async function parseStream(file: string): Promise<CrashReport[]> {
 /** tail -f: read what is there, then poll for growth; Ctrl-C flushes the report in progress. */
 async function followFile(file: string, opts: ParseOptions): Promise<void> {
   if (!existsSync(file)) throw inputError('no such file', file);
-  const s = new ReportStream();
+  let s = new ReportStream();
   const emit = (reps: CrashReport[]): void => {
     for (const r of reps) {
       if (opts.json) process.stdout.write(JSON.stringify(reportToJson(r)) + '\n');
@@ -102,7 +122,12 @@ async function followFile(file: string, opts: ParseOptions): Promise<void> {
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const size = statSync(file).size;
-      if (size < pos) pos = 0; // truncated or rotated: start over
+      if (size < pos) {
+        // Truncated or rotated: a new log.
+        emit(s.end());
+        s = new ReportStream();
+        pos = 0;
+      }
       if (size > pos) {
         const fd = openSync(file, 'r');
         try {
@@ -123,6 +148,7 @@ async function followFile(file: string, opts: ParseOptions): Promise<void> {
       emit(s.end());
       resolve();
     });
+    if (!opts.quiet) process.stderr.write(`following ${file} (Ctrl-C to stop)\n`);
   });
 }
 

@@ -1,14 +1,15 @@
 // Streaming console reader: finds crash reports in a log of any size in bounded memory. Between
 // reports only a cheap pre-filter runs over whole chunks (one regex for every oops header); a report
 // keeps only its own lines (capped) and a fixed look-back of text before it for its prefix lines.
-import { HEADER_ANY_GLOBAL, RE, matchOops } from './compiled.js';
-import { ActiveReport, type Line } from './active.js';
+import { HEADER_ANY_GLOBAL, LINE_HINT_GLOBAL, RE, matchOops } from './compiled.js';
+import { ActiveReport, newLine, type Line } from './active.js';
 import { lineContext, stripLinePrefix } from './console.js';
 import { PATTERNS } from './rules.js';
 import type { CrashReport } from './types.js';
 
 export interface StreamLimits {
-  /** Longest line kept; the rest of a longer line is dropped (its offsets still count). */
+  /** Longest line kept; the rest of a longer line is dropped (its offsets still count). Kernel
+   * lines are under 1 KiB; the cap also bounds the cost of the rules' regexes on garbage. */
   maxLine: number;
   /** Most lines one report may hold. */
   maxReportLines: number;
@@ -19,23 +20,31 @@ export interface StreamLimits {
   tailLines: number;
   /** A finished report is held back this many bytes of further log, for a panic line that may follow. */
   holdBytes: number;
+  /** A report ends after this many of its lines without a stack frame (its crash output is over). */
+  quietLines: number;
   /** Text kept before a report, from which its prefix lines are taken. */
   lookback: number;
 }
 
 export const DEFAULT_LIMITS: StreamLimits = {
-  maxLine: 64 * 1024,
-  maxReportLines: 5000,
+  maxLine: 4096,
+  maxReportLines: 2000,
   maxReportBytes: 4 * 1024 * 1024,
-  tailLines: 1000,
+  tailLines: 300,
   holdBytes: 4 * 1024 * 1024,
-  lookback: 64 * 1024,
+  quietLines: 100,
+  lookback: 8 * 1024,
 };
 
 /** Prefix lines kept before the oops line: 5, or 50 when caller ids say they are the same task's. */
 function maxPrefix(context: string): number {
   return RE.taskContext.test(context) ? 50 : 5;
 }
+
+/** Lines always read past the next report start (headers may repeat before the stack they announce). */
+const MIN_TAIL = 50;
+/** Longer than any marker of LINE_HINT. */
+const MAX_HINT = 128;
 
 export class ReportStream {
   private buf = '';
@@ -47,7 +56,12 @@ export class ReportStream {
   private active?: ActiveReport;
   /** Finished reports waiting for a later panic line (syzkaller's `panicked` looks at the rest of the log). */
   private held: { rep: CrashReport; releaseAt: number }[] = [];
+  /** Lines to read again (from a finished window), consumed from `queueAt` on. */
   private queue: Line[] = [];
+  private queueAt = 0;
+  /** Position in buf of the next marker for closer looks, as found by a scan up to hintScanEnd. */
+  private hintAt = -1;
+  private hintScanEnd = 0;
   private out: CrashReport[] = [];
   private readonly limits: StreamLimits;
 
@@ -60,16 +74,38 @@ export class ReportStream {
     return this.active !== undefined;
   }
 
+  /** Text this stream holds right now (unprocessed input, look-back, the report being read). */
+  get retainedBytes(): number {
+    let n = this.buf.length + this.lookback.length + (this.active?.bytes ?? 0);
+    for (let i = this.queueAt; i < this.queue.length; i++) n += this.queue[i].text.length;
+    for (const h of this.held) n += h.rep.text.length;
+    return n;
+  }
+
   push(chunk: Buffer | string): CrashReport[] {
     this.buf += typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
     this.process(false);
     return this.take();
   }
 
+  /**
+   * Finished reports now, without waiting for a panic line that may still follow (their `panicked`
+   * is then what the log showed so far). For live consoles that want each crash as soon as it is
+   * complete; the report being read (`inReport`) stays until it completes or `end()`.
+   */
+  flush(): CrashReport[] {
+    this.release(true);
+    return this.take();
+  }
+
   /** End of log: the report being read (possibly truncated) and all held ones are returned. */
   end(): CrashReport[] {
     this.process(true);
-    if (this.active) this.finishActive();
+    while (this.active) {
+      this.finishActive();
+      // The finished window may hold the start of the next report: read it again.
+      this.process(true);
+    }
     this.release(true);
     return this.take();
   }
@@ -82,15 +118,21 @@ export class ReportStream {
 
   private process(final: boolean): void {
     for (;;) {
-      if (this.queue.length) {
-        this.handleLine(this.queue.shift()!);
+      if (this.queueAt < this.queue.length) {
+        this.handleLine(this.queue[this.queueAt++]);
         continue;
+      }
+      if (this.queue.length) {
+        this.queue = [];
+        this.queueAt = 0;
       }
       if (this.dropping && !this.skipLongLineRest()) break;
       if (this.active ? !this.nextActiveLine(final) : !this.scanIdle(final)) break;
     }
     this.buf = this.buf.slice(this.pos);
     this.bufOff += this.pos;
+    this.hintAt -= this.pos;
+    this.hintScanEnd -= this.pos;
     this.pos = 0;
     this.release(false);
   }
@@ -135,8 +177,29 @@ export class ReportStream {
 
   private makeLine(from: number, to: number): Line {
     let text = this.buf.slice(from, to);
-    if (text.includes('\r')) text = text.replaceAll('\r', '');
-    return { text, off: this.bufOff + from, end: this.bufOff + to };
+    let hint: boolean | undefined = this.hintBefore(from, to);
+    if (text.includes('\r')) {
+      text = text.replaceAll('\r', '');
+      hint = undefined; // a CR may have split a marker word: let the line be checked on its own
+    }
+    return newLine(text, this.bufOff + from, this.bufOff + to, hint);
+  }
+
+  /**
+   * Whether buf[from, to) holds any marker a report must look at closely. One scan of the buffer finds
+   * the next marker for many lines (instead of one regex call per line).
+   */
+  private hintBefore(from: number, to: number): boolean {
+    const none = this.hintAt >= this.hintScanEnd;
+    // Rescan when the last find lies behind, or "none found" may not cover this line (a marker may
+    // straddle the old end of the buffer).
+    if (this.hintAt < from || (none && to > this.hintScanEnd - MAX_HINT)) {
+      LINE_HINT_GLOBAL.lastIndex = from;
+      const m = LINE_HINT_GLOBAL.exec(this.buf);
+      this.hintScanEnd = this.buf.length;
+      this.hintAt = m ? m.index : this.buf.length;
+    }
+    return this.hintAt < to;
   }
 
   private nextActiveLine(final: boolean): boolean {
@@ -203,8 +266,12 @@ export class ReportStream {
   private shouldFinish(): boolean {
     const a = this.active!;
     if (a.lines.length >= this.limits.maxReportLines || a.bytes >= this.limits.maxReportBytes) return true;
+    if (a.quiet >= this.limits.quietLines) return true;
     if (a.secondIdx < 0) return false;
-    return a.lines.length - a.secondIdx > this.limits.tailLines;
+    const past = a.lines.length - a.secondIdx;
+    // Past the next report start only the rest of this one is wanted (its stack, for a report told
+    // apart by caller ids its own later lines): stop at the report after that, or at the tail cap.
+    return past > this.limits.tailLines || (a.thirdIdx >= 0 && past > MIN_TAIL);
   }
 
   private finishActive(): void {
@@ -217,7 +284,8 @@ export class ReportStream {
     if (a.secondIdx >= 0) {
       // The next report starts inside this window: read those lines again.
       for (const l of a.lines.slice(1, a.secondIdx)) this.addLookback(l.text + '\n');
-      this.queue.unshift(...a.lines.slice(a.secondIdx));
+      this.queue = [...a.lines.slice(a.secondIdx), ...this.queue.slice(this.queueAt)];
+      this.queueAt = 0;
     } else {
       for (const l of a.lines.slice(1)) this.addLookback(l.text + '\n');
     }
@@ -228,15 +296,24 @@ export class ReportStream {
     const max = maxPrefix(context);
     const out: string[] = [];
     const lb = this.lookback;
+    // With a caller id, jump straight to the lines that carry it.
+    const jump = context.startsWith('[') ? context : undefined;
     let end = lb.endsWith('\n') ? lb.length - 1 : lb.length;
     while (end > 0 && out.length < max) {
+      if (jump) {
+        const at = lb.lastIndexOf(jump, end - 1);
+        if (at < 0) break;
+        end = lb.indexOf('\n', at);
+        if (end < 0) end = lb.length;
+      }
       const start = lb.lastIndexOf('\n', end - 1) + 1;
       let text = lb.slice(start, end);
       end = start - 1;
       if (text.includes('\r')) text = text.replaceAll('\r', '');
-      if (lineContext(text) !== context) continue;
-      const s = stripLinePrefix(text, context);
-      if (s.text.length !== 0 && !s.questionable) out.push(s.text);
+      if (lineContext(text) === context) {
+        const s = stripLinePrefix(text, context);
+        if (s.text.length !== 0 && !s.questionable) out.push(s.text);
+      }
       if (start === 0) break;
     }
     return out.reverse();

@@ -1,17 +1,19 @@
 // Title extraction: which format of an oops matches a report, the guilty frame its stack spec picks,
 // the alternative titles, and the rewrites (pids, addresses, numbers) that make titles stable.
 import {
-  CORRUPTED_LINE_RES,
+  CORRUPTED_LINE_ANY,
   FRAME_RES,
-  STACK_START_RES,
+  STACK_START_ANY,
   STALL_ANCHOR_RES,
   TITLE_REPLACEMENT_RES,
   matchesAny,
   type CompiledFormat,
   type CompiledOops,
   type CompiledStack,
+  type SkipFilter,
 } from './compiled.js';
-import { HANG_ANCHORS, HANG_SKIP, STRIP_FRAME_PREFIXES, TITLE_TYPES } from './rules.js';
+import { demangle } from './demangle.js';
+import { CORRUPTED_LINE_HINT, HANG_ANCHORS, HANG_SKIP, STRIP_FRAME_PREFIXES, TITLE_TYPES } from './rules.js';
 
 export const CORRUPTED_NO_FRAMES = 'extracted no frames';
 
@@ -48,6 +50,7 @@ export function extractDescription(output: string, oops: CompiledOops): Descript
   let chosen: CompiledFormat | undefined;
   let matchedTitle = false;
   for (const f of oops.formats) {
+    if (f.hint && !output.includes(f.hint)) continue;
     let m = f.title.exec(output);
     if (!m || m.index > startPos) continue;
     if (m.index === startPos && title !== '') continue;
@@ -131,18 +134,34 @@ function extractStackFrame(stack: CompiledStack, output: string): { frames: Fram
   return extractStackFrameImpl(lines, stack.skip, stack.parts2, pick);
 }
 
-function appendFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp | null): void {
+/** Fault injection's frames mixed into a stack (every corrupting line names should_fail). */
+function corruptedLine(ln: string): boolean {
+  return ln.includes(CORRUPTED_LINE_HINT) && CORRUPTED_LINE_ANY.test(ln);
+}
+
+/** Skip decisions per frame name, cached: the same functions recur in report after report. */
+function skipped(skip: SkipFilter, frame: string): boolean {
+  let v = skip.cache.get(frame);
+  if (v === undefined) {
+    if (skip.cache.size > 5000) skip.cache.clear();
+    v = skip.re.test(frame);
+    skip.cache.set(frame, v);
+  }
+  return v;
+}
+
+function appendFrames(frames: string[], m: RegExpExecArray | null, skip: SkipFilter | null): void {
   if (!m) return;
   for (let i = 1; i < m.length; i++) {
-    const f = m[i];
-    if (f === undefined) continue;
-    if (!skip || !skip.test(f)) frames.push(f);
+    if (m[i] === undefined) continue;
+    const f = demangle(m[i]);
+    if (!skip || !skipped(skip, f)) frames.push(f);
   }
 }
 
 function extractStackFrameImpl(
   lines: string[],
-  skip: RegExp | null,
+  skip: SkipFilter | null,
   parts: (RegExp | null)[],
   pick: (raw: string[]) => Frame,
 ): { frames: Frame[]; ok: boolean } {
@@ -167,11 +186,11 @@ function extractStackFrameImpl(
       numTraces++;
       while (li < lines.length) {
         const ln = lines[li++];
-        if (matchesAny(ln, CORRUPTED_LINE_RES)) {
+        if (corruptedLine(ln)) {
           ok = false;
           break;
         }
-        if (matchesAny(ln, STACK_START_RES)) break;
+        if (STACK_START_ANY.test(ln)) break;
         const next = parts[pi + 1];
         if (pi !== parts.length - 1 && next) {
           const m = next.exec(ln);
@@ -191,7 +210,7 @@ function extractStackFrameImpl(
     } else {
       while (li < lines.length) {
         const ln = lines[li++];
-        if (matchesAny(ln, CORRUPTED_LINE_RES)) {
+        if (corruptedLine(ln)) {
           ok = false;
           break;
         }
@@ -247,7 +266,8 @@ function replaceTable(title: string): string {
 
 /** Stable, printable title: dynamic parts replaced, control bytes dropped, spaces squeezed, 120 bytes max. */
 export function sanitizeTitle(title: string): string {
-  title = replaceTable(title);
+  // Only the first 120 characters survive; the cut before the rewrites bounds their cost.
+  title = replaceTable(title.slice(0, 1024));
   let res = '';
   let prev = ' ';
   for (let i = 0; i < title.length && i < 120; i++) {
