@@ -1,8 +1,10 @@
 // The list of command groups. Each stage's CLI file exports one register function; add yours here.
 import type { Command } from 'commander';
 import { registerFlavour } from './flavour.js';
+import { registerSyzbot } from './syzbot.js';
 
 export function registerCommands(program: Command): void {
   // Command groups register here as the stages land (config, report, gap, image/boot/run/repro, flavour, plan).
   registerFlavour(program);
+  registerSyzbot(program);
 }
