@@ -21,6 +21,8 @@ export const BuildRecord = z.object({
   jobs: z.number(),
   ccache: z.object({ hits: z.number(), misses: z.number(), hitRate: z.number() }).nullable(),
   artifacts: z.record(z.string(), z.number()),
+  /** Build steps make printed (CC, LD, ...): the next build's progress total. */
+  steps: z.number().optional(),
   exitStatus: z.number(),
   error: z.string().optional(),
 });

@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { registerFlavour } from './flavour.js';
 import { registerSyzbot } from './syzbot.js';
 import { registerPlan } from './plan.js';
+import { registerBuild } from './build.js';
 
 export function registerCommands(program: Command): void {
   // Command groups register here as the stages land (config, report, gap, image/boot/run/repro, flavour, plan).
   registerFlavour(program);
   registerSyzbot(program);
   registerPlan(program);
+  registerBuild(program);
 }
