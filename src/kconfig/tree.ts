@@ -23,6 +23,8 @@ export interface LoadOptions {
   probes?: string;
   /** Do not read or write the on-disk probe cache (a cold run). */
   noProbeCache?: boolean;
+  /** Write the probe results (and make's environment) to this file, for `probes` on another machine. */
+  exportProbes?: string;
   /** Kconfig messages ($(info), warnings); default: stderr. */
   log?: (line: string) => void;
 }
@@ -84,6 +86,7 @@ export class KconfigTree {
     const parser = new Parser(lexer, pp, this.syms);
     const res = parser.parse('Kconfig');
     this.probes.save();
+    if (opts.exportProbes) this.probes.exportTo(opts.exportProbes);
     this.root = res.root;
     this.modulesSym = res.modulesSym ?? this.syms.no;
     finalizeTree(this.root, this.modulesSym, this.syms);
