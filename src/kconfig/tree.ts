@@ -12,7 +12,7 @@ import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
 import { Evaluator } from './evaluate.js';
 import { ConfigIO, parseConfigLines, type ConfigAssignment, type ReadResult } from './dotconfig.js';
-import type { MenuNode, Sym } from './model.js';
+import { F, N, type MenuNode, type Sym } from './model.js';
 
 export interface LoadOptions {
   srctree: string;
@@ -104,7 +104,18 @@ export class KconfigTree {
   private reset(): void {
     this.ev = new Evaluator(this.syms, this.modulesSym);
     this.io = new ConfigIO(this.ev);
-    for (const s of this.syms.all) s.flags &= ~0x80; // VALID
+    // Back to the state of a freshly parsed tree: values and flags as the C tool starts with.
+    for (const s of this.syms.all) {
+      s.flags &= ~(F.VALID | F.WRITE | F.DEF_USER | F.WRITTEN);
+      s.tri = N;
+      s.val = s.name ?? '';
+      s.visible = N;
+      s.dirDepTri = s.revDepTri = s.impliedTri = N;
+      s.choiceSel = null;
+      s.userVal = null;
+      s.userTri = N;
+      s.userChoice = null;
+    }
   }
 
   /** conf_read: read assignments (from parseConfigText) as the user's values and evaluate. */
@@ -135,7 +146,7 @@ export class KconfigTree {
 
   /** Was `name` written to .config by the last writeConfig()? */
   isWritten(s: Sym): boolean {
-    return (s.flags & 0x200) !== 0;
+    return (s.flags & F.WRITE) !== 0;
   }
 
   get unmetDependencies(): Evaluator['unmet'] {
