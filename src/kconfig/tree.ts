@@ -25,6 +25,8 @@ export interface LoadOptions {
   noProbeCache?: boolean;
   /** Write the probe results (and make's environment) to this file, for `probes` on another machine. */
   exportProbes?: string;
+  /** $(info,...) output (the C tool prints it on stdout); default: log. */
+  onInfo?: (text: string) => void;
   /** Kconfig messages ($(info), warnings); default: stderr. */
   log?: (line: string) => void;
 }
@@ -64,7 +66,7 @@ export class KconfigTree {
       where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
       env: (name) => this.env[name] ?? process.env[name],
       shell: (cmd) => this.probes.run(cmd),
-      info: (t) => log(t),
+      info: (t) => (opts.onInfo ?? log)(t),
       warn: (t) => log(t),
     });
     const warnings: string[] = [];

@@ -104,14 +104,10 @@ export function confBinary(): string {
   if (!existsSync(bin)) {
     const tmp = mkdtempSync(join(cacheDir('kconfig'), 'conf-build-'));
     try {
-      const r = spawnSync(
-        'make',
-        ['-s', '-C', kernelTree().dir, `O=${tmp}`, 'ARCH=x86_64', 'scripts_basic', 'scripts/kconfig/conf'],
-        {
-          encoding: 'utf8',
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
+      const r = spawnSync('make', ['-s', '-C', kernelTree().dir, `O=${tmp}`, 'ARCH=x86_64', 'allnoconfig'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       if (r.status !== 0) throw new Error(`building conf failed: ${r.stderr.slice(-2000)}`);
       rmSync(dir, { recursive: true, force: true });
       spawnSync('mkdir', ['-p', join(dir, 'scripts', 'kconfig')]);
