@@ -10,6 +10,8 @@ import { Preprocessor } from './preprocess.js';
 import { ProbeCache } from './probes.js';
 import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
+import { loadSnapshot, saveSnapshot, type Snapshot } from './snapshot.js';
+import { cacheDir, hashOf } from '../util/cache.js';
 import { Evaluator } from './evaluate.js';
 import { ConfigIO, parseConfigLines, type ConfigAssignment, type ReadResult } from './dotconfig.js';
 import { F, N, type MenuNode, type Sym } from './model.js';
@@ -23,6 +25,8 @@ export interface LoadOptions {
   probes?: string;
   /** Do not read or write the on-disk probe cache (a cold run). */
   noProbeCache?: boolean;
+  /** Always parse the Kconfig files (no parsed-tree snapshot from the cache). */
+  noSnapshot?: boolean;
   /** Write the probe results (and make's environment) to this file, for `probes` on another machine. */
   exportProbes?: string;
   /** $(info,...) output (the C tool prints it on stdout); default: log. */
@@ -60,14 +64,65 @@ export class KconfigTree {
     this.env = makeEnv(srctree, opts.arch, opts.crossCompile ?? '');
     this.probes = new ProbeCache(this.env, { importFile: opts.probes, noCache: opts.noProbeCache });
     if (!this.env.CC_VERSION_TEXT) this.env.CC_VERSION_TEXT = this.probes.ccVersionText();
-    this.syms = new SymbolTable();
+    const envOf = (name: string): string | undefined => this.env[name] ?? process.env[name];
+    const snapFile =
+      opts.noProbeCache || opts.noSnapshot
+        ? null
+        : join(
+            cacheDir('kconfig'),
+            `tree-${hashOf('kconfig-tree-v1', srctree, opts.arch, this.probes.key, JSON.stringify(this.env)).slice(0, 24)}.json`,
+          );
+    const snap = snapFile ? loadSnapshot(snapFile, srctree, envOf) : undefined;
+    let parsed: Snapshot;
+    if (snap) {
+      // Replay what the macros printed, as the C tool prints it on every run.
+      for (const m of snap.messages) (m.startsWith('I') ? (opts.onInfo ?? log) : log)(m.slice(1));
+      parsed = snap;
+    } else {
+      parsed = this.parse(srctree, envOf, opts, log);
+      if (snapFile)
+        saveSnapshot(snapFile, parsed, {
+          srctree,
+          files: parsed.files,
+          env: this.envUsed,
+          messages: parsed.messages,
+          warnings: parsed.warnings,
+        });
+    }
+    if (opts.exportProbes) this.probes.exportTo(opts.exportProbes);
+    this.syms = parsed.syms;
+    this.root = parsed.root;
+    this.modulesSym = parsed.modulesSym;
+    this.parseWarnings = parsed.warnings;
+    this.files = parsed.files;
+    this.ev = new Evaluator(this.syms, this.modulesSym);
+    this.io = new ConfigIO(this.ev);
+  }
+
+  private envUsed = new Map<string, string>();
+
+  /** Lex, expand, parse and finalize the tree (the cold path). */
+  private parse(
+    srctree: string,
+    envOf: (name: string) => string | undefined,
+    opts: LoadOptions,
+    log: (l: string) => void,
+  ): Snapshot {
+    const syms = new SymbolTable();
+    const messages: string[] = [];
     let lexer: Lexer | null = null;
     const pp = new Preprocessor({
       where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
-      env: (name) => this.env[name] ?? process.env[name],
+      env: envOf,
       shell: (cmd) => this.probes.run(cmd),
-      info: (t) => (opts.onInfo ?? log)(t),
-      warn: (t) => log(t),
+      info: (t) => {
+        messages.push('I' + t);
+        (opts.onInfo ?? log)(t);
+      },
+      warn: (t) => {
+        messages.push('W' + t);
+        log(t);
+      },
     });
     const warnings: string[] = [];
     lexer = new Lexer(
@@ -85,17 +140,23 @@ export class KconfigTree {
       },
       pp,
     );
-    const parser = new Parser(lexer, pp, this.syms);
-    const res = parser.parse('Kconfig');
-    this.probes.save();
-    if (opts.exportProbes) this.probes.exportTo(opts.exportProbes);
-    this.root = res.root;
-    this.modulesSym = res.modulesSym ?? this.syms.no;
-    finalizeTree(this.root, this.modulesSym, this.syms);
-    this.parseWarnings = [...warnings, ...res.warnings];
-    this.files = lexer.files;
-    this.ev = new Evaluator(this.syms, this.modulesSym);
-    this.io = new ConfigIO(this.ev);
+    const parser = new Parser(lexer, pp, syms);
+    try {
+      const res = parser.parse('Kconfig');
+      const modulesSym = res.modulesSym ?? syms.no;
+      finalizeTree(res.root, modulesSym, syms);
+      this.envUsed = pp.envUsed;
+      return {
+        syms,
+        root: res.root,
+        modulesSym,
+        files: lexer.files,
+        messages,
+        warnings: [...warnings, ...res.warnings],
+      };
+    } finally {
+      this.probes.save();
+    }
   }
 
   static load(opts: LoadOptions): KconfigTree {

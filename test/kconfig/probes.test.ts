@@ -11,8 +11,8 @@ import { projectRoot } from '../helpers.js';
 import { kernelTree } from './reference.js';
 
 test('a second load of the real tree answers every probe from the cache', () => {
-  KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
-  const warm = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
+  const warm = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
   assert.equal(warm.probes.stats.runs, 0, 'no subprocess on a warm run');
   assert.ok(warm.probes.stats.hits > 50, `the x86 tree asks many probes (${warm.probes.stats.hits})`);
 });
@@ -27,7 +27,13 @@ test('exported probes evaluate the Debian config identically with no toolchain o
   const path = process.env.PATH;
   process.env.PATH = '/nonexistent';
   try {
-    const remote = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', probes: file, log: () => {} });
+    const remote = KconfigTree.load({
+      srctree: kernelTree().dir,
+      arch: 'x86_64',
+      probes: file,
+      noSnapshot: true,
+      log: () => {},
+    });
     remote.evaluate(parseConfigText(input, '.config'));
     assert.equal(remote.writeConfig(), expected);
     assert.equal(remote.probes.stats.runs, 0);
@@ -48,4 +54,15 @@ test("older kernels' spellings parse: option modules/env/defconfig_list/allnocon
   assert.equal(tree.value('TRI'), 'm', 'm survives because MODULES is the modules symbol and y');
   assert.equal(tree.value('ENVSYM'), 'from-env', 'option env takes the environment value');
   assert.doesNotMatch(tree.writeConfig(), /ENVSYM/, 'option env symbols are not written');
+});
+
+test('a tree loaded from the parsed-tree snapshot evaluates exactly like a fresh parse', () => {
+  const input = readFileSync(debianConfig('amd64').path, 'latin1');
+  const fresh = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
+  KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  const snap = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  fresh.evaluate(parseConfigText(input, '.config'));
+  snap.evaluate(parseConfigText(input, '.config'));
+  assert.equal(snap.writeConfig(), fresh.writeConfig());
+  assert.deepEqual(snap.files, fresh.files);
 });
