@@ -10,7 +10,7 @@ import { composeDebianBase, type FlavourId } from './debian-hierarchy.js';
 import { composeKernelArk } from './kernel-ark.js';
 import { readFlatConfig } from './flat.js';
 import { composeProfiles, type ComposedProfile } from './profiles.js';
-import { olddefconfig } from './evaluate.js';
+import { olddefconfig, mergeWithReasons } from './evaluate.js';
 import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
 import { treeSymbols } from './tree-symbols.js';
@@ -86,13 +86,13 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
   }
   log(`evaluating the base (${base.config.size} symbols from ${base.files.length} files)`);
   const kernelArch = base.id.arch;
-  const baseFinal = await olddefconfig(tree, kernelArch, base.config);
-  const wanted = new Map(baseFinal.config);
-  for (const o of profile.options) wanted.set(o.symbol, o.value);
+  const baseFinal = olddefconfig(tree, kernelArch, base.config);
+  const fragment = new Map(profile.options.map((o) => [o.symbol, o.value]));
   log(`evaluating base + ${profile.profiles.join('+')} (${profile.options.length} requested options)`);
-  const final = await olddefconfig(tree, kernelArch, wanted);
-  const { stuck, notStuck } = requestedReport(tree, profile.options, final.config);
-  const changes = baseChanges(baseFinal.config, final.config, new Set(profile.options.map((o) => o.symbol)));
+  const final = mergeWithReasons(tree, kernelArch, baseFinal.text, fragment);
+  const { stuck, notStuck } = requestedReport(tree, profile.options, final.config, final.report);
+  const requestedSyms = new Set(profile.options.map((o) => o.symbol));
+  const changes = baseChanges(baseFinal.config, final.config, requestedSyms, final.report);
   return {
     base: { source: base.source, id: base.id, files: base.files, symbols: base.config.size },
     tree,

@@ -7,7 +7,7 @@ export { composeKernelArk, readPriority } from './kernel-ark.js';
 export { readFlatConfig, readFlatConfigText, flatConfigId } from './flat.js';
 export { parseConfig, readConfigFile, formatConfig, diffConfigs } from './config-file.js';
 export type { ConfigMap } from './config-file.js';
-export { olddefconfig, srcArch } from './evaluate.js';
+export { olddefconfig, olddefconfigC, mergeWithReasons, makeArch, srcArch } from './evaluate.js';
 export { makeDebugFlavour, writeFlavour, reportJson, SUPPORTED_RELEASES } from './debug-flavour.js';
 export type { FlavourRequest, FlavourResult } from './debug-flavour.js';
 export type { ConfigValue, ConfigReason, BaseChange } from './report.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { composeDebianBase, debianConfigFiles, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
-import { olddefconfig } from '../../src/flavour/evaluate.js';
+import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
 import { diffConfigs, readConfigFile } from '../../src/flavour/config-file.js';
 import { debianPackagingCached } from '../../src/flavour/packaging.js';
 import { debianConfig, debianSourceTree } from '../../src/util/debian.js';
@@ -51,8 +51,11 @@ test("amd64/none/amd64 composes to Debian's shipped config after olddefconfig (s
   const tree = debianSourceTree();
   const base = composeDebianBase(debianDir, { arch: 'amd64', featureset: 'none', flavour: 'amd64' });
   const shipped = debianConfig('amd64');
-  const ours = await olddefconfig(tree.dir, base.kernelArch, base.config);
-  const theirs = await olddefconfig(tree.dir, base.kernelArch, readConfigFile(shipped.path));
+  const ours = olddefconfig(tree.dir, base.id.arch, base.config);
+  const theirs = olddefconfig(tree.dir, base.id.arch, readConfigFile(shipped.path));
+  // The engine's result is checked against the kernel's own C conf on the same input, byte for byte.
+  const oursC = await olddefconfigC(tree.dir, base.id.arch, base.config);
+  assert.equal(ours.text, oursC.text, 'Kconfig engine == C conf on the composed Debian base');
   // Debian strips these four from the shipped copy (rules.real: signing keys and the per-build salt).
   for (const m of [ours.config, theirs.config]) {
     for (const k of ['MODULE_SIG_ALL', 'MODULE_SIG_KEY', 'SYSTEM_TRUSTED_KEYS', 'BUILD_SALT']) m.delete(k);
