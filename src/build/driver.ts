@@ -11,6 +11,7 @@ import type { Progress } from '../util/progress.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';
 import { ccacheDelta, ccacheStats } from './ccache.js';
 import { extractBuildErrors } from './errors.js';
+import { formatConfig, parseConfig } from '../flavour/index.js';
 
 export const BUILD_PACKAGES = ['make', 'gcc', 'flex', 'bison', 'bc', 'libelf-dev', 'libssl-dev', 'dpkg-dev', 'ccache'];
 
@@ -61,14 +62,24 @@ function artifacts(flavourDir: string, build: string, arch: string, before: Set<
   return out;
 }
 
-function flavourName(flavourDir: string): { flavour: string; profile: string; base: string } {
+/**
+ * Names for the record. `base` pairs plain and debug builds of the same base config (the plan's ratios): a
+ * flavour from `kdk flavour` carries its base's key in report.json; a plain .config is its own base.
+ */
+function flavourName(flavourDir: string, configText: string): { flavour: string; profile: string; base: string } {
   const report = join(flavourDir, 'report.json');
-  if (!existsSync(report)) return { flavour: resolve(flavourDir).split('/').pop()!, profile: '', base: 'unknown' };
+  if (!existsSync(report)) {
+    const base = hashOf(formatConfig(parseConfig(configText, join(flavourDir, '.config')))).slice(0, 16);
+    return { flavour: resolve(flavourDir).split('/').pop()!, profile: '', base };
+  }
   const r = JSON.parse(readFileSync(report, 'utf8'));
   const id = r.base?.id ?? {};
   const profile = (r.profile?.profiles ?? []).join('+');
-  const base = `${id.arch}/${id.featureset}/${id.flavour}`;
-  return { flavour: `${id.flavour ?? 'kernel'}${profile ? '-' + profile : ''}`, profile, base };
+  return {
+    flavour: `${id.flavour ?? 'kernel'}${profile ? '-' + profile : ''}`,
+    profile,
+    base: r.base?.key ?? 'unknown',
+  };
 }
 
 /** One make invocation with the shell's `times` appended, so the children's CPU time can be read back. */
@@ -103,7 +114,7 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
     req.arch ?? (/^CONFIG_X86_64=y$/m.test(text) ? 'x86_64' : /^CONFIG_ARM64=y$/m.test(text) ? 'arm64' : 'x86');
   const ccache = req.ccacheDir ?? join(cacheDir('ccache'));
   const env = { ...process.env, CCACHE_DIR: ccache, KBUILD_BUILD_TIMESTAMP: '', LC_ALL: 'C' };
-  const names = flavourName(flavourDir);
+  const names = flavourName(flavourDir, text);
   const jobs = req.jobs ?? 2;
   const localversion = req.localversion ?? `-kdk${names.profile ? '-' + names.profile.replace(/\+/g, '-') : ''}`;
   const common = ['-C', req.srctree, `O=${build}`, `ARCH=${arch}`, 'CC=ccache gcc', 'HOSTCC=ccache gcc'];

@@ -38,7 +38,8 @@ export interface FlavourRequest {
 }
 
 export interface FlavourResult {
-  base: { source: string; id: FlavourId; files: string[]; symbols: number };
+  /** key: hash of the composed base, so build records of plain and debug builds of one base can be paired. */
+  base: { source: string; id: FlavourId; files: string[]; symbols: number; key: string };
   tree: string;
   evaluator: string;
   profile: ComposedProfile;
@@ -94,7 +95,13 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
   const requestedSyms = new Set(profile.options.map((o) => o.symbol));
   const changes = baseChanges(baseFinal.config, final.config, requestedSyms, final.report);
   return {
-    base: { source: base.source, id: base.id, files: base.files, symbols: base.config.size },
+    base: {
+      source: base.source,
+      id: base.id,
+      files: base.files,
+      symbols: base.config.size,
+      key: hashOf(formatConfig(base.config)).slice(0, 16),
+    },
     tree,
     evaluator: final.evaluator,
     profile,
