@@ -51,12 +51,17 @@ export function loadRecords(dir = recordsDir()): BuildRecord[] {
     });
 }
 
+/** Most objects really compiled: a warm ccache measures the cache, not the build, so it cannot give a ratio. */
+export const COLD_HIT_RATE = 0.2;
+
+const cold = (r: BuildRecord) => !r.ccache || r.ccache.hitRate < COLD_HIT_RATE;
+
 /**
- * Debug/plain ratios from successful builds of the same base: CPU time and image size. Undefined when no such
- * pair exists yet.
+ * Debug/plain ratios from successful cold builds of the same base: CPU time and image size. Undefined when no
+ * such pair exists yet.
  */
 export function debugRatios(records: BuildRecord[]): { build: number; size: number; pairs: number } | undefined {
-  const ok = records.filter((r) => r.exitStatus === 0);
+  const ok = records.filter((r) => r.exitStatus === 0 && cold(r));
   const ratios: { build: number; size: number }[] = [];
   for (const d of ok.filter((r) => r.profile !== '')) {
     const p = ok.filter((r) => r.profile === '' && r.base === d.base && r.arch === d.arch).at(-1);

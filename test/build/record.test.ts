@@ -32,6 +32,9 @@ test('debug/plain ratios pair builds of the same base and arch; failed builds an
     rec({ profile: 'kasan', cpuSeconds: 99999, exitStatus: 2 }),
   ]);
   assert.deepEqual(r, { build: 2.5, size: 1.5, pairs: 1 });
+  // A warm-cache plain build against a cold debug build would inflate the ratio: not paired.
+  const warm = { hits: 90, misses: 10, hitRate: 0.9 };
+  assert.equal(debugRatios([rec({ ccache: warm }), rec({ profile: 'syzbot', cpuSeconds: 5000 })]), undefined);
 });
 
 test('loadRecords skips files that are not build records', () => {
