@@ -1,0 +1,22 @@
+// ccache statistics for one cache directory, so a build can report its own hits and misses (the difference of
+// two snapshots; other builds sharing the cache at the same moment would blur it, which is acceptable).
+import { spawnSync } from 'node:child_process';
+
+export interface CcacheStats {
+  hits: number;
+  misses: number;
+}
+
+export function ccacheStats(dir: string): CcacheStats | undefined {
+  const r = spawnSync('ccache', ['--print-stats'], { env: { ...process.env, CCACHE_DIR: dir }, encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  const get = (k: string) => Number(new RegExp(`^${k}\\t(\\d+)`, 'm').exec(r.stdout)?.[1] ?? 0);
+  return { hits: get('direct_cache_hit') + get('preprocessed_cache_hit'), misses: get('cache_miss') };
+}
+
+export function ccacheDelta(before?: CcacheStats, after?: CcacheStats) {
+  if (!before || !after) return null;
+  const hits = after.hits - before.hits;
+  const misses = after.misses - before.misses;
+  return { hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0 };
+}

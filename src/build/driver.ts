@@ -1,0 +1,180 @@
+// `kdk build`: make olddefconfig then make bindeb-pkg for a flavour directory (from `kdk flavour`), out of tree
+// (O=<flavour>/build, so an interrupted build resumes where it stopped), through ccache with a persistent cache
+// directory, with progress fed by make's own step lines and a BuildRecord written atomically at the end.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { run } from '../util/proc.js';
+import { cacheDir, hashOf } from '../util/cache.js';
+import { ensurePackages } from '../util/deps.js';
+import { KdkError, ExitCode, inputError } from '../util/errors.js';
+import type { Progress } from '../util/progress.js';
+import { type BuildRecord, loadRecords, saveRecord } from './record.js';
+import { ccacheDelta, ccacheStats } from './ccache.js';
+import { extractBuildErrors } from './errors.js';
+import { formatConfig, parseConfig } from '../flavour/index.js';
+
+export const BUILD_PACKAGES = ['make', 'gcc', 'flex', 'bison', 'bc', 'libelf-dev', 'libssl-dev', 'dpkg-dev', 'ccache'];
+
+export interface BuildRequest {
+  flavourDir: string;
+  srctree: string;
+  jobs?: number;
+  ccacheDir?: string;
+  arch?: string;
+  /** Make target: bindeb-pkg (default) or e.g. bzImage for a kernel without packages. */
+  target?: string;
+  localversion?: string;
+  pkgVersion?: string;
+  progress: Progress;
+}
+
+const STEP =
+  /^\s+(CC|LD|AR|AS|HOSTCC|HOSTLD|OBJCOPY|GEN|CHK|UPD|SYNC|VDSO|RELOCS|MODPOST|BTF|KSYMS|ZSTD|XZKERN|MKPIGGY|CPUSTR|BUILD|INSTALL|HDRINST|SYSHDR|SYSTBL|WRAP|POLICY|DESCEND|COPY|STRIP|SIGN|TEST|LDS|CPP)\s+(\S+)/;
+
+function fileSize(p: string): number | undefined {
+  return existsSync(p) ? statSync(p).size : undefined;
+}
+
+function sumKo(dir: string): number {
+  let n = 0;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.ko')) n += statSync(join(d, e.name)).size;
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return n;
+}
+
+function artifacts(flavourDir: string, build: string, arch: string, before: Set<string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const image = fileSize(join(build, 'arch', arch === 'arm64' ? 'arm64/boot/Image' : 'x86/boot/bzImage'));
+  if (image !== undefined) out.bzImage = image;
+  const vmlinux = fileSize(join(build, 'vmlinux'));
+  if (vmlinux !== undefined) out.vmlinux = vmlinux;
+  out.modules = sumKo(build);
+  for (const f of readdirSync(flavourDir)) {
+    if (f.endsWith('.deb') && !before.has(`${f}:${statSync(join(flavourDir, f)).mtimeMs}`)) {
+      out[f] = statSync(join(flavourDir, f)).size;
+    }
+  }
+  return out;
+}
+
+/**
+ * Names for the record. `base` pairs plain and debug builds of the same base config (the plan's ratios): a
+ * flavour from `kdk flavour` carries its base's key in report.json; a plain .config is its own base.
+ */
+function flavourName(flavourDir: string, configText: string): { flavour: string; profile: string; base: string } {
+  const report = join(flavourDir, 'report.json');
+  if (!existsSync(report)) {
+    const base = hashOf(formatConfig(parseConfig(configText, join(flavourDir, '.config')))).slice(0, 16);
+    return { flavour: resolve(flavourDir).split('/').pop()!, profile: '', base };
+  }
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  const id = r.base?.id ?? {};
+  const profile = (r.profile?.profiles ?? []).join('+');
+  return {
+    flavour: `${id.flavour ?? 'kernel'}${profile ? '-' + profile : ''}`,
+    profile,
+    base: r.base?.key ?? 'unknown',
+  };
+}
+
+/** One make invocation with the shell's `times` appended, so the children's CPU time can be read back. */
+async function make(args: string[], env: NodeJS.ProcessEnv, onLine: (l: string) => void) {
+  let buf = '';
+  const r = await run('bash', ['-c', 'make "$@"; rc=$?; times >&2; exit $rc', 'make', ...args], {
+    env,
+    onStdout: (c) => {
+      buf += c.toString('utf8');
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      lines.forEach(onLine);
+    },
+  });
+  const t = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stderr.trim());
+  const cpu = t ? Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4]) : 0;
+  return { ...r, cpu, output: r.stdout + '\n' + r.stderr.replace(/\n[^\n]*\n[^\n]*$/, '') };
+}
+
+export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRecord; recordPath: string }> {
+  const flavourDir = resolve(req.flavourDir);
+  const config = join(flavourDir, '.config');
+  if (!existsSync(config)) throw inputError(`${flavourDir} has no .config (make one with: kdk flavour --out DIR)`);
+  ensurePackages(BUILD_PACKAGES);
+  const build = join(flavourDir, 'build');
+  mkdirSync(build, { recursive: true });
+  const text = readFileSync(config, 'utf8');
+  // Copy only when changed, so make sees an unchanged .config on a resumed build.
+  if (!existsSync(join(build, '.config')) || readFileSync(join(build, '.config'), 'utf8') !== text)
+    copyFileSync(config, join(build, '.config'));
+  const arch =
+    req.arch ?? (/^CONFIG_X86_64=y$/m.test(text) ? 'x86_64' : /^CONFIG_ARM64=y$/m.test(text) ? 'arm64' : 'x86');
+  const ccache = req.ccacheDir ?? join(cacheDir('ccache'));
+  const env = { ...process.env, CCACHE_DIR: ccache, KBUILD_BUILD_TIMESTAMP: '', LC_ALL: 'C' };
+  const names = flavourName(flavourDir, text);
+  const jobs = req.jobs ?? 2;
+  const localversion = req.localversion ?? `-kdk${names.profile ? '-' + names.profile.replace(/\+/g, '-') : ''}`;
+  const common = ['-C', req.srctree, `O=${build}`, `ARCH=${arch}`, 'CC=ccache gcc', 'HOSTCC=ccache gcc'];
+  common.push(`LOCALVERSION=${localversion}`);
+  const start = new Date();
+  const prev = loadRecords()
+    .filter((r) => r.flavour === names.flavour && r.steps)
+    .at(-1);
+  const before = ccacheStats(ccache);
+  const debsBefore = new Set(
+    readdirSync(flavourDir)
+      .filter((f) => f.endsWith('.deb'))
+      .map((f) => `${f}:${statSync(join(flavourDir, f)).mtimeMs}`),
+  );
+  req.progress.step(`make olddefconfig (${names.flavour}, ${arch})`);
+  const cfg = await make([...common, 'olddefconfig'], env, () => {});
+  let steps = 0;
+  let result = cfg;
+  if (cfg.code === 0) {
+    const target = req.target ?? 'bindeb-pkg';
+    const kver = (await run('make', ['-s', ...common, 'kernelrelease'], { env })).stdout.trim();
+    req.progress.start(prev?.steps ?? 0, `make -j${jobs} ${target} (${kver})`);
+    const args = [...common, `-j${jobs}`, target];
+    if (target === 'bindeb-pkg') args.push(`KDEB_PKGVERSION=${req.pkgVersion ?? '1'}`);
+    result = await make(args, env, (l) => {
+      const m = STEP.exec(l);
+      if (!m) return;
+      steps++;
+      if (prev?.steps || steps % 50 === 0) req.progress.update(steps, `${m[1]} ${m[2]}`);
+    });
+    req.progress.done();
+  }
+  const end = new Date();
+  const kernelVersion = (await run('make', ['-s', ...common, 'kernelrelease'], { env })).stdout.trim();
+  const record: BuildRecord = {
+    flavour: names.flavour,
+    profile: names.profile,
+    base: names.base,
+    arch,
+    kernelVersion,
+    configHash: hashOf(text).slice(0, 16),
+    start: start.toISOString(),
+    end: end.toISOString(),
+    wallSeconds: (end.getTime() - start.getTime()) / 1000,
+    cpuSeconds: cfg.cpu + (result === cfg ? 0 : result.cpu),
+    jobs,
+    ccache: ccacheDelta(before, ccacheStats(ccache)),
+    artifacts: artifacts(flavourDir, build, arch, debsBefore),
+    steps,
+    exitStatus: result.code ?? 128,
+  };
+  if (record.exitStatus !== 0) {
+    record.error = extractBuildErrors(result.output);
+    // The previous good record stays in build-record.json; the failure goes beside it.
+    const recordPath = saveRecord(record, join(flavourDir, 'build-record.failed.json'));
+    throw new KdkError(`build failed (make exit ${record.exitStatus}):\n${record.error}`, {
+      exitCode: ExitCode.failure,
+      hint: `full output: make ${common.join(' ')}; record: ${recordPath}`,
+    });
+  }
+  const recordPath = saveRecord(record, join(flavourDir, 'build-record.json'));
+  return { record, recordPath };
+}

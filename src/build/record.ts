@@ -1,0 +1,75 @@
+// The BuildRecord (docs/conventions.md): what one kernel build cost and produced. Written atomically next to
+// the build and into the builds cache, where `kdk plan` reads build-time ratios from.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { cacheDir } from '../util/cache.js';
+import { writeFileAtomic } from '../util/atomic.js';
+
+export const BuildRecord = z.object({
+  flavour: z.string(),
+  /** The debug profiles applied ('' for a plain build): the plan pairs plain and debug builds of one base. */
+  profile: z.string(),
+  base: z.string(),
+  arch: z.string(),
+  kernelVersion: z.string(),
+  configHash: z.string(),
+  start: z.string(),
+  end: z.string(),
+  wallSeconds: z.number(),
+  cpuSeconds: z.number(),
+  jobs: z.number(),
+  ccache: z.object({ hits: z.number(), misses: z.number(), hitRate: z.number() }).nullable(),
+  artifacts: z.record(z.string(), z.number()),
+  /** Build steps make printed (CC, LD, ...): the next build's progress total. */
+  steps: z.number().optional(),
+  exitStatus: z.number(),
+  error: z.string().optional(),
+});
+export type BuildRecord = z.infer<typeof BuildRecord>;
+
+export function recordsDir(): string {
+  return cacheDir('builds');
+}
+
+export function saveRecord(rec: BuildRecord, alsoAt?: string): string {
+  const name = `${rec.flavour}-${rec.configHash}-${rec.start.replace(/[:.]/g, '')}.json`;
+  const path = join(recordsDir(), name);
+  const text = JSON.stringify(rec, null, 2) + '\n';
+  writeFileAtomic(path, text);
+  if (alsoAt) writeFileAtomic(alsoAt, text);
+  return path;
+}
+
+export function loadRecords(dir = recordsDir()): BuildRecord[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => {
+      const r = BuildRecord.safeParse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+      return r.success ? [r.data] : [];
+    });
+}
+
+/** Most objects really compiled: a warm ccache measures the cache, not the build, so it cannot give a ratio. */
+export const COLD_HIT_RATE = 0.2;
+
+const cold = (r: BuildRecord) => !r.ccache || r.ccache.hitRate < COLD_HIT_RATE;
+
+/**
+ * Debug/plain ratios from successful cold builds of the same base: CPU time and image size. Undefined when no
+ * such pair exists yet.
+ */
+export function debugRatios(records: BuildRecord[]): { build: number; size: number; pairs: number } | undefined {
+  const ok = records.filter((r) => r.exitStatus === 0 && cold(r));
+  const ratios: { build: number; size: number }[] = [];
+  for (const d of ok.filter((r) => r.profile !== '')) {
+    const p = ok.filter((r) => r.profile === '' && r.base === d.base && r.arch === d.arch).at(-1);
+    if (!p || !p.cpuSeconds) continue;
+    const img = (r: BuildRecord) => r.artifacts.bzImage ?? r.artifacts.vmlinux ?? 0;
+    ratios.push({ build: d.cpuSeconds / p.cpuSeconds, size: img(p) ? img(d) / img(p) : 1 });
+  }
+  if (!ratios.length) return undefined;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { build: mean(ratios.map((r) => r.build)), size: mean(ratios.map((r) => r.size)), pairs: ratios.length };
+}

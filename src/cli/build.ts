@@ -1,0 +1,63 @@
+// `kdk build`: build a debug flavour made by `kdk flavour` (make olddefconfig + bindeb-pkg, ccache, record).
+import type { Command } from 'commander';
+import { addCommonOptions, type CommonOptions, printJson, say } from './common.js';
+import { buildFlavour } from '../build/index.js';
+import { debianSourceTree } from '../util/debian.js';
+import { makeProgress } from '../util/progress.js';
+import { inputError } from '../util/errors.js';
+
+interface BuildOptions extends CommonOptions {
+  flavour: string;
+  jobs: string;
+  cache?: string;
+  srctree?: string;
+  target: string;
+  localversion?: string;
+  pkgVersion: string;
+}
+
+export function registerBuild(program: Command): void {
+  const cmd = program
+    .command('build')
+    .description('build a flavour directory (from kdk flavour) out of tree with ccache, writing a build record')
+    .requiredOption('--flavour <dir>', 'flavour directory holding .config (its build/ subdirectory is the O= tree)')
+    .option('--jobs <n>', 'parallel make jobs', '2')
+    .option('--cache <dir>', 'ccache directory (default: $KDK_CACHE/ccache)')
+    .option('--srctree <dir>', 'kernel source tree (default: Debian linux-source-6.1, read-only)')
+    .option('--target <t>', 'make target: bindeb-pkg, or bzImage for no packages', 'bindeb-pkg')
+    .option('--localversion <s>', 'LOCALVERSION (default: -kdk-<profiles>)')
+    .option('--pkg-version <v>', 'KDEB_PKGVERSION', '1')
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk flavour --profile syzbot --out fl && kdk build --flavour fl --jobs 2\n' +
+        '\nExit: 0 built; 1 the build failed (the compiler error is shown; the previous good record is kept); 2 bad input.',
+    )
+    .action(async (opts: BuildOptions) => {
+      const jobs = Number(opts.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1)
+        throw inputError(`--jobs: expected a positive integer, got '${opts.jobs}'`);
+      const progress = makeProgress({ quiet: opts.quiet });
+      const srctree = opts.srctree ?? debianSourceTree((l) => progress.step(l.replace(/^kdk: /, ''))).dir;
+      const { record, recordPath } = await buildFlavour({
+        flavourDir: opts.flavour,
+        srctree,
+        jobs,
+        ccacheDir: opts.cache,
+        target: opts.target,
+        localversion: opts.localversion,
+        pkgVersion: opts.pkgVersion,
+        progress,
+      });
+      if (opts.json) return printJson({ recordPath, ...record });
+      const cc = record.ccache
+        ? `ccache ${record.ccache.hits} hits / ${record.ccache.misses} misses`
+        : 'no ccache stats';
+      say(
+        opts,
+        `built ${record.kernelVersion} in ${record.wallSeconds.toFixed(0)} s wall, ${record.cpuSeconds.toFixed(0)} s CPU, ${cc}`,
+      );
+      for (const [k, v] of Object.entries(record.artifacts)) say(opts, `  ${k}: ${(v / 1e6).toFixed(2)} MB`);
+      say(opts, `record: ${recordPath}`);
+    });
+  addCommonOptions(cmd);
+}

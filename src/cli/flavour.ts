@@ -1,0 +1,91 @@
+// `kdk flavour`: a distro's base config plus debug profiles → the debug flavour's .config, a report and the
+// Debian packaging files that would add it.
+import type { Command } from 'commander';
+import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } from './common.js';
+import { makeDebugFlavour, reportJson, writeFlavour, availableProfiles } from '../flavour/index.js';
+import { makeProgress } from '../util/progress.js';
+import { inputError, ExitCode } from '../util/errors.js';
+
+interface FlavourOptions extends CommonOptions {
+  distro: string;
+  release: string;
+  arch: string;
+  featureset: string;
+  flavour?: string;
+  profile: string[];
+  out?: string;
+  srctree?: string;
+  config?: string;
+  debianDir?: string;
+  arkConfigs?: string;
+  arkFlavor?: string;
+}
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+export function registerFlavour(program: Command): void {
+  const cmd = program
+    .command('flavour')
+    .description("compose a distro's kernel config with debug profiles into a debug flavour, and report what stuck")
+    .option('--distro <name>', 'debian | fedora (kernel-ark) | flat', 'debian')
+    .option('--release <name>', 'Debian release (its kernel source and packaging come from apt)', 'bookworm')
+    .option('--arch <arch>', 'Debian architecture (or kernel-ark arch variant)', 'amd64')
+    .option('--featureset <fs>', 'Debian featureset of the base', 'none')
+    .option('--flavour <name>', 'base flavour (default: the arch name)')
+    .option('--profile <name>', `debug profile, repeatable; '+name' adds (${availableProfiles().join(', ')})`, collect)
+    .option('--out <dir>', 'output directory (default: kdk-flavour-<arch>-<profiles>)')
+    .option('--srctree <dir>', 'kernel tree to evaluate against (default: Debian linux-source-6.1)')
+    .option('--config <file>', 'flat base config (.config, .xz or .gz) instead of the distro hierarchy')
+    .option('--debian-dir <dir>', 'Debian source package root holding debian/ (default: apt-get source linux)')
+    .option('--ark-configs <dir>', 'kernel-ark redhat/configs directory (with --distro fedora)')
+    .option('--ark-flavor <name>', 'kernel-ark priority flavor (fedora | rhel)', 'fedora')
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk flavour --distro debian --release bookworm --arch amd64 --profile syzbot --profile +kmemleak --out out/\n' +
+        '\nExit: 0 written; 1 a required profile option did not stick (outputs still written); 2 bad input; 3 missing packages.',
+    )
+    .action(async (opts: FlavourOptions) => {
+      if (!['debian', 'fedora', 'flat'].includes(opts.distro)) {
+        throw inputError(`unknown distro '${opts.distro}' (debian, fedora, flat)`);
+      }
+      const profiles = opts.profile?.length ? opts.profile : ['syzbot'];
+      const progress = makeProgress({ quiet: opts.quiet });
+      const r = await makeDebugFlavour({
+        distro: opts.distro as 'debian' | 'fedora' | 'flat',
+        release: opts.release,
+        arch: opts.arch,
+        featureset: opts.featureset,
+        flavour: opts.flavour,
+        profiles,
+        srctree: opts.srctree,
+        config: opts.config,
+        debianDir: opts.debianDir,
+        arkConfigs: opts.arkConfigs,
+        arkFlavor: opts.arkFlavor,
+        log: (l) => progress.step(l.replace(/^kdk: /, '')),
+      });
+      const out = opts.out ?? `kdk-flavour-${opts.arch}-${profiles.map((p) => p.replace(/^\+/, '')).join('+')}`;
+      const written = writeFlavour(r, out);
+      if (r.requiredMissing.length) setExitCode(ExitCode.failure);
+      if (opts.json) return printJson({ out, written, ...reportJson(r) });
+      say(
+        opts,
+        `debug flavour ${r.base.id.arch}/${r.base.id.flavour} + ${r.profile.profiles.join('+')} → ${out}/.config`,
+      );
+      say(opts, `  base: ${r.base.source} (${r.base.files.length} files), evaluated by ${r.evaluator}`);
+      say(
+        opts,
+        `  requested ${r.requested.total} options: ${r.requested.stuck} stuck, ${r.requested.notStuck.length} did not:`,
+      );
+      for (const v of r.requested.notStuck) {
+        say(opts, `    CONFIG_${v.symbol}: wanted ${v.requested}, got ${v.final} (${v.level}) — ${v.reason?.text}`);
+      }
+      say(
+        opts,
+        `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on`,
+      );
+      if (r.requiredMissing.length) say(opts, `  REQUIRED options missing: ${r.requiredMissing.join(', ')}`);
+      say(opts, `  Debian packaging: ${out}/debian/ (featureset 'debug'); report: ${out}/report.json`);
+    });
+  addCommonOptions(cmd);
+}

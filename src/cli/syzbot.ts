@@ -1,0 +1,83 @@
+// `kdk syzbot check` and `kdk syzbot manager-config`: is this kernel config fit for syzkaller, and a
+// syz-manager config for it.
+import type { Command } from 'commander';
+import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } from './common.js';
+import { readFlatConfig } from '../flavour/flat.js';
+import { checkSyzbotConfig, managerConfig } from '../flavour/syzbot.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { ExitCode } from '../util/errors.js';
+
+export function registerSyzbot(program: Command): void {
+  const group = program
+    .command('syzbot')
+    .description('check kernel configs against what syzkaller needs; syz-manager configs');
+  const check = group
+    .command('check <config>')
+    .description('which syzkaller-required and recommended options a config meets (.config, .xz or .gz)')
+    .option('--profile <name>', 'profile holding the requirements', 'syzbot')
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk syzbot check out/.config\n\nExit: 0 all required met; 1 a required option is missing; 2 bad input.',
+    )
+    .action((file: string, opts: CommonOptions & { profile: string }) => {
+      const r = checkSyzbotConfig(readFlatConfig(file), opts.profile);
+      if (r.requiredMissing.length) setExitCode(ExitCode.failure);
+      if (opts.json) return printJson({ config: file, ...r });
+      for (const i of r.items) {
+        say(
+          opts,
+          `${i.met ? 'ok  ' : i.level === 'required' ? 'MISS' : 'miss'} CONFIG_${i.symbol}=${i.wanted} (${i.level}; have ${i.actual}) ${i.met ? '' : '— ' + i.reason}`,
+        );
+      }
+      say(
+        opts,
+        `${r.items.length - r.requiredMissing.length - r.recommendedMissing.length}/${r.items.length} met; required missing: ${r.requiredMissing.join(', ') || 'none'}; recommended missing: ${r.recommendedMissing.length}`,
+      );
+    });
+  addCommonOptions(check);
+  const mgr = group
+    .command('manager-config')
+    .description('write a syz-manager config (QEMU VM type) for a built flavour')
+    .requiredOption('--kernel-obj <dir>', 'kernel build directory (holds vmlinux and arch/x86/boot/bzImage)')
+    .requiredOption('--image <file>', 'VM disk image')
+    .requiredOption('--sshkey <file>', 'root SSH key for the image')
+    .option('--workdir <dir>', 'syz-manager work directory', 'syz-workdir')
+    .option('--syzkaller <dir>', 'syzkaller checkout with bin/ (default $SYZKALLER or ./syzkaller)')
+    .option('--arch <arch>', 'amd64 | arm64', 'amd64')
+    .option('--vms <n>', 'parallel VMs', (v) => Number(v), 2)
+    .option('--out <file>', 'write the config here (default: stdout)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk syzbot manager-config --kernel-obj build/ --image bookworm.img --sshkey bookworm.id_rsa --out syz.cfg',
+    )
+    .action(
+      (
+        opts: CommonOptions & {
+          kernelObj: string;
+          image: string;
+          sshkey: string;
+          workdir: string;
+          syzkaller?: string;
+          arch: string;
+          vms: number;
+          out?: string;
+        },
+      ) => {
+        const cfg = managerConfig({
+          kernelObj: opts.kernelObj,
+          image: opts.image,
+          sshkey: opts.sshkey,
+          workdir: opts.workdir,
+          syzkaller: opts.syzkaller,
+          arch: opts.arch,
+          vms: opts.vms,
+        });
+        if (opts.out) {
+          writeFileAtomic(opts.out, JSON.stringify(cfg, null, 2) + '\n');
+          if (opts.json) printJson({ out: opts.out, config: cfg });
+          else say(opts, `wrote ${opts.out}`);
+        } else printJson(cfg);
+      },
+    );
+  addCommonOptions(mgr);
+}

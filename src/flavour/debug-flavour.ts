@@ -1,0 +1,135 @@
+// The debug flavour: a distro base config plus debug profiles, evaluated against the kernel tree, with a report
+// of what did not stick and what changed, and the files that would add it to the distro's packaging.
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
+import { inputError } from '../util/errors.js';
+import { debianSourceTree } from '../util/debian.js';
+import { hashOf } from '../util/cache.js';
+import { type ConfigMap, formatConfig } from './config-file.js';
+import { composeDebianBase, type FlavourId } from './debian-hierarchy.js';
+import { composeKernelArk } from './kernel-ark.js';
+import { readFlatConfig } from './flat.js';
+import { composeProfiles, type ComposedProfile } from './profiles.js';
+import { olddefconfig, mergeWithReasons } from './evaluate.js';
+import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './report.js';
+import { debianDebugFeatureset } from './debian-snippet.js';
+import { treeSymbols } from './tree-symbols.js';
+import { debianPackagingCached } from './packaging.js';
+
+export const SUPPORTED_RELEASES: Record<string, string> = { bookworm: '6.1' };
+
+export interface FlavourRequest {
+  distro: 'debian' | 'fedora' | 'flat';
+  release?: string;
+  arch: string;
+  featureset?: string;
+  flavour?: string;
+  profiles: string[];
+  /** Kernel tree to evaluate against (default: Debian's linux-source-6.1 from apt). */
+  srctree?: string;
+  /** A flat base config (instead of the distro hierarchy). */
+  config?: string;
+  /** A Debian source package root holding debian/ (instead of fetching it with apt). */
+  debianDir?: string;
+  /** kernel-ark redhat/configs dir, flavor (fedora|rhel) and variant (x86_64, x86_64-debug). */
+  arkConfigs?: string;
+  arkFlavor?: string;
+  log?: (line: string) => void;
+}
+
+export interface FlavourResult {
+  /** key: hash of the composed base, so build records of plain and debug builds of one base can be paired. */
+  base: { source: string; id: FlavourId; files: string[]; symbols: number; key: string };
+  tree: string;
+  evaluator: string;
+  profile: ComposedProfile;
+  configHash: string;
+  requested: { total: number; stuck: number; notStuck: ConfigValue[] };
+  requiredMissing: string[];
+  baseChanges: { requested: BaseChange[]; knockOn: BaseChange[] };
+  stuck: ConfigValue[];
+  text: string;
+  debianFiles: Record<string, string>;
+}
+
+function baseConfig(req: FlavourRequest): { config: ConfigMap; source: string; id: FlavourId; files: string[] } {
+  const id: FlavourId = { arch: req.arch, featureset: req.featureset ?? 'none', flavour: req.flavour ?? req.arch };
+  if (req.config)
+    return { config: readFlatConfig(req.config), source: `flat config ${req.config}`, id, files: [req.config] };
+  if (req.distro === 'fedora') {
+    if (!req.arkConfigs) throw inputError('--distro fedora needs --ark-configs DIR (kernel-ark redhat/configs)');
+    const c = composeKernelArk(req.arkConfigs, req.arkFlavor ?? 'fedora', req.flavour ?? req.arch);
+    return { config: c.config, source: `kernel-ark ${req.arkConfigs}`, id, files: c.layers };
+  }
+  if (req.distro === 'flat') throw inputError('--distro flat needs --config FILE');
+  if (req.release && !SUPPORTED_RELEASES[req.release]) {
+    throw inputError(
+      `unsupported Debian release '${req.release}' (supported: ${Object.keys(SUPPORTED_RELEASES).join(', ')})`,
+    );
+  }
+  const root = req.debianDir ?? debianPackagingCached(req.log).dir;
+  const b = composeDebianBase(join(root, 'debian'), id);
+  return { config: b.config, source: `Debian packaging ${root}`, id, files: b.files };
+}
+
+/** Compose, evaluate and report; writes nothing (see writeFlavour). */
+export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResult> {
+  const log = req.log ?? (() => {});
+  const profile = composeProfiles(req.profiles);
+  const base = baseConfig(req);
+  const tree = req.srctree ?? debianSourceTree(log).dir;
+  const unknown = profile.options.filter((o) => !treeSymbols(tree).has(o.symbol));
+  if (unknown.length) {
+    throw inputError(
+      `profile options that do not exist in the kernel at ${tree}: ` +
+        unknown.map((o) => `CONFIG_${o.symbol} (profile ${o.profile})`).join(', '),
+    );
+  }
+  log(`evaluating the base (${base.config.size} symbols from ${base.files.length} files)`);
+  const kernelArch = base.id.arch;
+  const baseFinal = olddefconfig(tree, kernelArch, base.config);
+  const fragment = new Map(profile.options.map((o) => [o.symbol, o.value]));
+  log(`evaluating base + ${profile.profiles.join('+')} (${profile.options.length} requested options)`);
+  const final = mergeWithReasons(tree, kernelArch, baseFinal.text, fragment);
+  const { stuck, notStuck } = requestedReport(tree, profile.options, final.config, final.report);
+  const requestedSyms = new Set(profile.options.map((o) => o.symbol));
+  const changes = baseChanges(baseFinal.config, final.config, requestedSyms, final.report);
+  return {
+    base: {
+      source: base.source,
+      id: base.id,
+      files: base.files,
+      symbols: base.config.size,
+      key: hashOf(formatConfig(base.config)).slice(0, 16),
+    },
+    tree,
+    evaluator: final.evaluator,
+    profile,
+    configHash: hashOf(final.text).slice(0, 16),
+    requested: { total: profile.options.length, stuck: stuck.length, notStuck },
+    requiredMissing: notStuck.filter((v) => v.level === 'required').map((v) => v.symbol),
+    baseChanges: { requested: changes.filter((c) => c.requested), knockOn: changes.filter((c) => !c.requested) },
+    stuck,
+    text: final.text,
+    debianFiles: debianDebugFeatureset(base.id.arch, base.id.flavour, profile.profiles, stuck).files,
+  };
+}
+
+export function reportJson(r: FlavourResult): object {
+  const { text: _text, debianFiles: _files, stuck: _stuck, ...rest } = r;
+  return rest;
+}
+
+/** Write the flavour's outputs, each file atomically; the .config goes last so it only exists with its report. */
+export function writeFlavour(r: FlavourResult, out: string): string[] {
+  const written: string[] = [];
+  const put = (rel: string, data: string) => {
+    writeFileAtomic(join(out, rel), data);
+    written.push(join(out, rel));
+  };
+  put('report.json', JSON.stringify(reportJson(r), null, 2) + '\n');
+  put('fragment.config', formatConfig(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
+  for (const [rel, data] of Object.entries(r.debianFiles)) put(rel, data);
+  put('.config', r.text);
+  return written;
+}

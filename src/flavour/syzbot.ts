@@ -1,0 +1,134 @@
+// What syzkaller needs from a kernel config (the syzbot profile's required/recommended options), and a
+// syz-manager config for the flavour with the QEMU VM type. Field names follow syzkaller's pkg/mgrconfig Config
+// and vm/qemu Config structs; syzkaller rejects unknown fields, so the schemas are strict.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { inputError } from '../util/errors.js';
+import type { ConfigMap } from './config-file.js';
+import { composeProfiles } from './profiles.js';
+
+export interface SyzbotCheckItem {
+  symbol: string;
+  wanted: string;
+  actual: string;
+  level: string;
+  met: boolean;
+  reason: string;
+}
+
+export interface SyzbotCheck {
+  items: SyzbotCheckItem[];
+  requiredMissing: string[];
+  recommendedMissing: string[];
+}
+
+export function checkSyzbotConfig(config: ConfigMap, profile = 'syzbot'): SyzbotCheck {
+  const items = composeProfiles([profile]).options.map((o) => {
+    const actual = config.get(o.symbol) ?? 'n';
+    return { symbol: o.symbol, wanted: o.value, actual, level: o.level, met: actual === o.value, reason: o.reason };
+  });
+  const missing = (level: string) => items.filter((i) => !i.met && i.level === level).map((i) => i.symbol);
+  return { items, requiredMissing: missing('required'), recommendedMissing: missing('recommended') };
+}
+
+export const QemuVmConfig = z
+  .object({
+    count: z.number().int().min(1).max(128),
+    qemu: z.string().optional(),
+    qemu_args: z.string().optional(),
+    kernel: z.string().optional(),
+    cmdline: z.string().optional(),
+    initrd: z.string().optional(),
+    image_device: z.string().optional(),
+    network_device: z.string().optional(),
+    cpu: z.number().int().min(1).max(1024),
+    mem: z.number().int().min(128).max(1048576),
+    snapshot: z.boolean().optional(),
+  })
+  .strict();
+
+export const ManagerConfig = z
+  .object({
+    name: z.string().optional(),
+    target: z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/),
+    http: z.string(),
+    rpc: z.string().optional(),
+    workdir: z.string(),
+    kernel_obj: z.string(),
+    kernel_src: z.string().optional(),
+    kernel_build_src: z.string().optional(),
+    tag: z.string().optional(),
+    image: z.string(),
+    sshkey: z.string(),
+    ssh_user: z.string().optional(),
+    syzkaller: z.string(),
+    procs: z.number().int().min(1).max(32),
+    sandbox: z.enum(['none', 'setuid', 'namespace', 'android']),
+    cover: z.boolean(),
+    reproduce: z.boolean(),
+    enable_syscalls: z.array(z.string()).optional(),
+    disable_syscalls: z.array(z.string()).optional(),
+    suppressions: z.array(z.string()).optional(),
+    ignores: z.array(z.string()).optional(),
+    type: z.literal('qemu'),
+    vm: QemuVmConfig,
+  })
+  .strict();
+export type ManagerConfig = z.infer<typeof ManagerConfig>;
+
+export interface ManagerConfigRequest {
+  kernelObj: string;
+  image: string;
+  sshkey: string;
+  workdir?: string;
+  syzkaller?: string;
+  arch?: string;
+  vms?: number;
+  cpu?: number;
+  mem?: number;
+  http?: string;
+}
+
+const TARGETS: Record<string, string> = { amd64: 'linux/amd64', x86_64: 'linux/amd64', arm64: 'linux/arm64' };
+
+export function managerConfig(req: ManagerConfigRequest): ManagerConfig {
+  const kernelObj = resolve(req.kernelObj);
+  if (!existsSync(kernelObj) || !statSync(kernelObj).isDirectory()) {
+    throw inputError(`--kernel-obj ${req.kernelObj}: not a directory (the kernel build dir holding vmlinux)`);
+  }
+  for (const [flag, p] of [
+    ['--image', req.image],
+    ['--sshkey', req.sshkey],
+  ] as const) {
+    if (!existsSync(p)) throw inputError(`${flag} ${p}: file not found`);
+  }
+  const arch = req.arch ?? 'amd64';
+  const target = TARGETS[arch];
+  if (!target) throw inputError(`unsupported arch '${arch}' (${Object.keys(TARGETS).join(', ')})`);
+  const bzImage = resolve(kernelObj, arch === 'arm64' ? 'arch/arm64/boot/Image' : 'arch/x86/boot/bzImage');
+  const cfg = {
+    name: `kdk-${arch}`,
+    target,
+    http: req.http ?? '127.0.0.1:56741',
+    workdir: resolve(req.workdir ?? 'syz-workdir'),
+    kernel_obj: kernelObj,
+    image: resolve(req.image),
+    sshkey: resolve(req.sshkey),
+    syzkaller: resolve(req.syzkaller ?? process.env.SYZKALLER ?? 'syzkaller'),
+    procs: 4,
+    sandbox: 'namespace' as const,
+    cover: true,
+    reproduce: true,
+    type: 'qemu' as const,
+    vm: {
+      count: req.vms ?? 2,
+      kernel: bzImage,
+      // syzkaller's qemu VM already adds panic_on_warn=1, oops=panic and friends; these are the flavour's own.
+      cmdline: 'net.ifnames=0 page_owner=on',
+      cpu: req.cpu ?? 2,
+      mem: req.mem ?? 2048,
+    },
+  };
+  return ManagerConfig.parse(cfg);
+}

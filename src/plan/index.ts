@@ -1,0 +1,74 @@
+// The plan stage's public API: measured inputs, the cost model under each strategy, and the chart.
+import { join } from 'node:path';
+import { inputError } from '../util/errors.js';
+import { debianPackagingCached } from '../flavour/packaging.js';
+import { debugRatios, loadRecords } from '../build/record.js';
+import { measuredSizes, BOOKWORM_RELEASE_ARCHS, type MeasuredSizes } from './packages.js';
+import {
+  costStrategy,
+  currentPerUpload,
+  DEFAULT_PARAMS,
+  STRATEGIES,
+  SUITES,
+  type PlanParams,
+  type Suite,
+  type StrategyCost,
+} from './model.js';
+import { defaultFlavours } from './defaults.js';
+export { strategyChart } from './chart.js';
+export { STRATEGIES, SUITES, DEFAULT_PARAMS } from './model.js';
+export type { PlanParams, StrategyCost, Strategy } from './model.js';
+export { measuredSizes, kernelSizesFromPackages, BOOKWORM_RELEASE_ARCHS } from './packages.js';
+
+export interface PlanResult {
+  inputs: {
+    sizes: MeasuredSizes;
+    defaultFlavours: Record<string, string>;
+    current: ReturnType<typeof currentPerUpload>;
+    params: PlanParams;
+  };
+  strategies: StrategyCost[];
+}
+
+/** Parse `suite=N,suite=N` overrides onto a per-suite table. */
+export function parseSuiteTable(text: string, base: Record<Suite, number>, flag: string): Record<Suite, number> {
+  const out = { ...base };
+  for (const part of text.split(',').filter(Boolean)) {
+    const m = /^([a-z]+)=(\d+(?:\.\d+)?)$/.exec(part.trim());
+    if (!m || !(SUITES as readonly string[]).includes(m[1])) {
+      throw inputError(`${flag}: expected suite=N with suite one of ${SUITES.join(', ')}, got '${part}'`);
+    }
+    out[m[1] as Suite] = Number(m[2]);
+  }
+  return out;
+}
+
+export function makePlan(opts: {
+  strategies?: string[];
+  params?: Partial<PlanParams>;
+  refresh?: boolean;
+  log?: (l: string) => void;
+  sizes?: MeasuredSizes;
+}): PlanResult {
+  const names = opts.strategies?.length ? opts.strategies : STRATEGIES.map((s) => s.name);
+  const chosen = names.map((n) => {
+    const s = STRATEGIES.find((x) => x.name === n);
+    if (!s) throw inputError(`unknown strategy '${n}' (${STRATEGIES.map((x) => x.name).join(', ')})`);
+    return s;
+  });
+  const params: PlanParams = { ...DEFAULT_PARAMS, ...opts.params };
+  if (opts.params?.buildRatio === undefined && opts.params?.sizeRatio === undefined) {
+    const r = debugRatios(loadRecords());
+    if (r) {
+      params.buildRatio = r.build;
+      params.sizeRatio = r.size;
+      params.ratioSource = `kdk build records (${r.pairs} plain/debug pair(s) of the same base)`;
+    }
+  } else params.ratioSource = 'command line';
+  const sizes = opts.sizes ?? measuredSizes({ refresh: opts.refresh, log: opts.log, archs: BOOKWORM_RELEASE_ARCHS });
+  const defaults = defaultFlavours(join(debianPackagingCached(opts.log).dir, 'debian'), Object.keys(sizes.archs));
+  return {
+    inputs: { sizes, defaultFlavours: defaults, current: currentPerUpload(sizes), params },
+    strategies: chosen.map((s) => costStrategy(s, sizes, defaults, params)),
+  };
+}

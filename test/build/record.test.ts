@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BuildRecord, debugRatios, loadRecords } from '../../src/build/record.js';
+
+const rec = (over: Partial<BuildRecord>): BuildRecord => ({
+  flavour: 'f',
+  profile: '',
+  base: 'b1',
+  arch: 'x86_64',
+  kernelVersion: '6.1.0',
+  configHash: 'h',
+  start: '2026-01-01T00:00:00Z',
+  end: '2026-01-01T00:10:00Z',
+  wallSeconds: 600,
+  cpuSeconds: 1000,
+  jobs: 2,
+  ccache: null,
+  artifacts: { bzImage: 10 },
+  exitStatus: 0,
+  ...over,
+});
+
+test('debug/plain ratios pair builds of the same base and arch; failed builds and unpaired ones do not count', () => {
+  assert.equal(debugRatios([rec({})]), undefined, 'no debug build, no ratio');
+  const r = debugRatios([
+    rec({}),
+    rec({ profile: 'syzbot', cpuSeconds: 2500, artifacts: { bzImage: 15 } }),
+    rec({ profile: 'syzbot', base: 'other', cpuSeconds: 9999 }),
+    rec({ profile: 'kasan', cpuSeconds: 99999, exitStatus: 2 }),
+  ]);
+  assert.deepEqual(r, { build: 2.5, size: 1.5, pairs: 1 });
+  // A warm-cache plain build against a cold debug build would inflate the ratio: not paired.
+  const warm = { hits: 90, misses: 10, hitRate: 0.9 };
+  assert.equal(debugRatios([rec({ ccache: warm }), rec({ profile: 'syzbot', cpuSeconds: 5000 })]), undefined);
+});
+
+test('loadRecords skips files that are not build records', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kdk-rec-'));
+  try {
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(rec({})));
+    writeFileSync(join(dir, 'b.json'), '{"previous":"good"}');
+    assert.equal(loadRecords(dir).length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
