@@ -2,7 +2,8 @@
 // toolchain (resolved path + size + mtime of each tool), so a warm evaluation spawns no process at all.
 // A cache can be exported to a JSON file and imported elsewhere to evaluate without that toolchain.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { z } from 'zod';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -110,6 +111,40 @@ export class ProbeCache {
     this.results.set(cmd, out);
     this.dirty = true;
     return out;
+  }
+
+  /** True when nothing is cached yet for this toolchain (a cold run worth prefetching for). */
+  get cold(): boolean {
+    return !this.frozen && this.results.size <= 1;
+  }
+
+  /**
+   * Run many commands at once (they are independent compiler probes), each as do_shell() runs it:
+   * `sh -c CMD` in the work directory, stdout kept, exit status ignored. Synchronous: one xargs -P.
+   */
+  prefetch(cmds: string[]): void {
+    const todo = [...new Set(cmds)].filter((c) => !this.results.has(c));
+    if (!todo.length || this.frozen) return;
+    if (!this.workDir) this.workDir = mkdtempSync(join(cacheDir('kconfig'), 'work-'));
+    const dir = mkdtempSync(join(this.workDir, 'prefetch-'));
+    todo.forEach((c, i) => writeFileSync(join(dir, `${i}.sh`), c));
+    const jobs = String(Math.max(4, availableParallelism() + 2));
+    const list = todo.map((_, i) => String(i)).join('\n') + '\n';
+    const r = spawnSync('xargs', ['-P', jobs, '-I{}', 'sh', '-c', `sh "${dir}/{}.sh" > "${dir}/{}.out"`], {
+      cwd: this.workDir,
+      env: { ...process.env, ...this.env },
+      input: list,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    this.stats.runs += todo.length;
+    if (r.error) return; // no xargs: the parse runs each probe itself
+    todo.forEach((c, i) => {
+      const out = join(dir, `${i}.out`);
+      if (!existsSync(out)) return;
+      this.results.set(c, shapeShellOutput(readFileSync(out)));
+      this.dirty = true;
+    });
+    rmSync(dir, { recursive: true, force: true });
   }
 
   /** Persist new results (write-then-rename, so two kdk processes never see half a file). */

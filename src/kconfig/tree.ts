@@ -101,6 +101,37 @@ export class KconfigTree {
 
   private envUsed = new Map<string, string>();
 
+  /**
+   * A cold probe cache: parse once with $(shell) answering placeholders, collecting every command whose
+   * text is already known, and run those in parallel. The real parse then finds them cached; only the few
+   * commands built from other probes' output (cc-name from cc-info...) still run one by one.
+   */
+  private prefetchProbes(srctree: string, envOf: (name: string) => string | undefined): void {
+    const cmds: string[] = [];
+    let n = 0;
+    let lexer: Lexer | null = null;
+    const pp = new Preprocessor({
+      where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
+      env: envOf,
+      shell: (cmd) => {
+        if (!cmd.includes('\x01')) cmds.push(cmd);
+        return `\x01${n++}\x01`;
+      },
+      info: () => {},
+      warn: () => {},
+    });
+    lexer = new Lexer(
+      { readFile: (name) => readFileSync(isAbsolute(name) ? name : join(srctree, name), 'latin1'), warn: () => {} },
+      pp,
+    );
+    try {
+      new Parser(lexer, pp, new SymbolTable()).parse('Kconfig');
+    } catch {
+      // Whatever was collected before the error is still worth running; the real parse reports the error.
+    }
+    this.probes.prefetch(cmds);
+  }
+
   /** Lex, expand, parse and finalize the tree (the cold path). */
   private parse(
     srctree: string,
@@ -108,6 +139,7 @@ export class KconfigTree {
     opts: LoadOptions,
     log: (l: string) => void,
   ): Snapshot {
+    if (this.probes.cold) this.prefetchProbes(srctree, envOf);
     const syms = new SymbolTable();
     const messages: string[] = [];
     let lexer: Lexer | null = null;
