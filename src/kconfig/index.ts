@@ -69,7 +69,7 @@ export function olddefconfig(opts: OlddefconfigOptions): OlddefconfigResult {
   const read = tree.evaluate(parseConfigText(input.text, input.name));
   const config = tree.writeConfig();
   writeFileAtomic(opts.out, Buffer.from(config, 'latin1'));
-  return { warnings: read.warnings, unmet: [...new Set(tree.unmetDependencies.map((u) => u.sym.displayName))], config };
+  return { warnings: [...read.warnings, ...tree.unmetWarnings()], unmet: tree.unmetSymbols(), config };
 }
 
 export interface MergeOptions extends LoadOptions {
@@ -86,6 +86,7 @@ export function mergeConfigs(opts: MergeOptions): MergeResult {
   frags.forEach(checkConfigSyntax);
   const tree = KconfigTree.load(opts);
   const res = mergeAndReport(tree, base, frags);
+  res.warnings.push(...tree.unmetWarnings());
   if (opts.out) writeFileAtomic(opts.out, Buffer.from(res.config, 'latin1'));
   return res;
 }

@@ -11,6 +11,7 @@ import { ProbeCache } from './probes.js';
 import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
 import { loadSnapshot, saveSnapshot, type Snapshot } from './snapshot.js';
+import { formatUnmet } from './report.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { Evaluator } from './evaluate.js';
 import { ConfigIO, parseConfigLines, type ConfigAssignment, type ReadResult } from './dotconfig.js';
@@ -246,6 +247,23 @@ export class KconfigTree {
 
   get unmetDependencies(): Evaluator['unmet'] {
     return this.ev.unmet;
+  }
+
+  /** Names of symbols selected above their direct dependencies in the last evaluation. */
+  unmetSymbols(): string[] {
+    return [...new Set(this.ev.unmet.map((u) => u.sym.displayName))];
+  }
+
+  /** conf's unmet-dependency warnings for the last evaluation, one per symbol. */
+  unmetWarnings(): string[] {
+    const seen = new Set<Sym>();
+    const out: string[] = [];
+    for (const u of this.ev.unmet) {
+      if (seen.has(u.sym)) continue;
+      seen.add(u.sym);
+      out.push(formatUnmet(this.ev, u.sym));
+    }
+    return out;
   }
 }
 
