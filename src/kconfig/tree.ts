@@ -108,14 +108,15 @@ export class KconfigTree {
    * commands built from other probes' output (cc-name from cc-info...) still run one by one.
    */
   private prefetchProbes(srctree: string, envOf: (name: string) => string | undefined): void {
-    const cmds: string[] = [];
+    const pre = this.probes.startPrefetch();
+    if (!pre) return;
     let n = 0;
     let lexer: Lexer | null = null;
     const pp = new Preprocessor({
       where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
       env: envOf,
       shell: (cmd) => {
-        if (!cmd.includes('\x01')) cmds.push(cmd);
+        if (!cmd.includes('\x01')) pre.add(cmd);
         return `\x01${n++}\x01`;
       },
       info: () => {},
@@ -130,7 +131,7 @@ export class KconfigTree {
     } catch {
       // Whatever was collected before the error is still worth running; the real parse reports the error.
     }
-    this.probes.prefetch(cmds);
+    pre.finish();
   }
 
   /** Lex, expand, parse and finalize the tree (the cold path). */
