@@ -153,8 +153,8 @@ export class ProbeCache {
     if (!child.pid) return undefined;
     const untrack = trackChild(child.pid);
     child.unref();
-    // O_RDWR: opening a FIFO this way never blocks, even before xargs has opened it.
-    const fd = openSync(fifo, fsConstants.O_RDWR);
+    // Blocks until the shell has opened the FIFO for reading, so no queued line can be lost.
+    const fd = openSync(fifo, fsConstants.O_WRONLY);
     const queued: string[] = [];
     const seen = new Set<string>();
     return {

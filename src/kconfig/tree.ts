@@ -12,6 +12,7 @@ import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
 import { loadSnapshot, saveSnapshot, type Snapshot } from './snapshot.js';
 import { formatUnmet } from './report.js';
+import { checkDependencyCycles } from './checkdeps.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { Evaluator } from './evaluate.js';
 import { ConfigIO, parseConfigLines, type ConfigAssignment, type ReadResult } from './dotconfig.js';
@@ -179,6 +180,7 @@ export class KconfigTree {
       const res = parser.parse('Kconfig');
       const modulesSym = res.modulesSym ?? syms.no;
       finalizeTree(res.root, modulesSym, syms);
+      checkDependencyCycles(syms.all);
       this.envUsed = pp.envUsed;
       return {
         syms,

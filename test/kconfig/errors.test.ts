@@ -29,7 +29,7 @@ function kdkError(dir: string): KdkError {
 function cLocation(stderr: string): { file: string; line: number } | undefined {
   const found: { file: string; line: number; generic: boolean }[] = [];
   for (const l of stderr.split('\n')) {
-    const m = /^([^\s:]+):(\d+): (.*)$/.exec(l);
+    const m = /^([^\s:]+):(\d+): ?(.*)$/.exec(l);
     if (m && !m[3].startsWith('warning'))
       found.push({ file: m[1], line: Number(m[2]), generic: m[3] === 'syntax error' });
   }
