@@ -27,6 +27,8 @@ export class Preprocessor {
   private vars = new Map<string, Variable>();
   /** Environment variables the tree referenced, with their values (env_list in C). */
   readonly envUsed = new Map<string, string>();
+  /** True while a simple (:=) assignment is being expanded: its value feeds later commands. */
+  assigning = false;
   constructor(private host: MacroHost) {}
 
   private fail(msg: string): never {
@@ -44,7 +46,15 @@ export class Preprocessor {
         append = true;
       } else fl = flavor;
     } else fl = flavor === 'append' ? 'recursive' : flavor;
-    const newValue = fl === 'simple' ? this.expandString(value) : value;
+    let newValue = value;
+    if (fl === 'simple') {
+      this.assigning = true;
+      try {
+        newValue = this.expandString(value);
+      } finally {
+        this.assigning = false;
+      }
+    }
     if (v) {
       v.flavor = fl;
       v.value = append ? `${v.value} ${newValue}` : newValue;

@@ -113,11 +113,15 @@ export class KconfigTree {
     if (!pre) return;
     let n = 0;
     let lexer: Lexer | null = null;
-    const pp = new Preprocessor({
+    const pp: Preprocessor = new Preprocessor({
       where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
       env: envOf,
       shell: (cmd) => {
-        if (!cmd.includes('\x01')) pre.add(cmd);
+        const known = !cmd.includes('\x01');
+        // Values of := variables (cc-info, m64-flag...) are the building blocks of later probes:
+        // compute them now so the commands built from them are known and run in parallel too.
+        if (known && pp.assigning) return this.probes.run(cmd);
+        if (known) pre.add(cmd);
         return `\x01${n++}\x01`;
       },
       info: () => {},
