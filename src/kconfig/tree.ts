@@ -81,8 +81,11 @@ export class KconfigTree {
       for (const m of snap.messages) (m.startsWith('I') ? (opts.onInfo ?? log) : log)(m.slice(1));
       parsed = snap;
     } else {
+      // The snapshot is written from the second load on (the first one only fills the probe cache), so
+      // a one-off cold run does not pay for serializing a tree it will never load again.
+      const firstUse = this.probes.cold;
       parsed = this.parse(srctree, envOf, opts, log);
-      if (snapFile)
+      if (snapFile && !firstUse)
         saveSnapshot(snapFile, parsed, {
           srctree,
           files: parsed.files,
@@ -136,7 +139,7 @@ export class KconfigTree {
     } catch {
       // Whatever was collected before the error is still worth running; the real parse reports the error.
     }
-    pre.finish();
+    pre.close();
   }
 
   /** Lex, expand, parse and finalize the tree (the cold path). */
