@@ -170,7 +170,14 @@ export class ProbeCache {
         if (fd === null || index.has(cmd) || this.results.has(cmd)) return;
         const i = index.size;
         writeFileSync(join(dir, `${i}.sh`), cmd);
-        writeSync(fd, `${i}\n`);
+        try {
+          writeSync(fd, `${i}\n`);
+        } catch {
+          // The background runner is gone (EPIPE): the parse runs the remaining probes itself.
+          closeSync(fd);
+          fd = null;
+          return;
+        }
         index.set(cmd, i);
       },
       close: () => {
@@ -182,12 +189,15 @@ export class ProbeCache {
 
   private untrackPrefetch: (() => void) | null = null;
 
-  /** Wait (synchronously, polling) until `file` exists or the deadline passes. */
-  private static waitFor(file: string, ms = 10 * 60 * 1000): boolean {
+  /**
+   * Wait (synchronously, polling) until `file` exists; false if the runner finished (`done` appeared)
+   * without producing it, or after ten minutes.
+   */
+  private static waitFor(file: string, done?: string): boolean {
     const tick = new Int32Array(new SharedArrayBuffer(4));
-    const deadline = Date.now() + ms;
+    const deadline = Date.now() + 10 * 60 * 1000;
     while (!existsSync(file)) {
-      if (Date.now() > deadline) return false;
+      if (Date.now() > deadline || (done && existsSync(done) && !existsSync(file))) return false;
       Atomics.wait(tick, 0, 0, 2);
     }
     return true;
@@ -198,7 +208,10 @@ export class ProbeCache {
     const i = this.pending?.index.get(cmd);
     if (i === undefined || !this.pending) return undefined;
     const out = join(this.pending.dir, `${i}.out`);
-    if (!ProbeCache.waitFor(out)) return undefined;
+    if (!ProbeCache.waitFor(out, join(this.pending.dir, 'done'))) {
+      this.pending.index.delete(cmd);
+      return undefined;
+    }
     this.stats.runs++;
     this.pending.index.delete(cmd);
     const r = shapeShellOutput(readFileSync(out));
