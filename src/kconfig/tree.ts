@@ -12,6 +12,9 @@ import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
 import { loadSnapshot, saveSnapshot, type Snapshot } from './snapshot.js';
 import { formatUnmet } from './report.js';
+import { mergeAndReport, type MergeResult } from './merge.js';
+import { checkConfigSyntax, readConfigFile } from './files.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { checkDependencyCycles } from './checkdeps.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { Evaluator } from './evaluate.js';
@@ -229,6 +232,29 @@ export class KconfigTree {
     this.reset();
     this.lastRead = this.io.read(assignments, file);
     return this.lastRead;
+  }
+
+  /** Read a .config file (latin1, bytes kept) and evaluate it; a line that is not a config line is an error. */
+  evaluateFile(path: string): ReadResult {
+    const c = readConfigFile(path);
+    checkConfigSyntax(c);
+    return this.evaluate(parseConfigText(c.text, c.name), c.name);
+  }
+
+  /** Write the last evaluation's .config to `path`, atomically. */
+  writeConfigFile(path: string): void {
+    writeFileAtomic(path, Buffer.from(this.writeConfig(), 'latin1'));
+  }
+
+  /** merge_config.sh -m of base + fragment files, evaluated, with the report of what did not stick. */
+  merge(base: string, fragments: string[]): MergeResult {
+    const b = readConfigFile(base);
+    checkConfigSyntax(b);
+    const frags = fragments.map(readConfigFile);
+    frags.forEach(checkConfigSyntax);
+    const res = mergeAndReport(this, b, frags);
+    res.warnings.push(...this.unmetWarnings());
+    return res;
   }
 
   /** conf_write: the .config text for the last evaluation. */

@@ -66,3 +66,16 @@ test('a tree loaded from the parsed-tree snapshot evaluates exactly like a fresh
   assert.equal(snap.writeConfig(), fresh.writeConfig());
   assert.deepEqual(snap.files, fresh.files);
 });
+
+test('the tree object API: evaluateFile/writeConfigFile and merge give the same results as the one-call helpers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kdk-api-'));
+  const tree = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  tree.evaluateFile(debianConfig('amd64').path);
+  tree.writeConfigFile(join(dir, 'a.config'));
+  const again = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  again.evaluate(parseConfigText(readFileSync(debianConfig('amd64').path, 'latin1'), '.config'));
+  assert.equal(readFileSync(join(dir, 'a.config'), 'latin1'), again.writeConfig());
+  const merged = tree.merge(debianConfig('amd64').path, [join(projectRoot, 'profiles', 'debug.config')]);
+  assert.equal(tree.value('KASAN'), 'y');
+  assert.ok(merged.report.some((r) => r.symbol === 'KCSAN' && r.reason.kind === 'unmet-dependency'));
+});
