@@ -2,12 +2,12 @@
 // file and line as the C conf reports for that tree, and leave no output behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KconfigTree, olddefconfig } from '../../src/kconfig/index.js';
 import { KdkError } from '../../src/util/errors.js';
 import { projectRoot } from '../helpers.js';
+import { tmpDir } from './tmp.js';
 import { cConf } from './reference.js';
 
 const badDir = join(projectRoot, 'test', 'kconfig', 'data', 'bad');
@@ -51,7 +51,7 @@ for (const name of readdirSync(badDir).sort()) {
 }
 
 test('olddefconfig on a bad tree leaves the output file unwritten', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'kdk-bad-')), 'out.config');
+  const out = join(tmpDir('kdk-bad-'), 'out.config');
   assert.throws(
     () =>
       olddefconfig({

@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KconfigTree, parseConfigText } from '../../src/kconfig/index.js';
 import { KdkError } from '../../src/util/errors.js';
 import { projectRoot } from '../helpers.js';
+import { tmpDir } from './tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'kdk-fuzz-'));
+const dir = tmpDir('kdk-fuzz-');
 const probes = join(dir, 'probes.json');
 writeFileSync(probes, JSON.stringify({ kdkProbes: 1, key: 'fuzz', env: { CC_VERSION_TEXT: 'fuzz' }, results: {} }));
 const treesDir = join(projectRoot, 'test', 'kconfig', 'data', 'trees');
