@@ -127,6 +127,11 @@ export class ProbeCache {
     return out;
   }
 
+  /** Is there a cached result for this command? */
+  has(cmd: string): boolean {
+    return this.results.has(cmd);
+  }
+
   /** True when nothing is cached yet for this toolchain (a cold run worth prefetching for). */
   get cold(): boolean {
     return !this.frozen && this.results.size <= 1;

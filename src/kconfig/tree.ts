@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { makeEnv, type MakeEnv } from './env.js';
 import { Lexer } from './lexer.js';
-import { Parser } from './parser.js';
+import { DeferredTokenVanished, Parser } from './parser.js';
 import { Preprocessor } from './preprocess.js';
 import { ProbeCache } from './probes.js';
 import { SymbolTable } from './symtab.js';
@@ -19,7 +19,7 @@ import { checkDependencyCycles } from './checkdeps.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { Evaluator } from './evaluate.js';
 import { ConfigIO, parseConfigLines, type ConfigAssignment, type ReadResult } from './dotconfig.js';
-import { F, N, type MenuNode, type Sym } from './model.js';
+import { F, N, Sym, type Expr, type MenuNode, type Prop } from './model.js';
 
 export interface LoadOptions {
   srctree: string;
@@ -109,42 +109,6 @@ export class KconfigTree {
 
   private envUsed = new Map<string, string>();
 
-  /**
-   * A cold probe cache: parse once with $(shell) answering placeholders, collecting every command whose
-   * text is already known, and run those in parallel. The real parse then finds them cached; only the few
-   * commands built from other probes' output (cc-name from cc-info...) still run one by one.
-   */
-  private prefetchProbes(srctree: string, envOf: (name: string) => string | undefined): void {
-    const pre = this.probes.startPrefetch();
-    if (!pre) return;
-    let n = 0;
-    let lexer: Lexer | null = null;
-    const pp: Preprocessor = new Preprocessor({
-      where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
-      env: envOf,
-      shell: (cmd) => {
-        const known = !cmd.includes('\x01');
-        // Values of := variables (cc-info, m64-flag...) are the building blocks of later probes:
-        // compute them now so the commands built from them are known and run in parallel too.
-        if (known && pp.assigning) return this.probes.run(cmd);
-        if (known) pre.add(cmd);
-        return `\x01${n++}\x01`;
-      },
-      info: () => {},
-      warn: () => {},
-    });
-    lexer = new Lexer(
-      { readFile: (name) => readFileSync(isAbsolute(name) ? name : join(srctree, name), 'latin1'), warn: () => {} },
-      pp,
-    );
-    try {
-      new Parser(lexer, pp, new SymbolTable()).parse('Kconfig');
-    } catch {
-      // Whatever was collected before the error is still worth running; the real parse reports the error.
-    }
-    pre.close();
-  }
-
   /** Lex, expand, parse and finalize the tree (the cold path). */
   private parse(
     srctree: string,
@@ -152,14 +116,52 @@ export class KconfigTree {
     opts: LoadOptions,
     log: (l: string) => void,
   ): Snapshot {
-    if (this.probes.cold) this.prefetchProbes(srctree, envOf);
+    if (this.probes.cold) {
+      const pre = this.probes.startPrefetch();
+      if (pre) {
+        try {
+          return this.parseOnce(srctree, envOf, opts, log, pre);
+        } catch (e) {
+          if (!(e instanceof DeferredTokenVanished)) throw e;
+          // A deferred probe came back empty where conf drops the token: parse again with real values.
+        }
+      }
+    }
+    return this.parseOnce(srctree, envOf, opts, log);
+  }
+
+  /**
+   * One parse. With `pre` (a cold probe cache), $(shell) commands go to the background runner and
+   * answer placeholders: values that something looks at (:= variables, nested commands, error-if,
+   * source paths, symbol names being defined) wait for their result; expression operands get stand-in
+   * symbols that are swapped for the real ones once every probe is done.
+   */
+  private parseOnce(
+    srctree: string,
+    envOf: (name: string) => string | undefined,
+    opts: LoadOptions,
+    log: (l: string) => void,
+    pre?: { add: (cmd: string) => void; close: () => void },
+  ): Snapshot {
     const syms = new SymbolTable();
     const messages: string[] = [];
+    const ids: string[] = [];
+    const resolve = (t: string): string =>
+      t.replace(/\x01(\d+)\x01/g, (_, i: string) => this.probes.run(ids[Number(i)]));
+    const deferred: { sym: Sym; raw: string; isConst: boolean }[] = [];
     let lexer: Lexer | null = null;
-    const pp = new Preprocessor({
+    const pp: Preprocessor = new Preprocessor({
       where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
       env: envOf,
-      shell: (cmd) => this.probes.run(cmd),
+      shell: (cmd) => {
+        if (!pre) return this.probes.run(cmd);
+        cmd = resolve(cmd);
+        if (pp.assigning || this.probes.has(cmd)) return this.probes.run(cmd);
+        pre.add(cmd);
+        ids.push(cmd);
+        return `\x01${ids.length - 1}\x01`;
+      },
+      resolve,
       info: (t) => {
         messages.push('I' + t);
         (opts.onInfo ?? log)(t);
@@ -185,9 +187,29 @@ export class KconfigTree {
       },
       pp,
     );
-    const parser = new Parser(lexer, pp, syms);
+    const deferral = pre
+      ? {
+          resolve,
+          deferSym: (raw: string, isConst: boolean): Sym => {
+            const sym = new Sym(raw, isConst ? F.CONST : 0);
+            deferred.push({ sym, raw, isConst });
+            return sym;
+          },
+        }
+      : undefined;
+    const parser = new Parser(lexer, pp, syms, deferral);
     try {
       const res = parser.parse('Kconfig');
+      pre?.close();
+      if (deferred.length) {
+        const real = new Map<Sym, Sym>();
+        for (const d of deferred) {
+          const name = resolve(d.raw);
+          if (name === '' && !d.isConst) throw new DeferredTokenVanished();
+          real.set(d.sym, d.isConst ? syms.lookupConst(name) : syms.lookup(name));
+        }
+        swapSymbols(res.root, syms, real);
+      }
       const modulesSym = res.modulesSym ?? syms.no;
       finalizeTree(res.root, modulesSym, syms);
       checkDependencyCycles(syms.all);
@@ -201,6 +223,7 @@ export class KconfigTree {
         warnings: [...warnings, ...res.warnings],
       };
     } finally {
+      pre?.close();
       this.probes.save();
     }
   }
@@ -306,4 +329,39 @@ export class KconfigTree {
 /** Split .config text (as read from `file`) into assignments; warnings go to `warn`. */
 export function parseConfigText(text: string, file: string, warn: (m: string) => void = () => {}): ConfigAssignment[] {
   return parseConfigLines(text, file, warn);
+}
+
+/** Point every expression at the real symbols in place of the stand-ins of deferred names. */
+function swapSymbols(root: MenuNode, syms: SymbolTable, real: Map<Sym, Sym>): void {
+  const seen = new Set<Expr>();
+  const fix = (e: Expr | null): void => {
+    const stack: Expr[] = e ? [e] : [];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      if (x.k === 'sym') x.s = real.get(x.s) ?? x.s;
+      else if (x.k === 'cmp') {
+        x.l = real.get(x.l) ?? x.l;
+        x.r = real.get(x.r) ?? x.r;
+      } else if (x.k === 'not') stack.push(x.e);
+      else stack.push(x.l, x.r);
+    }
+  };
+  const props = (list: Prop[]): void => {
+    for (const p of list) {
+      fix(p.expr);
+      fix(p.visible);
+      if (p.range) p.range = [real.get(p.range[0]) ?? p.range[0], real.get(p.range[1]) ?? p.range[1]];
+    }
+  };
+  for (const s of syms.all) props(s.props);
+  const walk: MenuNode[] = [root];
+  while (walk.length) {
+    const m = walk.pop()!;
+    fix(m.dep);
+    fix(m.visibility);
+    if (m.prompt) props([m.prompt]);
+    walk.push(...m.children);
+  }
 }
