@@ -107,7 +107,8 @@ export function registerConfig(program: Command): void {
         )
         .argument('[base]', 'base .config')
         .argument('[fragments...]', 'config fragments, applied in order')
-        .option('--out <file>', 'write the merged, evaluated .config here'),
+        .option('--out <file>', 'write the merged, evaluated .config here')
+        .option('--strict', 'exit 1 when a requested value did not stick'),
       false,
     ),
   )
@@ -115,7 +116,7 @@ export function registerConfig(program: Command): void {
       'after',
       '\nExamples:\n  kdk config merge                      # Debian amd64 config + the debug profile, report only\n  kdk config merge --srctree ~/linux --arch x86_64 --out .config base.config debug.config --json',
     )
-    .action((base: string | undefined, fragments: string[], o: TreeOpts & { out?: string }) => {
+    .action((base: string | undefined, fragments: string[], o: TreeOpts & { out?: string; strict?: boolean }) => {
       let opts: LoadOptions;
       if (!base) {
         if (o.srctree || fragments.length)
@@ -140,6 +141,7 @@ export function registerConfig(program: Command): void {
       if (o.json) printJson({ base, fragments, out: o.out ?? null, report: res.report });
       else say(o, formatReport(res.report));
       if (o.out && !o.json) say(o, `wrote ${o.out}`);
+      if (o.strict && res.report.some((e) => e.origin === 'fragment')) setExitCode(ExitCode.failure);
     });
 
   addCommonOptions(

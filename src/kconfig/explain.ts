@@ -51,8 +51,13 @@ export function explainSymbol(tree: KconfigTree, name: string): SymbolExplanatio
     why: [],
     toChange: [],
   };
+  // Choice values skip dir_dep in the C evaluation (their choice decides), so compute it for display.
   if (s.dirDep)
-    out.dependsOn = { expression: exprToString(s.dirDep), value: vname(s.dirDepTri), operands: operands(ev, s.dirDep) };
+    out.dependsOn = {
+      expression: exprToString(s.dirDep),
+      value: vname(ev.calcExpr(s.dirDep)),
+      operands: operands(ev, s.dirDep),
+    };
   const sel = activeSelectors(ev, s.revDep);
   if (sel.length) out.selectedBy = sel.map((x) => ({ by: x.by, expression: exprToString(x.expr) }));
   const imp = activeSelectors(ev, s.implied);
@@ -83,7 +88,8 @@ function reasons(tree: KconfigTree, s: Sym, out: SymbolExplanation): void {
   if (s.type === 'bool' || s.type === 'tristate') {
     if (s.revDepTri !== N)
       out.why.push(`selected (at least ${vname(s.revDepTri)}) by ${out.selectedBy!.map((x) => x.by).join(', ')}`);
-    if (s.dirDepTri === N && s.dirDep) {
+    const depTri = s.dirDep ? ev.calcExpr(s.dirDep) : Y;
+    if (depTri === N && s.dirDep) {
       const bad = andTerms(s.dirDep).filter((t) => ev.calcExpr(t) === N);
       out.why.push(`its dependencies are not met: ${bad.map((t) => exprToString(t)).join(' && ')}`);
       out.toChange.push(
@@ -106,7 +112,9 @@ function reasons(tree: KconfigTree, s: Sym, out: SymbolExplanation): void {
     if (value !== 'n' && s.revDepTri !== N)
       out.toChange.push(`to disable it, first disable its selectors: ${out.selectedBy!.map((x) => x.by).join(', ')}`);
     else if (value !== 'n' && s.visible !== N) out.toChange.push(`set "# CONFIG_${s.name} is not set" in the .config`);
-    if (value === 'n' && s.dirDepTri !== N && s.visible !== N)
+    if (value === 'n' && s.isChoiceValue && s.visible !== N)
+      out.toChange.push(`set CONFIG_${s.name}=y in the .config to pick it in its choice`);
+    else if (value === 'n' && depTri !== N && s.visible !== N)
       out.toChange.push(`set CONFIG_${s.name}=y in the .config`);
     if (value === 'm' && s.visible === Y) out.toChange.push(`set CONFIG_${s.name}=y for built-in`);
   } else {

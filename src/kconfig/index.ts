@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { KconfigTree, type LoadOptions } from './tree.js';
 import { parseConfigText } from './tree.js';
-import { mergeAndReport, type ConfigText, type MergeResult } from './merge.js';
+import type { MergeResult } from './merge.js';
 
 export { KconfigTree, parseConfigText, type LoadOptions } from './tree.js';
 export type { ConfigReport, Reason, ReasonKind, Operand } from './report.js';
@@ -17,36 +17,12 @@ export { explainSymbol, formatExplanation, type SymbolExplanation } from './expl
 export { diffConfigs, formatDiff, configValues, type ConfigDiffEntry } from './diff.js';
 export type { ConfigAssignment } from './dotconfig.js';
 export { readProbeFile } from './probes.js';
+export { readConfigFile, checkConfigSyntax } from './files.js';
+import { readConfigFile, checkConfigSyntax } from './files.js';
 
 /** Load (parse + finalize) a kernel's Kconfig tree for one architecture. */
 export function loadTree(opts: LoadOptions): KconfigTree {
   return KconfigTree.load(opts);
-}
-
-/** Read a .config or fragment file as latin1 (bytes preserved), with a KdkError naming it when unreadable. */
-export function readConfigFile(path: string): ConfigText {
-  try {
-    return { name: path, text: readFileSync(path, 'latin1') };
-  } catch (e) {
-    throw new KdkError(`cannot read config file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      file: path,
-      exitCode: ExitCode.usage,
-    });
-  }
-}
-
-/** Reject lines that are neither a config line, a comment nor blank (conf only warns; we refuse). */
-export function checkConfigSyntax(c: ConfigText): void {
-  const lines = c.text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i].replace(/\r$/, '');
-    if (l === '' || l.startsWith('#')) continue;
-    if (!/^CONFIG_[A-Za-z0-9_]+=/.test(l))
-      throw new KdkError(`not a config line: ${JSON.stringify(l.slice(0, 80))} (expected CONFIG_NAME=value)`, {
-        file: c.name,
-        line: i + 1,
-      });
-  }
 }
 
 export interface OlddefconfigOptions extends LoadOptions {
@@ -66,10 +42,10 @@ export function olddefconfig(opts: OlddefconfigOptions): OlddefconfigResult {
   const input = readConfigFile(opts.in);
   checkConfigSyntax(input);
   const tree = KconfigTree.load(opts);
-  const read = tree.evaluate(parseConfigText(input.text, input.name));
+  const read = tree.evaluate(parseConfigText(input.text, input.name), input.name);
   const config = tree.writeConfig();
   writeFileAtomic(opts.out, Buffer.from(config, 'latin1'));
-  return { warnings: read.warnings, unmet: [...new Set(tree.unmetDependencies.map((u) => u.sym.displayName))], config };
+  return { warnings: [...read.warnings, ...tree.unmetWarnings()], unmet: tree.unmetSymbols(), config };
 }
 
 export interface MergeOptions extends LoadOptions {
@@ -80,12 +56,10 @@ export interface MergeOptions extends LoadOptions {
 
 /** merge_config.sh -m + olddefconfig, with the report; writes `out` atomically when given. */
 export function mergeConfigs(opts: MergeOptions): MergeResult {
-  const base = readConfigFile(opts.base);
-  checkConfigSyntax(base);
-  const frags = opts.fragments.map(readConfigFile);
-  frags.forEach(checkConfigSyntax);
+  readConfigFile(opts.base);
+  opts.fragments.forEach(readConfigFile);
   const tree = KconfigTree.load(opts);
-  const res = mergeAndReport(tree, base, frags);
+  const res = tree.merge(opts.base, opts.fragments);
   if (opts.out) writeFileAtomic(opts.out, Buffer.from(res.config, 'latin1'));
   return res;
 }

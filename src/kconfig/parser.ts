@@ -17,6 +17,16 @@ import {
   type SymType,
 } from './model.js';
 
+/** Thrown when a deferred $(shell) turned out empty where C would have dropped the token: parse again. */
+export class DeferredTokenVanished extends Error {}
+
+/** Deferred $(shell) results (cold runs): placeholders in tokens, resolved later or on demand. */
+export interface Deferral {
+  resolve(text: string): string;
+  /** A stand-in symbol for an expression operand whose name is not known yet. */
+  deferSym(raw: string, isConst: boolean): Sym;
+}
+
 export interface ParseResult {
   root: MenuNode;
   modulesSym: Sym | null;
@@ -50,6 +60,7 @@ export class Parser {
     private lx: Lexer,
     private pp: Preprocessor,
     private syms: SymbolTable,
+    private deferral?: Deferral,
   ) {
     this.root = {
       sym: null,
@@ -73,9 +84,21 @@ export class Parser {
     this.warnings.push(`${file}:${line}:warning: ${msg}`);
   }
 
-  private advance(): Token {
+  /** Consume the lookahead as is (deferred placeholders kept). */
+  private advanceRaw(): Token {
     const t = this.tok;
     this.la = null;
+    return t;
+  }
+
+  /** Consume the lookahead with any deferred $(shell) results filled in. */
+  private advance(): Token {
+    const t = this.advanceRaw();
+    if (this.deferral && t.v.includes('\x01')) {
+      const v = this.deferral.resolve(t.v);
+      if (v === '' && t.t === 'WORD') throw new DeferredTokenVanished();
+      return { ...t, v };
+    }
     return t;
   }
 
@@ -235,7 +258,17 @@ export class Parser {
     return this.syms.lookup(this.advance().v);
   }
 
-  private symbol(): Sym {
+  /** An expression operand; with `defer`, a name still waiting for a $(shell) result gets a stand-in. */
+  private symbol(defer = false): Sym {
+    if (
+      defer &&
+      this.deferral &&
+      this.tok.v.includes('\x01') &&
+      (this.tok.t === 'WORD' || this.tok.t === 'WORD_QUOTE')
+    ) {
+      const t = this.advanceRaw();
+      return this.deferral.deferSym(t.v, t.t === 'WORD_QUOTE');
+    }
     if (this.tok.t === 'WORD_QUOTE') return this.syms.lookupConst(this.advance().v);
     return this.nonconstSymbol();
   }
@@ -275,11 +308,11 @@ export class Parser {
       this.expect('CLOSE_PAREN', "')'");
       return e;
     }
-    const l = this.symbol();
+    const l = this.symbol(true);
     const op = CMP[this.tok.t];
     if (op) {
       this.advance();
-      return { k: 'cmp', op, l, r: this.symbol() };
+      return { k: 'cmp', op, l, r: this.symbol(true) };
     }
     return { k: 'sym', s: l };
   }

@@ -19,6 +19,8 @@ export interface MacroHost {
   shell(cmd: string): string;
   info(text: string): void;
   warn(text: string): void;
+  /** Replace deferred $(shell) placeholders by their results (waiting for them); identity by default. */
+  resolve?(text: string): string;
 }
 
 const MAX_ARGS = 16;
@@ -27,6 +29,8 @@ export class Preprocessor {
   private vars = new Map<string, Variable>();
   /** Environment variables the tree referenced, with their values (env_list in C). */
   readonly envUsed = new Map<string, string>();
+  /** True while a simple (:=) assignment is being expanded: its value feeds later commands. */
+  assigning = false;
   constructor(private host: MacroHost) {}
 
   private fail(msg: string): never {
@@ -44,7 +48,15 @@ export class Preprocessor {
         append = true;
       } else fl = flavor;
     } else fl = flavor === 'append' ? 'recursive' : flavor;
-    const newValue = fl === 'simple' ? this.expandString(value) : value;
+    let newValue = value;
+    if (fl === 'simple') {
+      this.assigning = true;
+      try {
+        newValue = this.expandString(value);
+      } finally {
+        this.assigning = false;
+      }
+    }
     if (v) {
       v.flavor = fl;
       v.value = append ? `${v.value} ${newValue}` : newValue;
@@ -108,8 +120,11 @@ export class Preprocessor {
     }
     if (parts.length >= MAX_ARGS) this.fail('too many function arguments');
     parts.push(clause.slice(prev));
-    const name = this.expandString(parts[0], args);
-    const fargs = parts.slice(1).map((a) => this.expandString(a, args));
+    const res = (t: string): string => (this.host.resolve && t.includes('\x01') ? this.host.resolve(t) : t);
+    const name = res(this.expandString(parts[0], args));
+    let fargs = parts.slice(1).map((a) => this.expandString(a, args));
+    // Functions that look at their arguments need real values, not deferred placeholders.
+    if (name === 'error-if' || name === 'warning-if' || name === 'info') fargs = fargs.map(res);
     const v = this.variableExpand(name, fargs);
     if (v !== undefined) return v;
     const f = this.functionExpand(name, fargs);

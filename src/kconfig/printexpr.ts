@@ -3,22 +3,27 @@ import type { Expr, Sym } from './model.js';
 
 const PREC: Record<string, number> = { or: 1, and: 2, not: 3, cmp: 4, sym: 5 };
 
-export function exprToString(e: Expr | null, parent = 0): string {
+/** `value`, when given, annotates each symbol as conf's warnings do: `FOO [=y]`. */
+export function exprToString(e: Expr | null, parent = 0, value?: (s: Sym) => string | undefined): string {
   if (!e) return 'y';
   const me = PREC[e.k];
+  const name = (x: Sym): string => {
+    const v = value?.(x);
+    return v === undefined ? x.displayName : `${x.displayName} [=${v}]`;
+  };
   let s: string;
   switch (e.k) {
     case 'sym':
-      s = e.s.displayName;
+      s = name(e.s);
       break;
     case 'not':
-      s = '!' + exprToString(e.e, me);
+      s = '!' + exprToString(e.e, me, value);
       break;
     case 'cmp':
-      s = `${e.l.displayName}${e.op}${e.r.displayName}`;
+      s = `${name(e.l)}${e.op}${name(e.r)}`;
       break;
     default:
-      s = `${exprToString(e.l, me)} ${e.k === 'and' ? '&&' : '||'} ${exprToString(e.r, me)}`;
+      s = `${exprToString(e.l, me, value)} ${e.k === 'and' ? '&&' : '||'} ${exprToString(e.r, me, value)}`;
   }
   return parent > me || (parent === PREC.not && e.k !== 'sym' && e.k !== 'not') ? `(${s})` : s;
 }

@@ -1,8 +1,21 @@
 // $(shell,...) results, cached on disk keyed by the command, make's environment and the identity of the
 // toolchain (resolved path + size + mtime of each tool), so a warm evaluation spawns no process at all.
 // A cache can be exported to a JSON file and imported elsewhere to evaluate without that toolchain.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { trackChild } from '../util/proc.js';
+import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { z } from 'zod';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -95,6 +108,8 @@ export class ProbeCache {
       this.stats.hits++;
       return hit;
     }
+    const bg = this.pendingResult(cmd);
+    if (bg !== undefined) return bg;
     if (this.frozen)
       throw new KdkError(`the imported probe file has no result for: ${cmd}`, { exitCode: ExitCode.environment });
     this.stats.runs++;
@@ -112,8 +127,118 @@ export class ProbeCache {
     return out;
   }
 
+  /** Is there a cached result for this command? */
+  has(cmd: string): boolean {
+    return this.results.has(cmd);
+  }
+
+  /** True when nothing is cached yet for this toolchain (a cold run worth prefetching for). */
+  get cold(): boolean {
+    return !this.frozen && this.results.size <= 1;
+  }
+
+  /** Commands running in the background (startPrefetch): index, and the directory of their outputs. */
+  private pending: { index: Map<string, number>; dir: string } | null = null;
+
+  /**
+   * Start running independent commands in the background while the caller keeps parsing: `xargs -P`
+   * reads command numbers from a FIFO, each command runs as do_shell() runs it (`sh -c CMD` in the work
+   * directory, stdout kept, exit status ignored) and its output file appears (renamed) when it is done.
+   * `add` queues a command; `close` says no more will come. run() of a queued command waits for just
+   * that one, so the real parse overlaps with the probes; finish() collects the rest.
+   */
+  startPrefetch(): { add: (cmd: string) => void; close: () => void } | undefined {
+    if (this.frozen) return undefined;
+    if (!this.workDir) this.workDir = mkdtempSync(join(cacheDir('kconfig'), 'work-'));
+    const dir = mkdtempSync(join(this.workDir, 'prefetch-'));
+    const fifo = join(dir, 'queue');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return undefined;
+    const jobs = String(Math.max(4, availableParallelism() + 2));
+    const one = `sh "$1/{}.sh" > "$1/{}.tmp" 2>/dev/null; mv "$1/{}.tmp" "$1/{}.out"`;
+    const script = `xargs -P ${jobs} -I{} sh -c '${one}' sh "${dir}" < "${fifo}"; : > "${dir}/done"`;
+    const child = spawn('sh', ['-c', script], {
+      cwd: this.workDir,
+      env: { ...process.env, ...this.env },
+      detached: true,
+      stdio: 'ignore',
+    });
+    if (!child.pid) return undefined;
+    const untrack = trackChild(child.pid);
+    child.unref();
+    // Blocks until the shell has opened the FIFO for reading, so no queued line can be lost.
+    let fd: number | null = openSync(fifo, fsConstants.O_WRONLY);
+    const index = new Map<string, number>();
+    this.pending = { index, dir };
+    this.untrackPrefetch = untrack;
+    return {
+      add: (cmd) => {
+        if (fd === null || index.has(cmd) || this.results.has(cmd)) return;
+        const i = index.size;
+        writeFileSync(join(dir, `${i}.sh`), cmd);
+        try {
+          writeSync(fd, `${i}\n`);
+        } catch {
+          // The background runner is gone (EPIPE): the parse runs the remaining probes itself.
+          closeSync(fd);
+          fd = null;
+          return;
+        }
+        index.set(cmd, i);
+      },
+      close: () => {
+        if (fd !== null) closeSync(fd);
+        fd = null;
+      },
+    };
+  }
+
+  private untrackPrefetch: (() => void) | null = null;
+
+  /**
+   * Wait (synchronously, polling) until `file` exists; false if the runner finished (`done` appeared)
+   * without producing it, or after ten minutes.
+   */
+  private static waitFor(file: string, done?: string): boolean {
+    const tick = new Int32Array(new SharedArrayBuffer(4));
+    const deadline = Date.now() + 10 * 60 * 1000;
+    while (!existsSync(file)) {
+      if (Date.now() > deadline || (done && existsSync(done) && !existsSync(file))) return false;
+      Atomics.wait(tick, 0, 0, 2);
+    }
+    return true;
+  }
+
+  /** The background result of `cmd`, waiting for it if it is still running; undefined if not queued. */
+  private pendingResult(cmd: string): string | undefined {
+    const i = this.pending?.index.get(cmd);
+    if (i === undefined || !this.pending) return undefined;
+    const out = join(this.pending.dir, `${i}.out`);
+    if (!ProbeCache.waitFor(out, join(this.pending.dir, 'done'))) {
+      this.pending.index.delete(cmd);
+      return undefined;
+    }
+    this.stats.runs++;
+    this.pending.index.delete(cmd);
+    const r = shapeShellOutput(readFileSync(out));
+    this.results.set(cmd, r);
+    this.dirty = true;
+    return r;
+  }
+
+  /** Wait for every background command and keep their results; ends the prefetch. */
+  finishPrefetch(): void {
+    const p = this.pending;
+    if (!p) return;
+    ProbeCache.waitFor(join(p.dir, 'done'));
+    for (const cmd of [...p.index.keys()]) this.pendingResult(cmd);
+    this.untrackPrefetch?.();
+    this.pending = null;
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+
   /** Persist new results (write-then-rename, so two kdk processes never see half a file). */
   save(): void {
+    this.finishPrefetch();
     if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
     this.workDir = null;
     if (!this.file || !this.dirty) return;

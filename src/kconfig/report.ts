@@ -182,3 +182,20 @@ function whyHigher(ev: Evaluator, s: Sym, want: Tri, got: Tri): Reason {
   if (s.visible === N) return whyInvisible(ev, s, got);
   return describe('default', ev, null, 'the value came from the defaults');
 }
+
+/** conf's "unmet direct dependencies" warning for a symbol a select forced above its dependencies. */
+export function formatUnmet(ev: Evaluator, s: Sym): string {
+  const val = (x: Sym): string | undefined =>
+    x.type === 'unknown' || x.flags & 1 || x.name === null ? undefined : valueOf(ev, x);
+  const lines = [
+    `WARNING: unmet direct dependencies detected for ${s.displayName}`,
+    `  Depends on [${triName(s.dirDepTri)}]: ${exprToString(s.dirDep, 0, val)}`,
+  ];
+  for (const want of [Y, M] as Tri[]) {
+    const terms = orTerms(s.revDep).filter((t) => ev.calcExpr(t) === want);
+    if (!terms.length) continue;
+    lines.push(`  Selected by [${triName(want)}]:`);
+    for (const t of terms) lines.push(`  - ${exprToString(t, 0, val)}`);
+  }
+  return lines.join('\n');
+}

@@ -5,16 +5,21 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { makeEnv, type MakeEnv } from './env.js';
 import { Lexer } from './lexer.js';
-import { Parser } from './parser.js';
+import { DeferredTokenVanished, Parser } from './parser.js';
 import { Preprocessor } from './preprocess.js';
 import { ProbeCache } from './probes.js';
 import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
 import { loadSnapshot, saveSnapshot, type Snapshot } from './snapshot.js';
+import { formatUnmet } from './report.js';
+import { mergeAndReport, type MergeResult } from './merge.js';
+import { checkConfigSyntax, readConfigFile } from './files.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { checkDependencyCycles } from './checkdeps.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { Evaluator } from './evaluate.js';
 import { ConfigIO, parseConfigLines, type ConfigAssignment, type ReadResult } from './dotconfig.js';
-import { F, N, type MenuNode, type Sym } from './model.js';
+import { F, N, Sym, type Expr, type MenuNode, type Prop } from './model.js';
 
 export interface LoadOptions {
   srctree: string;
@@ -79,8 +84,11 @@ export class KconfigTree {
       for (const m of snap.messages) (m.startsWith('I') ? (opts.onInfo ?? log) : log)(m.slice(1));
       parsed = snap;
     } else {
+      // The snapshot is written from the second load on (the first one only fills the probe cache), so
+      // a one-off cold run does not pay for serializing a tree it will never load again.
+      const firstUse = this.probes.cold;
       parsed = this.parse(srctree, envOf, opts, log);
-      if (snapFile)
+      if (snapFile && !firstUse)
         saveSnapshot(snapFile, parsed, {
           srctree,
           files: parsed.files,
@@ -108,13 +116,52 @@ export class KconfigTree {
     opts: LoadOptions,
     log: (l: string) => void,
   ): Snapshot {
+    if (this.probes.cold) {
+      const pre = this.probes.startPrefetch();
+      if (pre) {
+        try {
+          return this.parseOnce(srctree, envOf, opts, log, pre);
+        } catch (e) {
+          if (!(e instanceof DeferredTokenVanished)) throw e;
+          // A deferred probe came back empty where conf drops the token: parse again with real values.
+        }
+      }
+    }
+    return this.parseOnce(srctree, envOf, opts, log);
+  }
+
+  /**
+   * One parse. With `pre` (a cold probe cache), $(shell) commands go to the background runner and
+   * answer placeholders: values that something looks at (:= variables, nested commands, error-if,
+   * source paths, symbol names being defined) wait for their result; expression operands get stand-in
+   * symbols that are swapped for the real ones once every probe is done.
+   */
+  private parseOnce(
+    srctree: string,
+    envOf: (name: string) => string | undefined,
+    opts: LoadOptions,
+    log: (l: string) => void,
+    pre?: { add: (cmd: string) => void; close: () => void },
+  ): Snapshot {
     const syms = new SymbolTable();
     const messages: string[] = [];
+    const ids: string[] = [];
+    const resolve = (t: string): string =>
+      t.replace(/\x01(\d+)\x01/g, (_, i: string) => this.probes.run(ids[Number(i)]));
+    const deferred: { sym: Sym; raw: string; isConst: boolean }[] = [];
     let lexer: Lexer | null = null;
-    const pp = new Preprocessor({
+    const pp: Preprocessor = new Preprocessor({
       where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
       env: envOf,
-      shell: (cmd) => this.probes.run(cmd),
+      shell: (cmd) => {
+        if (!pre) return this.probes.run(cmd);
+        cmd = resolve(cmd);
+        if (pp.assigning || this.probes.has(cmd)) return this.probes.run(cmd);
+        pre.add(cmd);
+        ids.push(cmd);
+        return `\x01${ids.length - 1}\x01`;
+      },
+      resolve,
       info: (t) => {
         messages.push('I' + t);
         (opts.onInfo ?? log)(t);
@@ -140,11 +187,32 @@ export class KconfigTree {
       },
       pp,
     );
-    const parser = new Parser(lexer, pp, syms);
+    const deferral = pre
+      ? {
+          resolve,
+          deferSym: (raw: string, isConst: boolean): Sym => {
+            const sym = new Sym(raw, isConst ? F.CONST : 0);
+            deferred.push({ sym, raw, isConst });
+            return sym;
+          },
+        }
+      : undefined;
+    const parser = new Parser(lexer, pp, syms, deferral);
     try {
       const res = parser.parse('Kconfig');
+      pre?.close();
+      if (deferred.length) {
+        const real = new Map<Sym, Sym>();
+        for (const d of deferred) {
+          const name = resolve(d.raw);
+          if (name === '' && !d.isConst) throw new DeferredTokenVanished();
+          real.set(d.sym, d.isConst ? syms.lookupConst(name) : syms.lookup(name));
+        }
+        swapSymbols(res.root, syms, real);
+      }
       const modulesSym = res.modulesSym ?? syms.no;
       finalizeTree(res.root, modulesSym, syms);
+      checkDependencyCycles(syms.all);
       this.envUsed = pp.envUsed;
       return {
         syms,
@@ -155,6 +223,7 @@ export class KconfigTree {
         warnings: [...warnings, ...res.warnings],
       };
     } finally {
+      pre?.close();
       this.probes.save();
     }
   }
@@ -188,6 +257,29 @@ export class KconfigTree {
     return this.lastRead;
   }
 
+  /** Read a .config file (latin1, bytes kept) and evaluate it; a line that is not a config line is an error. */
+  evaluateFile(path: string): ReadResult {
+    const c = readConfigFile(path);
+    checkConfigSyntax(c);
+    return this.evaluate(parseConfigText(c.text, c.name), c.name);
+  }
+
+  /** Write the last evaluation's .config to `path`, atomically. */
+  writeConfigFile(path: string): void {
+    writeFileAtomic(path, Buffer.from(this.writeConfig(), 'latin1'));
+  }
+
+  /** merge_config.sh -m of base + fragment files, evaluated, with the report of what did not stick. */
+  merge(base: string, fragments: string[]): MergeResult {
+    const b = readConfigFile(base);
+    checkConfigSyntax(b);
+    const frags = fragments.map(readConfigFile);
+    frags.forEach(checkConfigSyntax);
+    const res = mergeAndReport(this, b, frags);
+    res.warnings.push(...this.unmetWarnings());
+    return res;
+  }
+
   /** conf_write: the .config text for the last evaluation. */
   writeConfig(): string {
     const changed = this.lastRead?.changed ?? true;
@@ -215,9 +307,61 @@ export class KconfigTree {
   get unmetDependencies(): Evaluator['unmet'] {
     return this.ev.unmet;
   }
+
+  /** Names of symbols selected above their direct dependencies in the last evaluation. */
+  unmetSymbols(): string[] {
+    return [...new Set(this.ev.unmet.map((u) => u.sym.displayName))];
+  }
+
+  /** conf's unmet-dependency warnings for the last evaluation, one per symbol. */
+  unmetWarnings(): string[] {
+    const seen = new Set<Sym>();
+    const out: string[] = [];
+    for (const u of this.ev.unmet) {
+      if (seen.has(u.sym)) continue;
+      seen.add(u.sym);
+      out.push(formatUnmet(this.ev, u.sym));
+    }
+    return out;
+  }
 }
 
 /** Split .config text (as read from `file`) into assignments; warnings go to `warn`. */
 export function parseConfigText(text: string, file: string, warn: (m: string) => void = () => {}): ConfigAssignment[] {
   return parseConfigLines(text, file, warn);
+}
+
+/** Point every expression at the real symbols in place of the stand-ins of deferred names. */
+function swapSymbols(root: MenuNode, syms: SymbolTable, real: Map<Sym, Sym>): void {
+  const seen = new Set<Expr>();
+  const fix = (e: Expr | null): void => {
+    const stack: Expr[] = e ? [e] : [];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      if (x.k === 'sym') x.s = real.get(x.s) ?? x.s;
+      else if (x.k === 'cmp') {
+        x.l = real.get(x.l) ?? x.l;
+        x.r = real.get(x.r) ?? x.r;
+      } else if (x.k === 'not') stack.push(x.e);
+      else stack.push(x.l, x.r);
+    }
+  };
+  const props = (list: Prop[]): void => {
+    for (const p of list) {
+      fix(p.expr);
+      fix(p.visible);
+      if (p.range) p.range = [real.get(p.range[0]) ?? p.range[0], real.get(p.range[1]) ?? p.range[1]];
+    }
+  };
+  for (const s of syms.all) props(s.props);
+  const walk: MenuNode[] = [root];
+  while (walk.length) {
+    const m = walk.pop()!;
+    fix(m.dep);
+    fix(m.visibility);
+    if (m.prompt) props([m.prompt]);
+    walk.push(...m.children);
+  }
 }

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
+import { tmpDir } from './tmp.js';
 import { debianConfig } from '../../src/util/debian.js';
 import { kernelTree } from './reference.js';
 
@@ -14,7 +14,7 @@ const kdk = join(projectRoot, 'bin', 'kdk.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8' });
 
 test('config explain says why KCSAN is off in a KASAN config and what would change it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kdk-cli-'));
+  const dir = tmpDir('kdk-cli-');
   const cfg = join(dir, 'kasan.config');
   writeFileSync(cfg, readFileSync(debianConfig('amd64').path, 'latin1') + 'CONFIG_KASAN=y\nCONFIG_KCSAN=y\n', 'latin1');
   const r = run(
@@ -44,7 +44,7 @@ test('config explain says why KCSAN is off in a KASAN config and what would chan
 });
 
 test('config diff lists symbol-level changes and exits 1 when configs differ', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kdk-cli-'));
+  const dir = tmpDir('kdk-cli-');
   writeFileSync(join(dir, 'a'), 'CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_S="x"\n');
   writeFileSync(join(dir, 'b'), '# comment\nCONFIG_A=m\nCONFIG_S="x"\nCONFIG_C=y\n');
   const r = run('config', 'diff', '--json', join(dir, 'a'), join(dir, 'b'));
@@ -58,7 +58,7 @@ test('config diff lists symbol-level changes and exits 1 when configs differ', (
 });
 
 test('config olddefconfig on a bad .config line exits 2 naming file:line and writes nothing', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kdk-cli-'));
+  const dir = tmpDir('kdk-cli-');
   const input = join(dir, 'in.config');
   writeFileSync(input, 'CONFIG_A=y\nthis is not a config line\n');
   const out = join(dir, 'out.config');
@@ -80,7 +80,7 @@ test('config olddefconfig on a bad .config line exits 2 naming file:line and wri
 });
 
 test('config olddefconfig with a missing srctree exits 2 and says so', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kdk-cli-'));
+  const dir = tmpDir('kdk-cli-');
   writeFileSync(join(dir, 'in'), 'CONFIG_A=y\n');
   const r = run(
     'config',

@@ -2,12 +2,12 @@
 // file and line as the C conf reports for that tree, and leave no output behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KconfigTree, olddefconfig } from '../../src/kconfig/index.js';
 import { KdkError } from '../../src/util/errors.js';
 import { projectRoot } from '../helpers.js';
+import { tmpDir } from './tmp.js';
 import { cConf } from './reference.js';
 
 const badDir = join(projectRoot, 'test', 'kconfig', 'data', 'bad');
@@ -29,7 +29,7 @@ function kdkError(dir: string): KdkError {
 function cLocation(stderr: string): { file: string; line: number } | undefined {
   const found: { file: string; line: number; generic: boolean }[] = [];
   for (const l of stderr.split('\n')) {
-    const m = /^([^\s:]+):(\d+): (.*)$/.exec(l);
+    const m = /^([^\s:]+):(\d+): ?(.*)$/.exec(l);
     if (m && !m[3].startsWith('warning'))
       found.push({ file: m[1], line: Number(m[2]), generic: m[3] === 'syntax error' });
   }
@@ -51,7 +51,7 @@ for (const name of readdirSync(badDir).sort()) {
 }
 
 test('olddefconfig on a bad tree leaves the output file unwritten', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'kdk-bad-')), 'out.config');
+  const out = join(tmpDir('kdk-bad-'), 'out.config');
   assert.throws(
     () =>
       olddefconfig({

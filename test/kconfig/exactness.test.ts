@@ -55,10 +55,21 @@ for (const flavour of ['amd64_none_amd64', 'amd64_none_cloud-amd64', 'amd64_rt_a
   });
 }
 
-for (const target of ['defconfig', 'allnoconfig']) {
-  test(`x86_64 ${target}: same bytes as make olddefconfig`, () => {
-    const input = cMakeConfig(X86, target);
-    assertSameBytes(kdkOlddefconfig(X86, input), cOlddefconfig(X86, input), target);
+// The generators' outputs stress different corners: allyes/allmod every select and choice at once,
+// randconfig random choice and tristate states (fixed seeds so the references are cacheable).
+const generated: [string, MakeTarget, string, Record<string, string>][] = [
+  ['x86_64 defconfig', X86, 'defconfig', {}],
+  ['x86_64 allnoconfig', X86, 'allnoconfig', {}],
+  ['x86_64 allmodconfig', X86, 'allmodconfig', {}],
+  ['x86_64 allyesconfig', X86, 'allyesconfig', {}],
+  ['x86_64 randconfig seed 0x1234', X86, 'randconfig', { KCONFIG_SEED: '0x1234' }],
+  ['x86_64 randconfig seed 0xbeef', X86, 'randconfig', { KCONFIG_SEED: '0xbeef' }],
+  ['i386 defconfig', { arch: 'i386' }, 'defconfig', {}],
+];
+for (const [name, t, target, env] of generated) {
+  test(`${name}: same bytes as make olddefconfig`, () => {
+    const input = cMakeConfig(t, target, env);
+    assertSameBytes(kdkOlddefconfig(t, input), cOlddefconfig(t, input), name);
   });
 }
 

@@ -2,12 +2,12 @@
 // machine without the compiler (PATH emptied here) evaluate the same config to the same bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KconfigTree, parseConfigText, readProbeFile } from '../../src/kconfig/index.js';
 import { debianConfig } from '../../src/util/debian.js';
 import { projectRoot } from '../helpers.js';
+import { tmpDir } from './tmp.js';
 import { kernelTree } from './reference.js';
 
 test('a second load of the real tree answers every probe from the cache', () => {
@@ -18,7 +18,7 @@ test('a second load of the real tree answers every probe from the cache', () => 
 });
 
 test('exported probes evaluate the Debian config identically with no toolchain on PATH', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'kdk-probes-')), 'probes.json');
+  const file = join(tmpDir('kdk-probes-'), 'probes.json');
   const input = readFileSync(debianConfig('amd64').path, 'latin1');
   const local = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', exportProbes: file, log: () => {} });
   local.evaluate(parseConfigText(input, '.config'));
@@ -65,4 +65,17 @@ test('a tree loaded from the parsed-tree snapshot evaluates exactly like a fresh
   snap.evaluate(parseConfigText(input, '.config'));
   assert.equal(snap.writeConfig(), fresh.writeConfig());
   assert.deepEqual(snap.files, fresh.files);
+});
+
+test('the tree object API: evaluateFile/writeConfigFile and merge give the same results as the one-call helpers', () => {
+  const dir = tmpDir('kdk-api-');
+  const tree = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  tree.evaluateFile(debianConfig('amd64').path);
+  tree.writeConfigFile(join(dir, 'a.config'));
+  const again = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  again.evaluate(parseConfigText(readFileSync(debianConfig('amd64').path, 'latin1'), '.config'));
+  assert.equal(readFileSync(join(dir, 'a.config'), 'latin1'), again.writeConfig());
+  const merged = tree.merge(debianConfig('amd64').path, [join(projectRoot, 'profiles', 'debug.config')]);
+  assert.equal(tree.value('KASAN'), 'y');
+  assert.ok(merged.report.some((r) => r.symbol === 'KCSAN' && r.reason.kind === 'unmet-dependency'));
 });

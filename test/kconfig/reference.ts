@@ -68,11 +68,11 @@ export function cOlddefconfig(t: MakeTarget, input: Buffer): Buffer {
   );
 }
 
-/** `make <target>` (defconfig, allnoconfig) from scratch. */
-export function cMakeConfig(t: MakeTarget, target: string): Buffer {
-  return cached(target, [t.arch, t.crossCompile ?? ''], () =>
+/** `make <target>` (defconfig, allnoconfig, randconfig with KCONFIG_SEED in env...) from scratch. */
+export function cMakeConfig(t: MakeTarget, target: string, env: Record<string, string> = {}): Buffer {
+  return cached(target, [t.arch, t.crossCompile ?? '', JSON.stringify(env)], () =>
     withObjdir((dir) => {
-      runMake(t, dir, target);
+      runMake(t, dir, target, env);
       return readFileSync(join(dir, '.config'));
     }),
   );
