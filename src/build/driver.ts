@@ -137,8 +137,10 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
     const target = req.target ?? 'bindeb-pkg';
     const kver = (await run('make', ['-s', ...common, 'kernelrelease'], { env })).stdout.trim();
     req.progress.start(prev?.steps ?? 0, `make -j${jobs} ${target} (${kver})`);
-    const args = [...common, `-j${jobs}`, target];
-    if (target === 'bindeb-pkg') args.push(`KDEB_PKGVERSION=${req.pkgVersion ?? '1'}`);
+    // Several targets may be given in one string ('bzImage modules'): make gets them as separate words.
+    const targets = target.split(/\s+/).filter(Boolean);
+    const args = [...common, `-j${jobs}`, ...targets];
+    if (targets.includes('bindeb-pkg')) args.push(`KDEB_PKGVERSION=${req.pkgVersion ?? '1'}`);
     result = await make(args, env, (l) => {
       const m = STEP.exec(l);
       if (!m) return;

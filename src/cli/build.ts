@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, printJson, say } from './common.js';
 import { buildFlavour } from '../build/index.js';
-import { debianSourceTree } from '../util/debian.js';
+import { debianSourceTree, debianSourceTreeAt } from '../util/debian.js';
 import { makeProgress } from '../util/progress.js';
 import { inputError } from '../util/errors.js';
 
@@ -11,6 +11,7 @@ interface BuildOptions extends CommonOptions {
   jobs: string;
   cache?: string;
   srctree?: string;
+  sourceVersion?: string;
   target: string;
   localversion?: string;
   pkgVersion: string;
@@ -24,7 +25,11 @@ export function registerBuild(program: Command): void {
     .option('--jobs <n>', 'parallel make jobs', '2')
     .option('--cache <dir>', 'ccache directory (default: $KDK_CACHE/ccache)')
     .option('--srctree <dir>', 'kernel source tree (default: Debian linux-source-6.1, read-only)')
-    .option('--target <t>', 'make target: bindeb-pkg, or bzImage for no packages', 'bindeb-pkg')
+    .option(
+      '--source-version <v>',
+      'build another linux-source-6.1 version (apt-get download, cached; see apt-cache policy)',
+    )
+    .option('--target <t>', "make target(s): bindeb-pkg, or 'bzImage modules' for no packages", 'bindeb-pkg')
     .option('--localversion <s>', 'LOCALVERSION (default: -kdk-<profiles>)')
     .option('--pkg-version <v>', 'KDEB_PKGVERSION', '1')
     .addHelpText(
@@ -37,7 +42,10 @@ export function registerBuild(program: Command): void {
       if (!Number.isInteger(jobs) || jobs < 1)
         throw inputError(`--jobs: expected a positive integer, got '${opts.jobs}'`);
       const progress = makeProgress({ quiet: opts.quiet });
-      const srctree = opts.srctree ?? debianSourceTree((l) => progress.step(l.replace(/^kdk: /, ''))).dir;
+      const log = (l: string) => progress.step(l.replace(/^kdk: /, ''));
+      if (opts.srctree && opts.sourceVersion) throw inputError('--srctree and --source-version exclude each other');
+      const srctree =
+        opts.srctree ?? (opts.sourceVersion ? debianSourceTreeAt(opts.sourceVersion, log) : debianSourceTree(log)).dir;
       const { record, recordPath } = await buildFlavour({
         flavourDir: opts.flavour,
         srctree,

@@ -1,6 +1,6 @@
 // Debian's kernel source and config packages, extracted once into the cache and keyed by the package version,
 // so every stage and test shares one tree (`~/.cache/kdk/trees/linux-source-<version>/`).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
@@ -50,6 +50,49 @@ export function debianSourceTree(log: (l: string) => void = (l) => process.stder
     if (r.status !== 0) throw new KdkError(`tar failed on ${tarball}: ${r.stderr}`, { exitCode: ExitCode.environment });
   });
   if (!existsSync(join(top, 'Makefile'))) throw new KdkError(`${tarball} did not contain ${SOURCE_PKG}/Makefile`);
+  return { dir: top, version };
+}
+
+/**
+ * Another version of Debian's kernel source (e.g. an older stable update, to measure the rebuild after moving
+ * between versions): `apt-get download linux-source-6.1=VERSION` into the cache, never installed over the
+ * system's own, and extracted beside the current tree under a version-keyed directory.
+ */
+export function debianSourceTreeAt(
+  version: string,
+  log: (l: string) => void = (l) => process.stderr.write(l + '\n'),
+): SourceTree {
+  if (!/^[0-9][A-Za-z0-9.+~:-]*$/.test(version)) {
+    throw new KdkError(`not a Debian version: '${version}'`, { exitCode: ExitCode.usage });
+  }
+  ensurePackages(KERNEL_BUILD_PACKAGES, log);
+  const dir = join(cacheDir('trees'), `${SOURCE_PKG}_${version}`);
+  const top = join(dir, SOURCE_PKG);
+  if (existsSync(join(top, 'Makefile'))) return { dir: top, version };
+  const debs = join(cacheDir('debian'), 'debs');
+  mkdirSync(debs, { recursive: true });
+  const deb = join(debs, `${SOURCE_PKG}_${version.replace(/^\d+:/, '')}_all.deb`);
+  if (!existsSync(deb)) {
+    log(`kdk: apt-get download ${SOURCE_PKG}=${version}`);
+    const r = spawnSync('apt-get', ['download', `${SOURCE_PKG}=${version}`], { cwd: debs, encoding: 'utf8' });
+    if (r.status !== 0 || !existsSync(deb)) {
+      throw new KdkError(`apt-get download ${SOURCE_PKG}=${version} failed: ${r.stderr.trim()}`, {
+        exitCode: ExitCode.environment,
+        hint: `apt-cache policy ${SOURCE_PKG} lists the versions apt can fetch`,
+      });
+    }
+  }
+  log(`kdk: extracting ${SOURCE_PKG} ${version} into ${dir} (once; about a minute)`);
+  populateDirAtomic(dir, (tmp) => {
+    // The .deb holds /usr/src/linux-source-6.1.tar.xz: stream it out of the package and unpack the tree.
+    const script = `dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/src/${SOURCE_PKG}.tar.xz | tar -xJ -C "$2"`;
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', script, 'x', deb, tmp], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new KdkError(`extracting ${deb} failed: ${r.stderr}`, { exitCode: ExitCode.environment });
+  });
+  if (!existsSync(join(top, 'Makefile'))) throw new KdkError(`${deb} did not contain ${SOURCE_PKG}/Makefile`);
   return { dir: top, version };
 }
 

@@ -111,3 +111,45 @@ test('extractBuildErrors keeps gcc errors with their context and drops the rest'
   assert.match(e, /Error 1/);
   assert.ok(!e.includes('f10.o'));
 });
+
+test("--target 'bzImage modules' gives make both goals as separate words (no packages, no KDEB_PKGVERSION)", () => {
+  // Stand-in tree (a real bzImage+modules build takes many minutes): its goals record how make was called.
+  const dir = mkdtempSync(join(tmpdir(), 'kdk-buildtargets-'));
+  try {
+    const t = join(dir, 'tree');
+    mkdirSync(t);
+    const goal = (name: string) => [
+      `${name}:`,
+      `\t@echo "  CC      ${name}.o"`,
+      `\t@echo $(KDEB_PKGVERSION)x > $(O)/${name}.ran`,
+    ];
+    writeFileSync(
+      join(t, 'Makefile'),
+      [
+        'olddefconfig:',
+        '\t@true',
+        'kernelrelease:',
+        '\t@echo 6.1.0-fake',
+        ...goal('bzImage'),
+        ...goal('modules'),
+        '',
+      ].join('\n'),
+    );
+    const flavour = join(dir, 'fl');
+    mkdirSync(flavour);
+    writeFileSync(join(flavour, '.config'), 'CONFIG_X86_64=y\n');
+    const args = ['build', '--flavour', flavour, '--srctree', t, '--cache', join(dir, 'cc'), '--json'];
+    const r = run([...args, '--target', 'bzImage modules'], { ...process.env, KDK_CACHE: join(dir, 'cache') });
+    assert.equal(r.status, 0, r.stderr);
+    for (const g of ['bzImage', 'modules']) {
+      assert.equal(
+        readFileSync(join(flavour, 'build', `${g}.ran`), 'utf8'),
+        'x\n',
+        `${g} ran, without KDEB_PKGVERSION`,
+      );
+    }
+    assert.equal(JSON.parse(r.stdout).steps, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
