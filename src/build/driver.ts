@@ -163,6 +163,7 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
     wallSeconds: (end.getTime() - start.getTime()) / 1000,
     cpuSeconds: cfg.cpu + (result === cfg ? 0 : result.cpu),
     jobs,
+    target: req.target ?? 'bindeb-pkg',
     ccache: ccacheDelta(before, ccacheStats(ccache)),
     artifacts: artifacts(flavourDir, build, arch, debsBefore),
     steps,

@@ -19,6 +19,8 @@ export const BuildRecord = z.object({
   wallSeconds: z.number(),
   cpuSeconds: z.number(),
   jobs: z.number(),
+  /** The make goals ('bindeb-pkg', 'bzImage modules', 'kernel/ mm/'): ratios only pair builds of the same goals. */
+  target: z.string().optional(),
   ccache: z.object({ hits: z.number(), misses: z.number(), hitRate: z.number() }).nullable(),
   artifacts: z.record(z.string(), z.number()),
   /** Build steps make printed (CC, LD, ...): the next build's progress total. */
@@ -64,7 +66,10 @@ export function debugRatios(records: BuildRecord[]): { build: number; size: numb
   const ok = records.filter((r) => r.exitStatus === 0 && cold(r));
   const ratios: { build: number; size: number }[] = [];
   for (const d of ok.filter((r) => r.profile !== '')) {
-    const p = ok.filter((r) => r.profile === '' && r.base === d.base && r.arch === d.arch).at(-1);
+    const goals = (r: BuildRecord) => r.target ?? 'bindeb-pkg';
+    const p = ok
+      .filter((r) => r.profile === '' && r.base === d.base && r.arch === d.arch && goals(r) === goals(d))
+      .at(-1);
     if (!p || !p.cpuSeconds) continue;
     const img = (r: BuildRecord) => r.artifacts.bzImage ?? r.artifacts.vmlinux ?? 0;
     ratios.push({ build: d.cpuSeconds / p.cpuSeconds, size: img(p) ? img(d) / img(p) : 1 });

@@ -37,6 +37,17 @@ test('debug/plain ratios pair builds of the same base and arch; failed builds an
   assert.equal(debugRatios([rec({ ccache: warm }), rec({ profile: 'syzbot', cpuSeconds: 5000 })]), undefined);
 });
 
+test('a ratio pairs only builds of the same make goals (a kernel/ mm/ sample is not set against a full build)', () => {
+  const full = rec({ target: 'bzImage modules', cpuSeconds: 3000 });
+  const sample = rec({ target: 'kernel/ mm/', cpuSeconds: 400 });
+  const debugSample = rec({ profile: 'minimal', target: 'kernel/ mm/', cpuSeconds: 1000 });
+  // Without the goal check the last plain record (the full build) would give 1000/3000.
+  assert.deepEqual(debugRatios([sample, full, debugSample]), { build: 2.5, size: 1, pairs: 1 });
+  assert.equal(debugRatios([full, debugSample]), undefined);
+  // Records from before the field existed were bindeb-pkg builds.
+  assert.equal(debugRatios([rec({}), rec({ profile: 'minimal', target: 'bindeb-pkg', cpuSeconds: 2000 })])?.build, 2);
+});
+
 test('loadRecords skips files that are not build records', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kdk-rec-'));
   try {
