@@ -59,22 +59,27 @@ export const COLD_HIT_RATE = 0.2;
 const cold = (r: BuildRecord) => !r.ccache || r.ccache.hitRate < COLD_HIT_RATE;
 
 /**
- * Debug/plain ratios from successful cold builds of the same base: CPU time and image size. Undefined when no
- * such pair exists yet.
+ * Debug/plain ratios from successful cold builds of the same base and make goals: CPU time, and image size
+ * where both builds made an image (a `kernel/ mm/` sample has none: size is then undefined, not 1). Undefined
+ * when no such pair exists yet.
  */
-export function debugRatios(records: BuildRecord[]): { build: number; size: number; pairs: number } | undefined {
+export function debugRatios(
+  records: BuildRecord[],
+): { build: number; size: number | undefined; pairs: number } | undefined {
   const ok = records.filter((r) => r.exitStatus === 0 && cold(r));
-  const ratios: { build: number; size: number }[] = [];
+  const goals = (r: BuildRecord) => r.target ?? 'bindeb-pkg';
+  const img = (r: BuildRecord) => r.artifacts.bzImage ?? r.artifacts.vmlinux ?? 0;
+  const builds: number[] = [];
+  const sizes: number[] = [];
   for (const d of ok.filter((r) => r.profile !== '')) {
-    const goals = (r: BuildRecord) => r.target ?? 'bindeb-pkg';
     const p = ok
       .filter((r) => r.profile === '' && r.base === d.base && r.arch === d.arch && goals(r) === goals(d))
       .at(-1);
     if (!p || !p.cpuSeconds) continue;
-    const img = (r: BuildRecord) => r.artifacts.bzImage ?? r.artifacts.vmlinux ?? 0;
-    ratios.push({ build: d.cpuSeconds / p.cpuSeconds, size: img(p) ? img(d) / img(p) : 1 });
+    builds.push(d.cpuSeconds / p.cpuSeconds);
+    if (img(p) && img(d)) sizes.push(img(d) / img(p));
   }
-  if (!ratios.length) return undefined;
+  if (!builds.length) return undefined;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { build: mean(ratios.map((r) => r.build)), size: mean(ratios.map((r) => r.size)), pairs: ratios.length };
+  return { build: mean(builds), size: sizes.length ? mean(sizes) : undefined, pairs: builds.length };
 }

@@ -61,8 +61,10 @@ export function makePlan(opts: {
     const r = debugRatios(loadRecords());
     if (r) {
       params.buildRatio = r.build;
-      params.sizeRatio = r.size;
-      params.ratioSource = `kdk build records (${r.pairs} plain/debug pair(s) of the same base)`;
+      if (r.size !== undefined) params.sizeRatio = r.size;
+      params.ratioSource =
+        `kdk build records (${r.pairs} plain/debug pair(s) of the same base` +
+        (r.size === undefined ? '; no images in them: size ratio is the default)' : ')');
     }
   } else params.ratioSource = 'command line';
   const sizes = opts.sizes ?? measuredSizes({ refresh: opts.refresh, log: opts.log, archs: BOOKWORM_RELEASE_ARCHS });

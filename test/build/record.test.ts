@@ -42,7 +42,12 @@ test('a ratio pairs only builds of the same make goals (a kernel/ mm/ sample is 
   const sample = rec({ target: 'kernel/ mm/', cpuSeconds: 400 });
   const debugSample = rec({ profile: 'minimal', target: 'kernel/ mm/', cpuSeconds: 1000 });
   // Without the goal check the last plain record (the full build) would give 1000/3000.
-  assert.deepEqual(debugRatios([sample, full, debugSample]), { build: 2.5, size: 1, pairs: 1 });
+  const sampleArtifacts = { artifacts: { modules: 0 } };
+  assert.deepEqual(
+    debugRatios([{ ...sample, ...sampleArtifacts }, full, { ...debugSample, ...sampleArtifacts }]),
+    { build: 2.5, size: undefined, pairs: 1 },
+    'no images in a sample: no size ratio',
+  );
   assert.equal(debugRatios([full, debugSample]), undefined);
   // Records from before the field existed were bindeb-pkg builds.
   assert.equal(debugRatios([rec({}), rec({ profile: 'minimal', target: 'bindeb-pkg', cpuSeconds: 2000 })])?.build, 2);
