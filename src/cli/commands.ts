@@ -1,6 +1,8 @@
 // The list of command groups. Each stage's CLI file exports one register function; add yours here.
 import type { Command } from 'commander';
+import { registerReport } from './report.js';
 
-export function registerCommands(_program: Command): void {
+export function registerCommands(program: Command): void {
+  registerReport(program);
   // Command groups register here as the stages land (config, report, gap, image/boot/run/repro, flavour, plan).
 }

@@ -29,4 +29,8 @@ export interface CrashReport {
   frames: Frame[];
   guiltyFrame?: string;
   guiltyFile?: string;
+  /** The log shows the crash is the test harness's fault (e.g. the OOM killer shot the executor). */
+  suppressed?: boolean;
+  /** syzkaller's executor process that ran into the crash (`Comm: syz.P.E`), when named. */
+  executor?: { procId: number; execId: number };
 }

@@ -1,0 +1,198 @@
+// One crash report being read: the lines of the log from its first oops line on, filtered the way
+// syzkaller's findReport does (same context only, `? ` frames dropped, the panic_on_warn tail cut),
+// and, once complete, turned into a CrashReport (title, type, corruption, frames, guilty file).
+import {
+  CORRUPTED_TITLE_RES,
+  INFO_MESSAGES,
+  RE,
+  REPORT_START_IGNORE_RES,
+  STACK_START_RES,
+  FRAME_RES,
+  SUPPRESSION_RES,
+  matchOops,
+  matchesAny,
+  type CompiledFormat,
+  type CompiledOops,
+} from './compiled.js';
+import { CONTEXT_CONSOLE, lineContext, stripLinePrefix } from './console.js';
+import { PATTERNS } from './rules.js';
+import { CORRUPTED_NO_FRAMES, extractDescription, sanitizeTitle, titleToType } from './title.js';
+import { guiltyFile } from './guilty.js';
+import { parseFrames } from './frames.js';
+import type { CrashReport } from './types.js';
+
+/** A console line: text as latin1 (one char per byte, `\r` removed), and its byte span in the log. */
+export interface Line {
+  text: string;
+  off: number;
+  end: number;
+}
+
+/** A report shorter than this many lines may end in a panic_on_warn panic that belongs to it. */
+function reportMinLines(oopsLine: string): number {
+  // KMSAN reports have no "Call Trace" and fewer lines than KASAN ones.
+  return oopsLine.includes('BUG: KMSAN:') ? 16 : 22;
+}
+
+export class ActiveReport {
+  readonly lines: Line[] = [];
+  /** Index in `lines` of the first line that starts another report (-1: none yet). */
+  secondIdx = -1;
+  readonly context: string;
+  private readonly report: string[] = [];
+  private reportEnd = 0;
+  private textLines = 0;
+  private skipText = false;
+  private cpuTraceback = false;
+  private endPos: number;
+  private lastOopsEnd: number;
+  bytes = 0;
+  panicked = false;
+  private suppressed = false;
+  private hangup = false;
+
+  constructor(
+    readonly oops: CompiledOops,
+    first: Line,
+    private readonly prefix: string[],
+  ) {
+    this.context = lineContext(first.text);
+    this.endPos = first.end;
+    this.lastOopsEnd = first.end;
+    this.add(first);
+  }
+
+  /** Whether lines of other tasks/CPUs are told apart (then a second report does not end this one). */
+  get hasCallerContext(): boolean {
+    return this.context !== '' && this.context !== CONTEXT_CONSOLE;
+  }
+
+  add(line: Line): void {
+    const idx = this.lines.length;
+    this.lines.push(line);
+    this.bytes += line.text.length;
+    const text = line.text;
+    const isOopsLine = idx === 0;
+    this.noteWholeLog(text);
+    if (matchOops(text)) {
+      this.lastOopsEnd = line.end;
+      if (!isOopsLine && this.secondIdx < 0 && !matchesAny(text, REPORT_START_IGNORE_RES)) this.secondIdx = idx;
+    } else if (!isOopsLine && this.secondIdx < 0 && INFO_MESSAGES.some((m) => text.includes(m))) {
+      this.secondIdx = idx;
+    }
+    if (this.secondIdx < 0 || this.hasCallerContext) this.endPos = this.lastOopsEnd;
+    const ctx = lineContext(text);
+    const { text: stripped, questionable } = stripLinePrefix(text, ctx);
+    if (!isOopsLine && (questionable || (ctx !== this.context && !(this.cpuTraceback && RE.cpuContext.test(ctx))))) {
+      return;
+    }
+    this.textLines++;
+    let skipLine = this.skipText;
+    if (text.includes('Disabling lock debugging due to kernel taint')) {
+      skipLine = true;
+    } else if (text.includes('Sending NMI from CPU')) {
+      // A traceback of all CPUs follows: keep other CPUs' output too.
+      this.cpuTraceback = true;
+    } else if (
+      (text.includes('Kernel panic - not syncing') ||
+        text.includes('WARNING: possible circular locking dependency detected')) &&
+      this.textLines > reportMinLines(this.lines[0].text)
+    ) {
+      // The panic_on_warn panic (or a deadlock report the oops itself provoked) repeats the stack of
+      // the report before it: once the report has enough lines, drop it.
+      this.skipText = true;
+      skipLine = true;
+    }
+    if (!isOopsLine && skipLine) return;
+    this.report.push(stripped);
+    if (this.secondIdx < 0 || this.hasCallerContext) this.reportEnd = this.report.length;
+  }
+
+  /** Facts syzkaller takes from the whole log after the report start: panics, suppressions, hangups. */
+  private noteWholeLog(text: string): void {
+    if (text.includes(PATTERNS.panicked)) this.panicked = true;
+    if (text.includes(PATTERNS.consoleHangup)) this.hangup = true;
+    if (!this.suppressed && matchesAny(text, SUPPRESSION_RES)) this.suppressed = true;
+  }
+
+  /** The finished report. `laterPanic`: a panic came after the window, before the next report ended. */
+  finish(): CrashReport {
+    const head = this.report.slice(0, this.reportEnd);
+    let body = joinLines(this.report);
+    let desc = extractDescription(joinLines(head), this.oops);
+    let prefix = this.prefix;
+    if (desc.title === '') {
+      // The header was filtered out of the report (another context): fall back to the raw log span.
+      prefix = [];
+      const raw = this.lines.filter((l) => l.end <= this.endPos).map((l) => l.text);
+      body = joinLines(raw);
+      desc = extractDescription(body, this.oops);
+      if (desc.title === '') desc = { ...desc, title: this.lines[0].text.trim() };
+    }
+    let corrupted = desc.corrupted;
+    if (corrupted === '') corrupted = isCorrupted(desc.title, body, desc.format);
+    if (this.hangup) corrupted ||= 'console connection lost';
+    const title = sanitizeTitle(desc.title);
+    const altTitles = desc.altTitles.map(sanitizeTitle);
+    const text = joinLines(prefix) + body;
+    const frameMatch = RE.titleFrame.exec(title);
+    const rep: CrashReport = {
+      title,
+      altTitles,
+      type: titleToType(title),
+      corrupted: corrupted !== '',
+      panicked: this.panicked,
+      start: this.lines[0].off,
+      end: Math.max(this.endPos, this.lines[0].end),
+      text: toUtf8(text),
+      frames: parseFrames(body),
+      guiltyFrame: frameMatch ? frameMatch[1] : undefined,
+      guiltyFile: guiltyFile(title, body),
+    };
+    if (corrupted) rep.corruptedReason = corrupted;
+    if (this.suppressed) rep.suppressed = true;
+    const ex = RE.executorComm.exec(text);
+    if (ex) rep.executor = { procId: Number(ex[1]), execId: Number(ex[2]) };
+    return rep;
+  }
+}
+
+function joinLines(lines: string[]): string {
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** Latin1 text (bytes as chars) back to a JS string, reading the bytes as UTF-8. */
+export function toUtf8(latin1: string): string {
+  // Pure ASCII needs no round trip (the common case).
+  if (!/[\x80-\xff]/.test(latin1)) return latin1;
+  return Buffer.from(latin1, 'latin1').toString('utf8');
+}
+
+/** syzkaller's completeness checks: a stack must follow each stack keyword, and must be there at all. */
+function isCorrupted(title: string, report: string, format: CompiledFormat | undefined): string {
+  if (matchesAny(title, CORRUPTED_TITLE_RES)) return 'title matches corrupted regexp';
+  if (!format) return '';
+  if (format.src.noStackTrace) return '';
+  let hasStackTrace = false;
+  for (const key of STACK_START_RES) {
+    const m = key.exec(report);
+    if (!m) continue;
+    const frames = report.slice(m.index).split('\n');
+    if (frames.length < 4) return 'call trace is missed';
+    let corrupted = true;
+    outer: for (let i = 1; i < 16 && i < frames.length; i++) {
+      for (const k of STACK_START_RES) if (k.test(frames[i])) break outer;
+      if (frames[i].includes('(stack is not available)') || matchesAny(frames[i], FRAME_RES)) {
+        hasStackTrace = true;
+        corrupted = false;
+        break;
+      }
+    }
+    if (key !== RE_RISCV && corrupted) return 'no frames in a stack trace';
+  }
+  if (!hasStackTrace) return 'no stack trace in report';
+  return '';
+}
+const RE_RISCV = STACK_START_RES[STACK_START_RES.length - 1];
+
+export { CORRUPTED_NO_FRAMES };

@@ -1,0 +1,244 @@
+// Streaming console reader: finds crash reports in a log of any size in bounded memory. Between
+// reports only a cheap pre-filter runs over whole chunks (one regex for every oops header); a report
+// keeps only its own lines (capped) and a fixed look-back of text before it for its prefix lines.
+import { HEADER_ANY_GLOBAL, RE, matchOops } from './compiled.js';
+import { ActiveReport, type Line } from './active.js';
+import { lineContext, stripLinePrefix } from './console.js';
+import { PATTERNS } from './rules.js';
+import type { CrashReport } from './types.js';
+
+export interface StreamLimits {
+  /** Longest line kept; the rest of a longer line is dropped (its offsets still count). */
+  maxLine: number;
+  /** Most lines one report may hold. */
+  maxReportLines: number;
+  /** Most bytes one report may hold. */
+  maxReportBytes: number;
+  /** Lines kept after the next report started (its title is cut there; later lines may still tell
+   * the report is corrupted, and reports told apart by caller ids continue past it). */
+  tailLines: number;
+  /** A finished report is held back this many bytes of further log, for a panic line that may follow. */
+  holdBytes: number;
+  /** Text kept before a report, from which its prefix lines are taken. */
+  lookback: number;
+}
+
+export const DEFAULT_LIMITS: StreamLimits = {
+  maxLine: 64 * 1024,
+  maxReportLines: 5000,
+  maxReportBytes: 4 * 1024 * 1024,
+  tailLines: 1000,
+  holdBytes: 4 * 1024 * 1024,
+  lookback: 64 * 1024,
+};
+
+/** Prefix lines kept before the oops line: 5, or 50 when caller ids say they are the same task's. */
+function maxPrefix(context: string): number {
+  return RE.taskContext.test(context) ? 50 : 5;
+}
+
+export class ReportStream {
+  private buf = '';
+  private bufOff = 0;
+  private pos = 0;
+  private lookback = '';
+  /** Inside an over-long line: drop text until its newline. */
+  private dropping = false;
+  private active?: ActiveReport;
+  /** Finished reports waiting for a later panic line (syzkaller's `panicked` looks at the rest of the log). */
+  private held: { rep: CrashReport; releaseAt: number }[] = [];
+  private queue: Line[] = [];
+  private out: CrashReport[] = [];
+  private readonly limits: StreamLimits;
+
+  constructor(limits: Partial<StreamLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** True while a report has started and is not finished yet (more of it may follow). */
+  get inReport(): boolean {
+    return this.active !== undefined;
+  }
+
+  push(chunk: Buffer | string): CrashReport[] {
+    this.buf += typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
+    this.process(false);
+    return this.take();
+  }
+
+  /** End of log: the report being read (possibly truncated) and all held ones are returned. */
+  end(): CrashReport[] {
+    this.process(true);
+    if (this.active) this.finishActive();
+    this.release(true);
+    return this.take();
+  }
+
+  private take(): CrashReport[] {
+    const r = this.out;
+    this.out = [];
+    return r;
+  }
+
+  private process(final: boolean): void {
+    for (;;) {
+      if (this.queue.length) {
+        this.handleLine(this.queue.shift()!);
+        continue;
+      }
+      if (this.dropping && !this.skipLongLineRest()) break;
+      if (this.active ? !this.nextActiveLine(final) : !this.scanIdle(final)) break;
+    }
+    this.buf = this.buf.slice(this.pos);
+    this.bufOff += this.pos;
+    this.pos = 0;
+    this.release(false);
+  }
+
+  /** Emits held reports whose hold span has passed (or the oldest, when too many are held). */
+  private release(all: boolean): void {
+    while (this.held.length && (all || this.held.length > 64 || this.held[0].releaseAt <= this.bufOff)) {
+      this.out.push(this.held.shift()!.rep);
+    }
+  }
+
+  private skipLongLineRest(): boolean {
+    const nl = this.buf.indexOf('\n', this.pos);
+    if (nl === -1) {
+      this.pos = this.buf.length;
+      return false;
+    }
+    this.pos = nl + 1;
+    this.dropping = false;
+    return true;
+  }
+
+  /** Cuts the next complete line (or an over-long or final partial one); undefined when none yet. */
+  private cutLine(final: boolean): Line | undefined {
+    const nl = this.buf.indexOf('\n', this.pos);
+    let endIdx = nl;
+    if (nl === -1) {
+      const rest = this.buf.length - this.pos;
+      if (rest > this.limits.maxLine) {
+        endIdx = this.pos + this.limits.maxLine;
+        this.dropping = true;
+      } else if (final && rest > 0) endIdx = this.buf.length;
+      else return undefined;
+    } else if (nl - this.pos > this.limits.maxLine) {
+      endIdx = this.pos + this.limits.maxLine;
+      this.dropping = true;
+    }
+    const line = this.makeLine(this.pos, endIdx);
+    this.pos = this.dropping ? endIdx : Math.min(endIdx + 1, this.buf.length);
+    return line;
+  }
+
+  private makeLine(from: number, to: number): Line {
+    let text = this.buf.slice(from, to);
+    if (text.includes('\r')) text = text.replaceAll('\r', '');
+    return { text, off: this.bufOff + from, end: this.bufOff + to };
+  }
+
+  private nextActiveLine(final: boolean): boolean {
+    const line = this.cutLine(final);
+    if (!line) return false;
+    this.handleLine(line);
+    return true;
+  }
+
+  /** Between reports: jump from oops header to oops header; everything else only feeds the look-back. */
+  private scanIdle(final: boolean): boolean {
+    const re = HEADER_ANY_GLOBAL;
+    re.lastIndex = this.pos;
+    const m = re.exec(this.buf);
+    if (!m) {
+      const nl = this.buf.lastIndexOf('\n');
+      let upto = nl >= this.pos ? nl + 1 : this.pos;
+      if (final || this.buf.length - upto > this.limits.maxLine) upto = this.buf.length;
+      this.consumeIdle(upto);
+      return false;
+    }
+    const ls = Math.max(this.pos, this.buf.lastIndexOf('\n', m.index) + 1);
+    this.consumeIdle(ls);
+    const nl = this.buf.indexOf('\n', m.index);
+    if (nl === -1 && !final && this.buf.length - ls <= this.limits.maxLine) return false;
+    const line = this.cutLine(true)!;
+    this.handleLine(line);
+    return true;
+  }
+
+  private consumeIdle(upto: number): void {
+    if (upto <= this.pos) return;
+    this.addLookback(this.buf.slice(this.pos, upto));
+    this.pos = upto;
+  }
+
+  private addLookback(text: string): void {
+    const max = this.limits.lookback;
+    if (text.length >= max) this.lookback = text.slice(text.length - max);
+    else if (this.lookback.length + text.length > 2 * max) this.lookback = (this.lookback + text).slice(-max);
+    else this.lookback += text;
+  }
+
+  private handleLine(line: Line): void {
+    if (this.active) {
+      this.active.add(line);
+      if (this.shouldFinish()) this.finishActive();
+      return;
+    }
+    const oops = matchOops(line.text);
+    if (!oops) {
+      if (line.text.includes(PATTERNS.panicked)) this.markPanicked();
+      this.addLookback(line.text + '\n');
+      return;
+    }
+    this.active = new ActiveReport(oops, line, this.prefixLines(lineContext(line.text)));
+    if (this.active.panicked) this.markPanicked();
+  }
+
+  private markPanicked(): void {
+    for (const h of this.held) h.rep.panicked = true;
+  }
+
+  private shouldFinish(): boolean {
+    const a = this.active!;
+    if (a.lines.length >= this.limits.maxReportLines || a.bytes >= this.limits.maxReportBytes) return true;
+    if (a.secondIdx < 0) return false;
+    return a.lines.length - a.secondIdx > this.limits.tailLines;
+  }
+
+  private finishActive(): void {
+    const a = this.active!;
+    this.active = undefined;
+    const rep = a.finish();
+    if (a.panicked) this.markPanicked();
+    // Waits for a possible later panic line (syzkaller's `panicked` looks at the rest of the log).
+    this.held.push({ rep, releaseAt: a.lines[a.lines.length - 1].end + this.limits.holdBytes });
+    if (a.secondIdx >= 0) {
+      // The next report starts inside this window: read those lines again.
+      for (const l of a.lines.slice(1, a.secondIdx)) this.addLookback(l.text + '\n');
+      this.queue.unshift(...a.lines.slice(a.secondIdx));
+    } else {
+      for (const l of a.lines.slice(1)) this.addLookback(l.text + '\n');
+    }
+  }
+
+  /** The last lines before the report in its own context (syzkaller prepends them to the report). */
+  private prefixLines(context: string): string[] {
+    const max = maxPrefix(context);
+    const out: string[] = [];
+    const lb = this.lookback;
+    let end = lb.endsWith('\n') ? lb.length - 1 : lb.length;
+    while (end > 0 && out.length < max) {
+      const start = lb.lastIndexOf('\n', end - 1) + 1;
+      let text = lb.slice(start, end);
+      end = start - 1;
+      if (text.includes('\r')) text = text.replaceAll('\r', '');
+      if (lineContext(text) !== context) continue;
+      const s = stripLinePrefix(text, context);
+      if (s.text.length !== 0 && !s.questionable) out.push(s.text);
+      if (start === 0) break;
+    }
+    return out.reverse();
+  }
+}
