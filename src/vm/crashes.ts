@@ -1,23 +1,16 @@
-// The runner's view of crashes: a live signal "a crash report has started" (to stop the VM soon after) and the
-// final, titled reports from the crash-report parser over the whole console log.
-// TEMPORARY: until src/report lands, the live signal uses a few oops headers and final reports are empty.
-import type { CrashReport } from '../report/types.js';
-
-const HEADERS = [
-  /^\s*(\[[ \d.]+\] )?(BUG: |WARNING: |Kernel panic - not syncing|general protection fault|Oops: )/m,
-  /^\s*(\[[ \d.]+\] )?-+\[ cut here \]-+/m,
-];
+// The runner's view of crashes, from the report stage: a live signal "a crash report has started" (the VM is
+// stopped soon after, once the report has printed) and the final titled reports over the whole console log.
+import { parseLog, ReportStream, type CrashReport } from '../report/index.js';
 
 export class CrashWatch {
-  private tail = '';
+  private readonly stream = new ReportStream();
   private seen = false;
 
   /** Feed console output; returns true once a crash has been seen. */
   push(chunk: Buffer): boolean {
     if (this.seen) return true;
-    const text = this.tail + chunk.toString('latin1');
-    this.seen = HEADERS.some((re) => re.test(text));
-    this.tail = text.slice(-256);
+    const finished = this.stream.push(chunk);
+    this.seen = finished.length > 0 || this.stream.inReport;
     return this.seen;
   }
 
@@ -26,6 +19,6 @@ export class CrashWatch {
   }
 }
 
-export function crashReports(_log: Buffer): CrashReport[] {
-  return [];
+export function crashReports(log: Buffer): CrashReport[] {
+  return parseLog(log);
 }

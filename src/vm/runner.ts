@@ -154,6 +154,13 @@ export async function runVm(opts: VmOptions, accel: Accel): Promise<RunResult> {
     () => end(`boot timeout: no userspace after ${cfg.bootTimeoutS} s`),
     cfg.bootTimeoutS * 1000,
   );
+  const totalTimer =
+    opts.totalTimeoutS && opts.totalTimeoutS > 0
+      ? setTimeout(
+          () => end(`timeout: the VM ran for ${opts.totalTimeoutS} s`, booted ? 'timeout' : undefined),
+          opts.totalTimeoutS * 1000,
+        )
+      : undefined;
   const tick = setInterval(() => {
     const quiet = (performance.now() - lastOutput) / 1000;
     if (crashAt !== undefined) {
@@ -180,6 +187,7 @@ export async function runVm(opts: VmOptions, accel: Accel): Promise<RunResult> {
   });
   clearTimeout(bootTimer);
   clearTimeout(runTimer);
+  clearTimeout(totalTimer);
   clearInterval(tick);
   opts.signal?.removeEventListener('abort', onAbort);
   proc.kill('SIGKILL'); // anything QEMU left in its group

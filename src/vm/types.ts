@@ -21,6 +21,8 @@ export interface VmOptions {
   bootTimeoutS?: number;
   /** Seconds from userspace to the end of the programs. */
   runTimeoutS?: number;
+  /** Hard limit in seconds for the whole VM, boot included (0 or absent: none beyond the others). */
+  totalTimeoutS?: number;
   /** Seconds without console output before the VM counts as hung (0: off). */
   silenceS?: number;
   /** Start QEMU's gdb stub on a free port. */
