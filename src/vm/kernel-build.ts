@@ -1,8 +1,17 @@
 // Building kernels to boot: out of tree (`make O=`) from a read-only source tree, with a lock so two processes
 // never build the same one, published into cacheDir('kernels')/<key>/ by rename once complete.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../util/cache.js';
+import { cacheDir, hashOf } from '../util/cache.js';
 import { populateDirAtomic } from '../util/atomic.js';
 import { ensurePackages } from '../util/deps.js';
 import { KERNEL_BUILD_PACKAGES } from '../util/debian.js';
@@ -22,9 +31,12 @@ export interface BuiltKernel {
 export interface KernelBuildSpec {
   /** Kernel source tree (read-only). */
   srcTree: string;
-  /** Cache key: identifies tree + configuration. */
-  key: string;
-  /** Write the starting .config into the build dir (e.g. run tinyconfig, or copy a bundle's config). */
+  /** Name prefix of the cache entry (e.g. `small-x86_64`). */
+  name: string;
+  /**
+   * Produce the final .config in `outDir` (e.g. tinyconfig + options, or a bundle's config + olddefconfig).
+   * The cache key is the tree plus the resulting .config, so two routes to the same config share one build.
+   */
   configure: (outDir: string, make: MakeFn) => Promise<void>;
   jobs?: number;
   log?: (l: string) => void;
@@ -60,33 +72,61 @@ function makeRunner(srcTree: string, outDir: string, jobs: number, log: (l: stri
   };
 }
 
-/** The built kernel for `spec.key`, building it first when it is not cached yet. */
-export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel> {
+/** A tree's identity for the cache key: its real path, its Makefile's version lines and, for git, HEAD. */
+export function treeIdentity(srcTree: string): string {
+  const mk = readFileSync(join(srcTree, 'Makefile'), 'utf8').split('\n').slice(0, 6).join('\n');
+  const gitHead = join(srcTree, '.git', 'HEAD');
+  const head = existsSync(gitHead) ? readFileSync(gitHead, 'utf8') : '';
+  return `${realpathSync(srcTree)}\n${mk}\n${head}`;
+}
+
+function builtAt(final: string): BuiltKernel {
+  const rec = JSON.parse(readFileSync(join(final, 'build.json'), 'utf8')) as { buildSeconds: number };
+  return {
+    dir: final,
+    bzImage: join(final, 'bzImage'),
+    vmlinux: join(final, 'vmlinux'),
+    config: join(final, '.config'),
+    buildSeconds: rec.buildSeconds,
+  };
+}
+
+/** The cached build for `key`, when there is one. */
+export function cachedKernel(key: string): BuiltKernel | undefined {
+  const final = join(cacheDir('kernels'), key);
+  return existsSync(join(final, 'build.json')) ? builtAt(final) : undefined;
+}
+
+/** Configure (cheap), then return the cached kernel for the resulting .config or build it. */
+export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & { key: string }> {
   const log = spec.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const root = cacheDir('kernels');
-  const final = join(root, spec.key);
-  const result = (): BuiltKernel => {
-    const rec = JSON.parse(readFileSync(join(final, 'build.json'), 'utf8')) as { buildSeconds: number };
-    return {
-      dir: final,
-      bzImage: join(final, 'bzImage'),
-      vmlinux: join(final, 'vmlinux'),
-      config: join(final, '.config'),
-      buildSeconds: rec.buildSeconds,
-    };
-  };
-  if (existsSync(join(final, 'build.json'))) return result();
   ensurePackages(KERNEL_BUILD_PACKAGES, log);
+  const jobs = spec.jobs ?? 2;
+  const cfgDir = mkdtempSync(join(root, 'configure-'));
+  let config: Buffer;
+  try {
+    await spec.configure(cfgDir, makeRunner(spec.srcTree, cfgDir, jobs, log));
+    config = readFileSync(join(cfgDir, '.config'));
+  } finally {
+    rmSync(cfgDir, { recursive: true, force: true });
+  }
+  const key = `${spec.name}-${hashOf('kernel-v1', treeIdentity(spec.srcTree), config).slice(0, 16)}`;
+  const final = join(root, key);
+  const hit = cachedKernel(key);
+  if (hit) return { ...hit, key };
   return withLock(
-    join(root, `${spec.key}.lock`),
+    join(root, `${key}.lock`),
     async () => {
-      if (existsSync(join(final, 'build.json'))) return result(); // built by whoever held the lock
-      const outDir = join(root, `build-${spec.key}`);
+      const again = cachedKernel(key); // built by whoever held the lock
+      if (again) return { ...again, key };
+      const outDir = join(root, `build-${key}`);
       mkdirSync(outDir, { recursive: true });
-      const make = makeRunner(spec.srcTree, outDir, spec.jobs ?? 2, log);
+      writeFileSync(join(outDir, '.config'), config);
+      const make = makeRunner(spec.srcTree, outDir, jobs, log);
       const t0 = Date.now();
-      await spec.configure(outDir, make);
-      log(`kdk: building the kernel in ${outDir} (make -j${spec.jobs ?? 2} bzImage)`);
+      log(`kdk: building the kernel in ${outDir} (make -j${jobs} bzImage)`);
+      await make(['olddefconfig'], { quiet: true }); // no-op on a final config; sets up the build dir
       await make(['bzImage']);
       const buildSeconds = (Date.now() - t0) / 1000;
       populateDirAtomic(final, (tmp) => {
@@ -95,12 +135,12 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel> {
         copyFileSync(join(outDir, '.config'), join(tmp, '.config'));
         writeFileSync(
           join(tmp, 'build.json'),
-          JSON.stringify({ key: spec.key, buildSeconds, builtAt: new Date().toISOString() }, null, 2),
+          JSON.stringify({ key, buildSeconds, builtAt: new Date().toISOString() }, null, 2),
         );
       });
       log(`kdk: kernel built in ${buildSeconds.toFixed(0)} s: ${final}`);
-      return result();
+      return { ...builtAt(final), key };
     },
-    () => log(`kdk: waiting for another kdk process building kernel ${spec.key}`),
+    () => log(`kdk: waiting for another kdk process building kernel ${key}`),
   );
 }

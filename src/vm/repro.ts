@@ -1,9 +1,8 @@
 // The reproduce loop for a bundle: get a kernel (the bundle's, or built from a source tree with the bundle's
 // config), compile and pack the reproducer, boot it up to N times and compare the crash with the expected title.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashOf } from '../util/cache.js';
 import { inputError } from '../util/errors.js';
 import { buildInitramfs } from '../image/initramfs.js';
 import { compileStatic } from '../image/compile.js';
@@ -26,22 +25,14 @@ export interface ReproResult {
   summary: ManySummary;
 }
 
-/** A tree's identity for the kernel cache key: its Makefile version lines and, for git trees, HEAD. */
-function treeIdentity(srcTree: string): string {
-  const mk = readFileSync(join(srcTree, 'Makefile'), 'utf8').split('\n').slice(0, 6).join('\n');
-  const head = existsSync(join(srcTree, '.git', 'HEAD')) ? readFileSync(join(srcTree, '.git', 'HEAD'), 'utf8') : '';
-  return `${srcTree}\n${mk}\n${head}`;
-}
-
 export async function bundleKernel(bundle: Bundle, srcTree: string | undefined, log: (l: string) => void) {
   if (bundle.bzImage) return { kernel: bundle.bzImage, source: 'bundle' as const };
   if (!srcTree) throw inputError('bundle has no bzImage: give a kernel source tree with --srctree DIR', bundle.dir);
   if (!existsSync(join(srcTree, 'Makefile'))) throw inputError('not a kernel source tree (no Makefile)', srcTree);
   const config = bundle.config!;
-  const key = `repro-x86_64-${hashOf(treeIdentity(srcTree), readFileSync(config)).slice(0, 16)}`;
   const built = await buildKernel({
     srcTree,
-    key,
+    name: 'x86_64',
     log,
     configure: async (outDir, make) => {
       copyFileSync(config, join(outDir, '.config'));
