@@ -1,6 +1,6 @@
 // The reproduce loop for a bundle: get a kernel (the bundle's, or built from a source tree with the bundle's
 // config), compile and pack the reproducer, boot it up to N times and compare the crash with the expected title.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inputError } from '../util/errors.js';
