@@ -175,6 +175,10 @@ async function runCommand(opts: RunOptions): Promise<void> {
       repeat,
       parallel,
       workRoot: mkdtempSync(join(tmpdir(), 'kdk-run-')),
+      onEvent: (i, e) => {
+        if (e.kind === 'userspace') log(opts)(`kdk: run ${i + 1}: userspace after ${e.seconds.toFixed(1)} s`);
+        else if (e.kind === 'program-start') log(opts)(`kdk: run ${i + 1}: program ${e.name} started`);
+      },
       onResult: (i, r) =>
         log(opts)(`kdk: run ${i + 1}/${repeat}: ${r.verdict}${r.crashes[0] ? `: ${r.crashes[0].title}` : ''}`),
     },

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runVm } from './runner.js';
-import type { Accel, RunResult, VmOptions } from './types.js';
+import type { Accel, RunResult, VmEvent, VmOptions } from './types.js';
 
 export interface ManyOptions {
   repeat: number;
@@ -13,6 +13,8 @@ export interface ManyOptions {
   /** Stop starting new runs once one crashed (the reproduce loop). */
   stopOnCrash?: boolean;
   onResult?: (index: number, r: RunResult) => void;
+  /** Runner events of each run (progress). */
+  onEvent?: (index: number, e: VmEvent) => void;
 }
 
 export interface ManySummary {
@@ -33,7 +35,7 @@ export async function runMany(base: VmOptions, accel: Accel, opts: ManyOptions):
       const i = next++;
       const workDir = join(opts.workRoot, `run-${i + 1}`);
       mkdirSync(workDir, { recursive: true });
-      const r = await runVm({ ...base, workDir }, accel);
+      const r = await runVm({ ...base, workDir, onEvent: (e) => opts.onEvent?.(i, e) }, accel);
       results[i] = r;
       opts.onResult?.(i, r);
       if (opts.stopOnCrash && r.verdict === 'crash') stop = true;
