@@ -1,10 +1,10 @@
 // Which accelerator to run guests with, decided by a real probe boot rather than by /dev/kvm existing: on some
 // hosts /dev/kvm is there but a KVM guest hangs right after the boot loader. The verdict is cached per host
 // (hostname, CPU, host kernel, QEMU version, guest arch) under cacheDir('probes').
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { which } from '../util/proc.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { buildInitramfs } from '../image/initramfs.js';
@@ -29,7 +29,10 @@ export const PROBE_TIMEOUT_S = 15;
 
 function hostKey(profile: ArchProfile): { key: string; host: string } {
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown-cpu';
-  const qemu = spawnSync(profile.qemu, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? '';
+  // The QEMU binary's identity by path, size and mtime: running `--version` costs a few hundred ms per boot.
+  const bin = which(profile.qemu);
+  const st = bin ? statSync(bin) : undefined;
+  const qemu = bin && st ? `${bin}:${st.size}:${Math.round(st.mtimeMs)}` : 'no-qemu';
   const host = `${hostname()} ${cpu} linux-${release()} ${qemu}`;
   return { key: hashOf(host, profile.arch).slice(0, 16), host };
 }
