@@ -1,6 +1,6 @@
 // kdk's initramfs: Debian's busybox-static, an /init that mounts proc/sys/devtmpfs/debugfs, prints a marker when
 // userspace is reached, runs the given programs and ends the VM. Cached by content under cacheDir('images').
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { ensurePackages } from '../util/deps.js';
@@ -42,9 +42,16 @@ function entries(programs: GuestProgram[]): CpioEntry[] {
 export function buildInitramfs(programs: GuestProgram[] = [], log: (l: string) => void = () => {}): string {
   ensurePackages(INITRAMFS_PACKAGES, log);
   for (const p of programs) if (!existsSync(p.path)) throw inputError('program not found', p.path);
-  const archive = newcArchive(entries(programs));
-  const out = join(cacheDir('images'), `initramfs-${hashOf(archive).slice(0, 20)}.cpio`);
-  if (!existsSync(out)) writeFileAtomic(out, archive);
+  // Keyed by the inputs (busybox by path/size/mtime, programs by content), so a cached image costs no rebuild.
+  const bb = statSync(BUSYBOX);
+  const key = hashOf(
+    'initramfs-v1',
+    `${BUSYBOX}:${bb.size}:${bb.mtimeMs}`,
+    initScript(),
+    ...programs.flatMap((p) => [p.name, readFileSync(p.path)]),
+  ).slice(0, 20);
+  const out = join(cacheDir('images'), `initramfs-${key}.cpio`);
+  if (!existsSync(out)) writeFileAtomic(out, newcArchive(entries(programs)));
   return out;
 }
 
