@@ -10,6 +10,7 @@ import {
   positiveNumber,
   printResult,
   resolveAccel,
+  accelFlag,
   resultJson,
   type VmCliOptions,
 } from './vm-common.js';
@@ -24,7 +25,7 @@ import {
   runVm,
   summarize,
 } from '../vm/index.js';
-import { inputError, ExitCode } from '../util/errors.js';
+import { ExitCode } from '../util/errors.js';
 
 function vmFlags(cmd: Command): Command {
   return cmd
@@ -61,8 +62,14 @@ export function registerBoot(program: Command): void {
         .command('boot')
         .description("boot a kernel in QEMU to kdk's initramfs (or a disk image) and report how it went")
         .requiredOption('--kernel <bzImage>', 'kernel image to boot')
-        .option('--initramfs <file>', "initramfs to boot (default: kdk's busybox initramfs)")
-        .option('--image <file>', 'raw disk image to boot instead (root=/dev/vda, booted read-only)')
+        .option(
+          '--initramfs <file>',
+          "initramfs to boot (default: kdk's busybox initramfs; with --image: the distro's initrd)",
+        )
+        .option(
+          '--image <file>',
+          'raw disk image to boot (root=/dev/vda, changes discarded); userspace = its login prompt',
+        )
         .option('--timeout <s>', 'end the VM after this many seconds', '120')
         .option('--gdb', "start QEMU's gdb stub and keep the guest up until --timeout or Ctrl-C"),
     ).addHelpText(
@@ -113,12 +120,12 @@ const log = (opts: VmCliOptions) => (l: string) => {
 };
 
 async function bootCommand(opts: BootOptions): Promise<void> {
-  if (opts.initramfs && opts.image) throw inputError('--initramfs and --image exclude each other');
   const arch = guestArch(opts);
-  checkKernelFile(opts.kernel, archProfile(arch));
   const timeout = positiveNumber(opts.timeout, '--timeout', 120);
+  accelFlag(opts);
+  checkKernelFile(opts.kernel, archProfile(arch));
   const accel = await resolveAccel(opts, opts.kernel, log(opts));
-  const initramfs = opts.image ? undefined : (opts.initramfs ?? buildInitramfs([], log(opts)));
+  const initramfs = opts.initramfs ?? (opts.image ? undefined : buildInitramfs([], log(opts)));
   const r = await runVm(
     {
       kernel: opts.kernel,
@@ -133,6 +140,7 @@ async function bootCommand(opts: BootOptions): Promise<void> {
       silenceS: opts.gdb ? 0 : positiveNumber(opts.silenceTimeout, '--silence-timeout', 60),
       gdb: opts.gdb,
       hold: opts.gdb,
+      ssh: Boolean(opts.image),
       onEvent: (e) => {
         if (e.kind === 'started' && e.gdbPort) {
           process.stderr.write(
@@ -151,10 +159,11 @@ async function bootCommand(opts: BootOptions): Promise<void> {
 
 async function runCommand(opts: RunOptions): Promise<void> {
   const arch = guestArch(opts);
-  checkKernelFile(opts.kernel, archProfile(arch));
   const repeat = positiveNumber(opts.repeat, '--repeat', 1);
   const parallel = positiveNumber(opts.parallel, '--parallel', 1);
   const timeout = positiveNumber(opts.timeout, '--timeout', 300);
+  accelFlag(opts);
+  checkKernelFile(opts.kernel, archProfile(arch));
   const binary = await compileStatic(opts.repro, log(opts));
   const initramfs = buildInitramfs([{ name: 'repro', path: binary }], log(opts));
   const accel = await resolveAccel(opts, opts.kernel, log(opts));

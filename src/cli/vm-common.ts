@@ -28,15 +28,21 @@ export function guestArch(opts: VmCliOptions): GuestArch {
   return a;
 }
 
+/** The --accel flag checked before any work: auto, kvm or tcg. */
+export function accelFlag(opts: VmCliOptions): 'auto' | 'kvm' | 'tcg' {
+  const a = opts.accel ?? 'auto';
+  if (a !== 'auto' && a !== 'kvm' && a !== 'tcg') throw inputError(`--accel: expected auto, kvm or tcg, got "${a}"`);
+  return a;
+}
+
 /** --accel kvm|tcg forces; otherwise (auto) the per-host probe decides. */
 export async function resolveAccel(
   opts: VmCliOptions,
   kernel: string,
   log: (l: string) => void,
 ): Promise<AccelVerdict> {
-  const a = opts.accel ?? 'auto';
+  const a = accelFlag(opts);
   if (a === 'kvm' || a === 'tcg') return { accel: a, reason: 'set by --accel', source: 'forced', host: '' };
-  if (a !== 'auto') throw inputError(`--accel: expected auto, kvm or tcg, got "${a}"`);
   const v = await chooseAccel(kernel, guestArch(opts), log);
   log(`kdk: accelerator: ${v.accel} (${v.source}: ${v.reason})`);
   return v;

@@ -20,7 +20,7 @@ export interface QemuArgsInput {
 /** kdk's part of the kernel command line; the user's --append comes after it and so wins. */
 export function kernelCmdline(i: QemuArgsInput): string {
   const parts = [`console=${i.profile.console}`, 'panic=-1', 'nokaslr'];
-  if (i.image && !i.initramfs) parts.push('root=/dev/vda', 'rw', 'net.ifnames=0');
+  if (i.image) parts.push('root=/dev/vda', 'rw', 'net.ifnames=0');
   if (i.hold) parts.push('kdk.hold=1');
   if (i.append) parts.push(i.append);
   return parts.join(' ');

@@ -66,7 +66,8 @@ export async function runVm(opts: VmOptions, accel: Accel): Promise<RunResult> {
     sshPort,
     hold: opts.hold,
   });
-  const imageMode = Boolean(opts.image && !opts.initramfs);
+  // With a disk image, an initramfs is the distro's initrd that mounts it; the getty's prompt is userspace.
+  const imageMode = Boolean(opts.image);
   const t0 = performance.now();
   const secs = () => (performance.now() - t0) / 1000;
   const logFd = openSync(consoleLog, 'w');
