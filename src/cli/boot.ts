@@ -215,7 +215,12 @@ async function reproCommand(dir: string, opts: ReproOptions): Promise<void> {
   }
   checkKernelFile(kernelForProbe, archProfile(bundle.bug.arch ?? 'x86_64'));
   const accel = await resolveAccel(opts, kernelForProbe, lg);
-  const res = await reproduceBundle(bundle, { srcTree, accel: accel.accel, repeat, timeoutS, log: lg });
+  const vm = {
+    append: opts.append,
+    memoryMb: positiveNumber(opts.memory, '--memory', 1024),
+    silenceS: positiveNumber(opts.silenceTimeout, '--silence-timeout', 60),
+  };
+  const res = await reproduceBundle(bundle, { srcTree, accel: accel.accel, repeat, timeoutS, log: lg, vm });
   if (opts.json) printJson({ ...res, runs: res.runs.map(resultJson), accelVerdict: accel });
   else {
     const what =

@@ -10,7 +10,7 @@ import { buildKernel } from './kernel-build.js';
 import { olddefconfig } from './olddefconfig.js';
 import { runMany, summarize, type ManySummary } from './many.js';
 import type { Bundle } from './bundle.js';
-import type { Accel, RunResult } from './types.js';
+import type { Accel, RunResult, VmOptions } from './types.js';
 
 export type ReproVerdict = 'reproduced' | 'different-crash' | 'no-crash';
 
@@ -48,7 +48,15 @@ function matches(r: RunResult, expected: string): boolean {
 
 export async function reproduceBundle(
   bundle: Bundle,
-  opts: { srcTree?: string; accel: Accel; repeat?: number; timeoutS?: number; log: (l: string) => void },
+  opts: {
+    srcTree?: string;
+    accel: Accel;
+    repeat?: number;
+    timeoutS?: number;
+    log: (l: string) => void;
+    /** VM settings from the command line (extra kernel arguments, memory, watchdogs). */
+    vm?: Partial<VmOptions>;
+  },
 ): Promise<ReproResult> {
   const { kernel, source } = await bundleKernel(bundle, opts.srcTree, opts.log);
   const binary = await compileStatic(bundle.repro, opts.log);
@@ -56,7 +64,7 @@ export async function reproduceBundle(
   const repeat = opts.repeat ?? bundle.bug.repeat ?? 3;
   const expected = bundle.bug.title;
   const runs = await runMany(
-    { kernel, initramfs, runTimeoutS: opts.timeoutS ?? bundle.bug.timeout ?? 120 },
+    { ...opts.vm, kernel, initramfs, runTimeoutS: opts.timeoutS ?? bundle.bug.timeout ?? 120 },
     opts.accel,
     {
       repeat,

@@ -3,7 +3,7 @@
 // a different crash, and no crash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { debianSourceTree } from '../../src/util/debian.js';
 import { kdk, lkdtmSource, noQemuWith, smallKernel, tag, tmp } from './fixtures.js';
@@ -32,7 +32,10 @@ async function repro(dir: string, extra: string[] = []) {
   const t = tag();
   const r = await kdk(['repro', dir, '--append', t, '--json', ...extra]);
   assert.deepEqual(await noQemuWith(t), []);
-  return { code: r.code, res: JSON.parse(r.stdout || '{}'), stderr: r.stderr };
+  const res = JSON.parse(r.stdout || '{}');
+  // The tag reached the guest's command line, so the orphan check above looked for the right QEMU.
+  for (const run of res.runs ?? []) assert.match(readFileSync(run.consoleLog, 'utf8'), new RegExp(t));
+  return { code: r.code, res, stderr: r.stderr };
 }
 
 test('a bundle with its bzImage reproduces its crash: verdict reproduced, exit 0', async () => {
