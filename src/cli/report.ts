@@ -90,7 +90,7 @@ async function parseStream(file: string): Promise<CrashReport[]> {
 /** tail -f: read what is there, then poll for growth; Ctrl-C flushes the report in progress. */
 async function followFile(file: string, opts: ParseOptions): Promise<void> {
   if (!existsSync(file)) throw inputError('no such file', file);
-  const s = new ReportStream();
+  let s = new ReportStream();
   const emit = (reps: CrashReport[]): void => {
     for (const r of reps) {
       if (opts.json) process.stdout.write(JSON.stringify(reportToJson(r)) + '\n');
@@ -102,7 +102,12 @@ async function followFile(file: string, opts: ParseOptions): Promise<void> {
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const size = statSync(file).size;
-      if (size < pos) pos = 0; // truncated or rotated: start over
+      if (size < pos) {
+        // Truncated or rotated: a new log.
+        emit(s.end());
+        s = new ReportStream();
+        pos = 0;
+      }
       if (size > pos) {
         const fd = openSync(file, 'r');
         try {
@@ -123,6 +128,7 @@ async function followFile(file: string, opts: ParseOptions): Promise<void> {
       emit(s.end());
       resolve();
     });
+    if (!opts.quiet) process.stderr.write(`following ${file} (Ctrl-C to stop)\n`);
   });
 }
 

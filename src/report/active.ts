@@ -6,8 +6,11 @@ import {
   INFO_MESSAGES,
   RE,
   REPORT_START_IGNORE_RES,
+  STACK_START_HINTS,
   STACK_START_RES,
   FRAME_RES,
+  SUPPRESSION_HINT,
+  LINE_HINT,
   SUPPRESSION_RES,
   matchOops,
   matchesAny,
@@ -26,6 +29,54 @@ export interface Line {
   text: string;
   off: number;
   end: number;
+  /** What the rules say about the line, computed once (a line may be read by two reports). */
+  info?: LineInfo;
+}
+
+/** Facts about one line, as bit flags. */
+const F = {
+  oops: 1,
+  startIgnored: 2,
+  infoWithStack: 4,
+  panic: 8,
+  hangup: 16,
+  suppressed: 32,
+  cpuContext: 64,
+  disablingLockDebug: 128,
+  sendingNmi: 256,
+  panicOrDeadlock: 512,
+  frame: 1024,
+};
+
+interface LineInfo {
+  context: string;
+  stripped: string;
+  questionable: boolean;
+  flags: number;
+}
+
+function analyze(line: Line): LineInfo {
+  if (line.info) return line.info;
+  const text = line.text;
+  const context = lineContext(text);
+  const { text: stripped, questionable } = stripLinePrefix(text, context);
+  let flags = text.includes('+0x') ? F.frame : 0;
+  if (context !== '' && RE.cpuContext.test(context)) flags |= F.cpuContext;
+  // One regex tells most lines apart from any that needs a closer look.
+  if (!LINE_HINT.test(text)) return (line.info = { context, stripped, questionable, flags });
+  if (matchOops(text)) {
+    flags |= F.oops;
+    if (matchesAny(text, REPORT_START_IGNORE_RES)) flags |= F.startIgnored;
+  } else if (INFO_MESSAGES.some((m) => text.includes(m))) flags |= F.infoWithStack;
+  if (text.includes(PATTERNS.panicked)) flags |= F.panic;
+  if (text.includes(PATTERNS.consoleHangup)) flags |= F.hangup;
+  if (SUPPRESSION_HINT.test(text) && matchesAny(text, SUPPRESSION_RES)) flags |= F.suppressed;
+  if (text.includes('Disabling lock debugging due to kernel taint')) flags |= F.disablingLockDebug;
+  if (text.includes('Sending NMI from CPU')) flags |= F.sendingNmi;
+  if (flags & F.panic || (flags & F.oops && text.includes('WARNING: possible circular locking dependency detected'))) {
+    flags |= F.panicOrDeadlock;
+  }
+  return (line.info = { context, stripped, questionable, flags });
 }
 
 /** A report shorter than this many lines may end in a panic_on_warn panic that belongs to it. */
@@ -38,6 +89,10 @@ export class ActiveReport {
   readonly lines: Line[] = [];
   /** Index in `lines` of the first line that starts another report (-1: none yet). */
   secondIdx = -1;
+  /** Lines of this report's context since the last stack frame or oops line. */
+  quiet = 0;
+  /** Index of the report start after that one (-1: none yet). */
+  thirdIdx = -1;
   readonly context: string;
   private readonly report: string[] = [];
   private reportEnd = 0;
@@ -71,55 +126,51 @@ export class ActiveReport {
     const idx = this.lines.length;
     this.lines.push(line);
     this.bytes += line.text.length;
-    const text = line.text;
+    const info = analyze(line);
     const isOopsLine = idx === 0;
-    this.noteWholeLog(text);
-    if (matchOops(text)) {
+    const f = info.flags;
+    const ctx = info.context;
+    if (f & F.panic) this.panicked = true;
+    if (f & F.hangup) this.hangup = true;
+    if (f & F.suppressed) this.suppressed = true;
+    if (f & F.oops) {
       this.lastOopsEnd = line.end;
-      if (!isOopsLine && this.secondIdx < 0 && !matchesAny(text, REPORT_START_IGNORE_RES)) this.secondIdx = idx;
-    } else if (!isOopsLine && this.secondIdx < 0 && INFO_MESSAGES.some((m) => text.includes(m))) {
+      if (!isOopsLine && !(f & F.startIgnored)) {
+        if (this.secondIdx < 0) this.secondIdx = idx;
+        else if (this.thirdIdx < 0 && !this.hasCallerContext) this.thirdIdx = idx;
+      }
+    } else if (!isOopsLine && this.secondIdx < 0 && f & F.infoWithStack) {
       this.secondIdx = idx;
     }
     if (this.secondIdx < 0 || this.hasCallerContext) this.endPos = this.lastOopsEnd;
-    const ctx = lineContext(text);
-    const { text: stripped, questionable } = stripLinePrefix(text, ctx);
-    if (!isOopsLine && (questionable || (ctx !== this.context && !(this.cpuTraceback && RE.cpuContext.test(ctx))))) {
+    if (!isOopsLine && (info.questionable || (ctx !== this.context && !(this.cpuTraceback && f & F.cpuContext)))) {
       return;
     }
+    this.quiet = f & (F.oops | F.frame) ? 0 : this.quiet + 1;
     this.textLines++;
     let skipLine = this.skipText;
-    if (text.includes('Disabling lock debugging due to kernel taint')) {
+    if (f & F.disablingLockDebug) {
       skipLine = true;
-    } else if (text.includes('Sending NMI from CPU')) {
+    } else if (f & F.sendingNmi) {
       // A traceback of all CPUs follows: keep other CPUs' output too.
       this.cpuTraceback = true;
-    } else if (
-      (text.includes('Kernel panic - not syncing') ||
-        text.includes('WARNING: possible circular locking dependency detected')) &&
-      this.textLines > reportMinLines(this.lines[0].text)
-    ) {
+    } else if (f & F.panicOrDeadlock && this.textLines > reportMinLines(this.lines[0].text)) {
       // The panic_on_warn panic (or a deadlock report the oops itself provoked) repeats the stack of
       // the report before it: once the report has enough lines, drop it.
       this.skipText = true;
       skipLine = true;
     }
     if (!isOopsLine && skipLine) return;
-    this.report.push(stripped);
+    this.report.push(info.stripped);
     if (this.secondIdx < 0 || this.hasCallerContext) this.reportEnd = this.report.length;
   }
 
-  /** Facts syzkaller takes from the whole log after the report start: panics, suppressions, hangups. */
-  private noteWholeLog(text: string): void {
-    if (text.includes(PATTERNS.panicked)) this.panicked = true;
-    if (text.includes(PATTERNS.consoleHangup)) this.hangup = true;
-    if (!this.suppressed && matchesAny(text, SUPPRESSION_RES)) this.suppressed = true;
-  }
-
-  /** The finished report. `laterPanic`: a panic came after the window, before the next report ended. */
+  /** The finished report (the stream may still mark it panicked if a panic line follows). */
   finish(): CrashReport {
     const head = this.report.slice(0, this.reportEnd);
     let body = joinLines(this.report);
-    let desc = extractDescription(joinLines(head), this.oops);
+    const headDesc = extractDescription(joinLines(head), this.oops);
+    let desc = headDesc;
     let prefix = this.prefix;
     if (desc.title === '') {
       // The header was filtered out of the report (another context): fall back to the raw log span.
@@ -145,7 +196,8 @@ export class ActiveReport {
       start: this.lines[0].off,
       end: Math.max(this.endPos, this.lines[0].end),
       text: toUtf8(text),
-      frames: parseFrames(body),
+      // The frames of this report: up to where the next report starts (its own lines, with caller ids).
+      frames: parseFrames(desc === headDesc ? joinLines(head) : body),
       guiltyFrame: frameMatch ? frameMatch[1] : undefined,
       guiltyFile: guiltyFile(title, body),
     };
@@ -174,7 +226,10 @@ function isCorrupted(title: string, report: string, format: CompiledFormat | und
   if (!format) return '';
   if (format.src.noStackTrace) return '';
   let hasStackTrace = false;
-  for (const key of STACK_START_RES) {
+  for (let k = 0; k < STACK_START_RES.length; k++) {
+    const key = STACK_START_RES[k];
+    // The literal each keyword holds: most reports lack most keywords, and includes() is cheap.
+    if (!report.includes(STACK_START_HINTS[k])) continue;
     const m = key.exec(report);
     if (!m) continue;
     const frames = report.slice(m.index).split('\n');

@@ -42,6 +42,8 @@ export interface CompiledStack {
 }
 export interface CompiledFormat {
   src: OopsFormat;
+  /** A literal the title regex needs (a cheap includes() before the regex); '' when none. */
+  hint: string;
   title: RegExp;
   report?: RegExp;
   stack?: CompiledStack;
@@ -53,6 +55,15 @@ export interface CompiledOops {
 }
 
 const list = (srcs: string[]): RegExp[] => srcs.map((s) => compile(s));
+
+/** The literal text a pattern starts with (up to its first special character), if 4+ characters. */
+export function literalPrefix(src: string): string {
+  const m = /^[^\\^$.|?*+()[\]{}]*/.exec(src.startsWith('^') ? src.slice(1) : src)!;
+  // A quantifier applies to the character before it: that one is not certain.
+  const next = src.charAt(m[0].length + (src.startsWith('^') ? 1 : 0));
+  const lit = '?*{'.includes(next) && next !== '' ? m[0].slice(0, -1) : m[0];
+  return lit.length >= 4 ? lit : '';
+}
 const parts = (p: string[]): (RegExp | null)[] => p.map((s) => (s === STACK ? null : compile(s)));
 
 function compileStack(spec: StackSpec): CompiledStack {
@@ -70,6 +81,7 @@ export const OOPSES: CompiledOops[] = LINUX_OOPSES.map((o) => ({
   suppressions: list(o.suppressions),
   formats: o.formats.map((f) => ({
     src: f,
+    hint: literalPrefix(f.title),
     title: compile(f.title),
     report: f.report ? compile(f.report) : undefined,
     stack: f.stack ? compileStack(f.stack) : undefined,
@@ -95,7 +107,8 @@ export const RE = {
   executorComm: compile(PATTERNS.executorComm),
   riscvStackStart: compile(RISCV_STACK_START_SRC),
 };
-export const STACK_START_RES = list(STACK_STARTS);
+export const STACK_START_RES = list(STACK_STARTS.map(([re]) => re));
+export const STACK_START_HINTS = STACK_STARTS.map(([, hint]) => hint);
 export const FRAME_RES = list(FRAME_LINES);
 export const CORRUPTED_LINE_RES = list(CORRUPTED_LINES);
 export const CORRUPTED_TITLE_RES = list(CORRUPTED_TITLES);
@@ -103,7 +116,20 @@ export const REPORT_START_IGNORE_RES = list(REPORT_START_IGNORES);
 export const GUILTY_FILE_IGNORE_RES = list(GUILTY_FILE_IGNORES);
 export const STALL_ANCHOR_RES = list(STALL_ANCHOR_FRAMES);
 export const SUPPRESSION_RES = list(SUPPRESSIONS);
+/** Words every suppression contains: lines without any skip the suppression regexes. */
+export const SUPPRESSION_HINT =
+  /Out of memory|Killed process|lowmemorykiller|panic:|fatal error|SYZFAIL|SIGBUS|INIT: PANIC|stack smashing/;
 export const INFO_MESSAGES = INFO_MESSAGES_WITH_STACK;
+/** Any line a report must look at closely contains one of these (oops headers, suppressions, markers). */
+export const LINE_HINT = new RegExp(
+  [
+    HEADER_ANY.source,
+    SUPPRESSION_HINT.source,
+    ...[...INFO_MESSAGES_WITH_STACK, PATTERNS.consoleHangup, 'Disabling lock debugging', 'Sending NMI from CPU'].map(
+      escape,
+    ),
+  ].join('|'),
+);
 export const TITLE_REPLACEMENT_RES: [RegExp, string][] = TITLE_REPLACEMENTS.map(([re, to]) => [
   new RegExp(re, 'g'),
   to,

@@ -28,12 +28,17 @@ function ignored(file: string, line: string): boolean {
   return matchesAny(file, GUILTY_FILE_IGNORE_RES) || RE.guiltyLineIgnore.test(line);
 }
 
+/** A `path/file.c:123` in the line (the substring test first spares the regex most lines). */
+function fileIn(line: string): RegExpExecArray | null {
+  return line.includes('.c:') || line.includes('.h:') ? RE.fileName.exec(line) : null;
+}
+
 function guiltyFileIn(report: string): string {
   const lines = report.split('\n');
   let guilty = '';
   let i = 0;
   for (; i < lines.length; i++) {
-    const m = RE.fileName.exec(lines[i]);
+    const m = fileIn(lines[i]);
     if (!m) continue;
     // Some file beats none at all (otherwise the report would go to nobody).
     if (guilty === '') guilty = m[1];
@@ -45,7 +50,7 @@ function guiltyFileIn(report: string): string {
   // A deeper path under the same directory further down the stack is more specific.
   let deepest = posix.dirname(guilty);
   for (; i < lines.length; i++) {
-    const m = RE.fileName.exec(lines[i]);
+    const m = fileIn(lines[i]);
     if (!m || ignored(m[1], lines[i])) continue;
     const c = clean(m[1]);
     if (c.startsWith(deepest) && RE.deeperPath.test(c.slice(deepest.length))) {

@@ -61,7 +61,8 @@ export const PATTERNS = {
   /** The source locations that name the guilty file. */
   fileName: String.raw`([a-zA-Z0-9_\-./]*[a-zA-Z0-9_-]+\.(c|h)):[0-9]+`,
   deeperPath: String.raw`^/[a-zA-Z0-9_\-./]+/[a-zA-Z0-9_-]+\.(c|h)$`,
-  guiltyLineIgnore: String.raw`(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information`,
+  // Irq-state and held-lock lines say where state changed or a lock was taken, not where the bug is.
+  guiltyLineIgnore: String.raw`(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: `,
   /** The frame named in a title (`... in FUNC`). */
   titleFrame: String.raw`.* in ((?:<[a-zA-Z0-9_: ]+>)?[a-zA-Z0-9_:]+)`,
   panicked: 'Kernel panic - not syncing',
@@ -73,18 +74,19 @@ export const PATTERNS = {
 /** Titles with these are unreliable: a timestamp was merged into the middle of the header. */
 export const CORRUPTED_TITLES = [String.raw`\[ *[0-9]+\.[0-9]+\]`];
 
-/** Where stack traces start (each must be followed by frames, or the report is corrupted). */
-export const STACK_STARTS = [
-  String.raw`Call (?:T|t)race`,
-  'Allocated:',
-  'Allocated by task [0-9]+:',
-  'Freed:',
-  'Freed by task [0-9]+:',
+/** Where stack traces start (each must be followed by frames, or the report is corrupted), each with
+ * a literal it contains (a cheap test before the regex). */
+export const STACK_STARTS: [string, string][] = [
+  [String.raw`Call (?:T|t)race`, 'race'],
+  ['Allocated:', 'Allocated:'],
+  ['Allocated by task [0-9]+:', 'Allocated by task '],
+  ['Freed:', 'Freed:'],
+  ['Freed by task [0-9]+:', 'Freed by task '],
   // 'backtrace:' but not 'stack backtrace:'; kmemleak may add a crc.
-  String.raw`[^k] backtrace(?: \(crc [0-9a-fA-F]*\))?:`,
-  'Backtrace:',
-  'Uninit was stored to memory at',
-  RISCV_STACK_START(),
+  [String.raw`[^k] backtrace(?: \(crc [0-9a-fA-F]*\))?:`, ' backtrace'],
+  ['Backtrace:', 'Backtrace:'],
+  ['Uninit was stored to memory at', 'Uninit was stored to memory at'],
+  [RISCV_STACK_START(), ' badaddr: '],
 ];
 function RISCV_STACK_START(): string {
   return 'status: [0-9a-f]{16} badaddr: [0-9a-f]{16} cause: [0-9a-f]{16}';

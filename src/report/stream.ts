@@ -8,7 +8,8 @@ import { PATTERNS } from './rules.js';
 import type { CrashReport } from './types.js';
 
 export interface StreamLimits {
-  /** Longest line kept; the rest of a longer line is dropped (its offsets still count). */
+  /** Longest line kept; the rest of a longer line is dropped (its offsets still count). Kernel
+   * lines are under 1 KiB; the cap also bounds the cost of the rules' regexes on garbage. */
   maxLine: number;
   /** Most lines one report may hold. */
   maxReportLines: number;
@@ -19,23 +20,29 @@ export interface StreamLimits {
   tailLines: number;
   /** A finished report is held back this many bytes of further log, for a panic line that may follow. */
   holdBytes: number;
+  /** A report ends after this many of its lines without a stack frame (its crash output is over). */
+  quietLines: number;
   /** Text kept before a report, from which its prefix lines are taken. */
   lookback: number;
 }
 
 export const DEFAULT_LIMITS: StreamLimits = {
-  maxLine: 64 * 1024,
-  maxReportLines: 5000,
+  maxLine: 4096,
+  maxReportLines: 2000,
   maxReportBytes: 4 * 1024 * 1024,
-  tailLines: 1000,
+  tailLines: 300,
   holdBytes: 4 * 1024 * 1024,
-  lookback: 64 * 1024,
+  quietLines: 100,
+  lookback: 16 * 1024,
 };
 
 /** Prefix lines kept before the oops line: 5, or 50 when caller ids say they are the same task's. */
 function maxPrefix(context: string): number {
   return RE.taskContext.test(context) ? 50 : 5;
 }
+
+/** Lines always read past the next report start (headers may repeat before the stack they announce). */
+const MIN_TAIL = 50;
 
 export class ReportStream {
   private buf = '';
@@ -47,7 +54,9 @@ export class ReportStream {
   private active?: ActiveReport;
   /** Finished reports waiting for a later panic line (syzkaller's `panicked` looks at the rest of the log). */
   private held: { rep: CrashReport; releaseAt: number }[] = [];
+  /** Lines to read again (from a finished window), consumed from `queueAt` on. */
   private queue: Line[] = [];
+  private queueAt = 0;
   private out: CrashReport[] = [];
   private readonly limits: StreamLimits;
 
@@ -60,6 +69,14 @@ export class ReportStream {
     return this.active !== undefined;
   }
 
+  /** Text this stream holds right now (unprocessed input, look-back, the report being read). */
+  get retainedBytes(): number {
+    let n = this.buf.length + this.lookback.length + (this.active?.bytes ?? 0);
+    for (let i = this.queueAt; i < this.queue.length; i++) n += this.queue[i].text.length;
+    for (const h of this.held) n += h.rep.text.length;
+    return n;
+  }
+
   push(chunk: Buffer | string): CrashReport[] {
     this.buf += typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
     this.process(false);
@@ -69,7 +86,11 @@ export class ReportStream {
   /** End of log: the report being read (possibly truncated) and all held ones are returned. */
   end(): CrashReport[] {
     this.process(true);
-    if (this.active) this.finishActive();
+    while (this.active) {
+      this.finishActive();
+      // The finished window may hold the start of the next report: read it again.
+      this.process(true);
+    }
     this.release(true);
     return this.take();
   }
@@ -82,8 +103,8 @@ export class ReportStream {
 
   private process(final: boolean): void {
     for (;;) {
-      if (this.queue.length) {
-        this.handleLine(this.queue.shift()!);
+      if (this.queueAt < this.queue.length) {
+        this.handleLine(this.queue[this.queueAt++]);
         continue;
       }
       if (this.dropping && !this.skipLongLineRest()) break;
@@ -203,8 +224,12 @@ export class ReportStream {
   private shouldFinish(): boolean {
     const a = this.active!;
     if (a.lines.length >= this.limits.maxReportLines || a.bytes >= this.limits.maxReportBytes) return true;
+    if (a.quiet >= this.limits.quietLines) return true;
     if (a.secondIdx < 0) return false;
-    return a.lines.length - a.secondIdx > this.limits.tailLines;
+    const past = a.lines.length - a.secondIdx;
+    // Past the next report start only the rest of this one is wanted (its stack, for a report told
+    // apart by caller ids its own later lines): stop at the report after that, or at the tail cap.
+    return past > this.limits.tailLines || (a.thirdIdx >= 0 && past > MIN_TAIL);
   }
 
   private finishActive(): void {
@@ -217,7 +242,8 @@ export class ReportStream {
     if (a.secondIdx >= 0) {
       // The next report starts inside this window: read those lines again.
       for (const l of a.lines.slice(1, a.secondIdx)) this.addLookback(l.text + '\n');
-      this.queue.unshift(...a.lines.slice(a.secondIdx));
+      this.queue = [...a.lines.slice(a.secondIdx), ...this.queue.slice(this.queueAt)];
+      this.queueAt = 0;
     } else {
       for (const l of a.lines.slice(1)) this.addLookback(l.text + '\n');
     }
@@ -228,15 +254,24 @@ export class ReportStream {
     const max = maxPrefix(context);
     const out: string[] = [];
     const lb = this.lookback;
+    // With a caller id, jump straight to the lines that carry it.
+    const jump = context.startsWith('[') ? context : undefined;
     let end = lb.endsWith('\n') ? lb.length - 1 : lb.length;
     while (end > 0 && out.length < max) {
+      if (jump) {
+        const at = lb.lastIndexOf(jump, end - 1);
+        if (at < 0) break;
+        end = lb.indexOf('\n', at);
+        if (end < 0) end = lb.length;
+      }
       const start = lb.lastIndexOf('\n', end - 1) + 1;
       let text = lb.slice(start, end);
       end = start - 1;
       if (text.includes('\r')) text = text.replaceAll('\r', '');
-      if (lineContext(text) !== context) continue;
-      const s = stripLinePrefix(text, context);
-      if (s.text.length !== 0 && !s.questionable) out.push(s.text);
+      if (lineContext(text) === context) {
+        const s = stripLinePrefix(text, context);
+        if (s.text.length !== 0 && !s.questionable) out.push(s.text);
+      }
       if (start === 0) break;
     }
     return out.reverse();

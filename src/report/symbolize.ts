@@ -14,6 +14,8 @@ export interface SymbolizeOptions {
   vmlinux: string;
   /** Searched (recursively) for `<module>.ko` of module frames. */
   modulesDir?: string;
+  /** Default: llvm-symbolizer when installed (faster on a big vmlinux), else binutils' addr2line. */
+  tool?: 'addr2line' | 'llvm-symbolizer';
 }
 
 interface Sym {
@@ -50,11 +52,11 @@ async function readSymbols(bin: string): Promise<Map<string, Sym[]>> {
 }
 
 /** One addr2line run for all addresses of a binary; locations innermost (inlined) first. */
-async function addr2line(bin: string, pcs: bigint[]): Promise<Map<bigint, Location[]>> {
+async function addr2line(bin: string, pcs: bigint[], tool: string): Promise<Map<bigint, Location[]>> {
   const out = new Map<bigint, Location[]>();
   if (pcs.length === 0) return out;
   const input = pcs.map((pc) => '0x' + pc.toString(16)).join('\n') + '\n';
-  const llvm = which('llvm-symbolizer');
+  const llvm = tool === 'llvm-symbolizer' ? tool : undefined;
   const r = llvm
     ? await run(llvm, ['--obj=' + bin, '--inlining', '--functions=linkage', '--output-style=GNU', '--addresses'], {
         input,
@@ -101,8 +103,6 @@ function findModule(dir: string, name: string, depth = 0): string | undefined {
 
 interface Binary {
   path: string;
-  syms?: Map<string, Sym[]>;
-  pcs: Set<bigint>;
 }
 
 function frameAddress(syms: Map<string, Sym[]>, f: Frame): bigint | undefined {
@@ -117,40 +117,47 @@ function frameAddress(syms: Map<string, Sym[]>, f: Frame): bigint | undefined {
 /** Adds file:line (and the inlined frames) to every frame it can, and recomputes the guilty file. */
 export async function symbolize(reports: CrashReport[], opts: SymbolizeOptions): Promise<CrashReport[]> {
   if (!existsSync(opts.vmlinux)) throw inputError('no such file', opts.vmlinux);
-  if (!which('addr2line') && !which('llvm-symbolizer')) {
-    throw envError('addr2line is missing', 'apt-get install -y binutils');
+  const tool = opts.tool ?? (which('llvm-symbolizer') ? 'llvm-symbolizer' : 'addr2line');
+  if (!which(tool) || !which('nm')) {
+    throw envError(
+      `${tool} or nm is missing`,
+      tool === 'addr2line' ? 'apt-get install -y binutils' : 'apt-get install -y llvm',
+    );
   }
   const bins = new Map<string, Binary>();
   const binaryOf = (f: Frame): Binary | undefined => {
     const path = f.module ? (opts.modulesDir ? findModule(opts.modulesDir, f.module) : undefined) : opts.vmlinux;
     if (!path) return undefined;
     let b = bins.get(path);
-    if (!b) bins.set(path, (b = { path, pcs: new Set() }));
+    if (!b) bins.set(path, (b = { path }));
     return b;
   };
-  const frameBins = new Map<Frame, Binary>();
-  for (const rep of reports)
-    for (const f of rep.frames)
-      if (!f.file && f.offset !== undefined) {
-        const b = binaryOf(f);
-        if (b) frameBins.set(f, b);
-      }
-  const located = new Map<Binary, Map<bigint, Location[]>>();
-  for (const b of new Set(frameBins.values())) {
-    b.syms = await readSymbols(b.path);
-    for (const [f, fb] of frameBins) {
-      if (fb !== b) continue;
-      const pc = frameAddress(b.syms, f);
-      if (pc !== undefined) b.pcs.add(pc);
+  // Frames are told apart by what the log prints of them (the text is rewritten from the same key).
+  const key = (f: Frame): string => `${f.module ?? ''}:${f.function}+${f.offset}/${f.size}`;
+  const wanted = new Map<string, { frame: Frame; bin: Binary }>();
+  for (const rep of reports) {
+    for (const f of rep.frames) {
+      if (f.file || f.offset === undefined || wanted.has(key(f))) continue;
+      const bin = binaryOf(f);
+      if (bin) wanted.set(key(f), { frame: f, bin });
     }
-    located.set(b, await addr2line(b.path, [...b.pcs]));
   }
-  const resolve = (f: Frame): Location[] | undefined => {
-    const b = frameBins.get(f);
-    if (!b?.syms) return undefined;
-    const pc = frameAddress(b.syms, f);
-    return pc === undefined ? undefined : located.get(b)?.get(pc);
-  };
+  const found = new Map<string, Location[]>();
+  for (const b of bins.values()) {
+    const syms = await readSymbols(b.path);
+    const pcOf = new Map<string, bigint>();
+    for (const [k, w] of wanted) {
+      if (w.bin !== b) continue;
+      const pc = frameAddress(syms, w.frame);
+      if (pc !== undefined) pcOf.set(k, pc);
+    }
+    const locs = await addr2line(b.path, [...new Set(pcOf.values())], tool);
+    for (const [k, pc] of pcOf) {
+      const l = locs.get(pc);
+      if (l?.length) found.set(k, l);
+    }
+  }
+  const resolve = (f: Frame): Location[] | undefined => (f.file ? undefined : found.get(key(f)));
   return reports.map((rep) => symbolizeReport(rep, resolve));
 }
 

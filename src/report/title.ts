@@ -11,6 +11,7 @@ import {
   type CompiledOops,
   type CompiledStack,
 } from './compiled.js';
+import { demangle } from './demangle.js';
 import { HANG_ANCHORS, HANG_SKIP, STRIP_FRAME_PREFIXES, TITLE_TYPES } from './rules.js';
 
 export const CORRUPTED_NO_FRAMES = 'extracted no frames';
@@ -48,6 +49,7 @@ export function extractDescription(output: string, oops: CompiledOops): Descript
   let chosen: CompiledFormat | undefined;
   let matchedTitle = false;
   for (const f of oops.formats) {
+    if (f.hint && !output.includes(f.hint)) continue;
     let m = f.title.exec(output);
     if (!m || m.index > startPos) continue;
     if (m.index === startPos && title !== '') continue;
@@ -131,12 +133,27 @@ function extractStackFrame(stack: CompiledStack, output: string): { frames: Fram
   return extractStackFrameImpl(lines, stack.skip, stack.parts2, pick);
 }
 
+/** Skip decisions per skip list and frame name: the same functions recur in report after report. */
+const skipCache = new WeakMap<RegExp, Map<string, boolean>>();
+
+function skipped(skip: RegExp, frame: string): boolean {
+  let cache = skipCache.get(skip);
+  if (!cache) skipCache.set(skip, (cache = new Map()));
+  let v = cache.get(frame);
+  if (v === undefined) {
+    if (cache.size > 20000) cache.clear();
+    v = skip.test(frame);
+    cache.set(frame, v);
+  }
+  return v;
+}
+
 function appendFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp | null): void {
   if (!m) return;
   for (let i = 1; i < m.length; i++) {
-    const f = m[i];
-    if (f === undefined) continue;
-    if (!skip || !skip.test(f)) frames.push(f);
+    if (m[i] === undefined) continue;
+    const f = demangle(m[i]);
+    if (!skip || !skipped(skip, f)) frames.push(f);
   }
 }
 
@@ -247,7 +264,8 @@ function replaceTable(title: string): string {
 
 /** Stable, printable title: dynamic parts replaced, control bytes dropped, spaces squeezed, 120 bytes max. */
 export function sanitizeTitle(title: string): string {
-  title = replaceTable(title);
+  // Only the first 120 characters survive; the cut before the rewrites bounds their cost.
+  title = replaceTable(title.slice(0, 1024));
   let res = '';
   let prev = ' ';
   for (let i = 0; i < title.length && i < 120; i++) {
