@@ -2,7 +2,6 @@
 // ARCH/SRCARCH, the toolchain names with CROSS_COMPILE, srctree, KERNELVERSION and CC_VERSION_TEXT.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { KdkError, ExitCode } from '../util/errors.js';
 
 export interface MakeEnv {
   [name: string]: string;
@@ -20,11 +19,7 @@ export function srcArch(arch: string): string {
 /** KERNELVERSION from the VERSION/PATCHLEVEL/SUBLEVEL/EXTRAVERSION lines of the top Makefile. */
 export function kernelVersion(srctree: string): string {
   const mk = join(srctree, 'Makefile');
-  if (!existsSync(mk))
-    throw new KdkError(`${srctree} is not a kernel source tree (no Makefile)`, {
-      file: srctree,
-      exitCode: ExitCode.usage,
-    });
+  if (!existsSync(mk)) return ''; // a bare Kconfig tree (tests, out-of-kernel users): no version
   const text = readFileSync(mk, 'utf8');
   const get = (k: string): string => new RegExp(`^${k}\\s*=[ \\t]*(.*)$`, 'm').exec(text)?.[1].trim() ?? '';
   const [v, p, s, e] = ['VERSION', 'PATCHLEVEL', 'SUBLEVEL', 'EXTRAVERSION'].map(get);

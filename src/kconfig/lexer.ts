@@ -191,10 +191,11 @@ export class Lexer {
         const c = s[f.pos];
         if (c === undefined) return this.endOfFile();
         if (c === '\n') {
+          const eol = this.tok('EOL');
           f.pos++;
           f.line++;
           this.state = 'INITIAL';
-          return this.tok('EOL');
+          return eol;
         }
         if (c === ' ' || c === '\t') {
           f.pos++;
@@ -229,10 +230,12 @@ export class Lexer {
             continue;
           }
           break;
-        case '\n':
+        case '\n': {
+          const eol = this.tok('EOL');
           f.pos++;
           f.line++;
-          return this.tok('EOL');
+          return eol;
+        }
         case '|':
           if (s[f.pos + 1] === '|') return this.op(2, 'OR');
           break;

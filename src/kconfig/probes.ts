@@ -1,8 +1,21 @@
 // $(shell,...) results, cached on disk keyed by the command, make's environment and the identity of the
 // toolchain (resolved path + size + mtime of each tool), so a warm evaluation spawns no process at all.
 // A cache can be exported to a JSON file and imported elsewhere to evaluate without that toolchain.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { trackChild } from '../util/proc.js';
+import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { z } from 'zod';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -110,6 +123,64 @@ export class ProbeCache {
     this.results.set(cmd, out);
     this.dirty = true;
     return out;
+  }
+
+  /** True when nothing is cached yet for this toolchain (a cold run worth prefetching for). */
+  get cold(): boolean {
+    return !this.frozen && this.results.size <= 1;
+  }
+
+  /**
+   * Start running independent commands in the background while the caller keeps parsing: `xargs -P`
+   * reads command numbers from a FIFO, each command runs as do_shell() runs it (`sh -c CMD` in the work
+   * directory, stdout kept, exit status ignored). Returns `add` to queue a command and `finish` to wait
+   * for all of them (synchronously) and take their results into the cache.
+   */
+  startPrefetch(): { add: (cmd: string) => void; finish: () => void } | undefined {
+    if (this.frozen) return undefined;
+    if (!this.workDir) this.workDir = mkdtempSync(join(cacheDir('kconfig'), 'work-'));
+    const dir = mkdtempSync(join(this.workDir, 'prefetch-'));
+    const fifo = join(dir, 'queue');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return undefined;
+    const jobs = String(Math.max(4, availableParallelism() + 2));
+    const script = `xargs -P ${jobs} -I{} sh -c 'sh "$1/{}.sh" > "$1/{}.out" 2>/dev/null' sh "${dir}" < "${fifo}"; : > "${dir}/done"`;
+    const child = spawn('sh', ['-c', script], {
+      cwd: this.workDir,
+      env: { ...process.env, ...this.env },
+      detached: true,
+      stdio: 'ignore',
+    });
+    if (!child.pid) return undefined;
+    const untrack = trackChild(child.pid);
+    child.unref();
+    // O_RDWR: opening a FIFO this way never blocks, even before xargs has opened it.
+    const fd = openSync(fifo, fsConstants.O_RDWR);
+    const queued: string[] = [];
+    const seen = new Set<string>();
+    return {
+      add: (cmd) => {
+        if (seen.has(cmd) || this.results.has(cmd)) return;
+        seen.add(cmd);
+        writeFileSync(join(dir, `${queued.length}.sh`), cmd);
+        writeSync(fd, `${queued.length}\n`);
+        queued.push(cmd);
+      },
+      finish: () => {
+        closeSync(fd);
+        const tick = new Int32Array(new SharedArrayBuffer(4));
+        const deadline = Date.now() + 10 * 60 * 1000;
+        while (!existsSync(join(dir, 'done')) && Date.now() < deadline) Atomics.wait(tick, 0, 0, 5);
+        untrack();
+        this.stats.runs += queued.length;
+        queued.forEach((c, i) => {
+          const out = join(dir, `${i}.out`);
+          if (!existsSync(out)) return;
+          this.results.set(c, shapeShellOutput(readFileSync(out)));
+          this.dirty = true;
+        });
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
 
   /** Persist new results (write-then-rename, so two kdk processes never see half a file). */

@@ -51,6 +51,14 @@ export class SymbolTable {
     return s;
   }
 
+  /** Register a symbol rebuilt from a snapshot (same lookup rules as when it was parsed). */
+  adopt(s: Sym): void {
+    this.all.push(s);
+    if (s.name === null) return;
+    if (s.flags & F.CONST) this.consts.set(s.name, s);
+    else this.byName.set(s.name, s);
+  }
+
   find(name: string): Sym | undefined {
     return this.special(name) ?? this.byName.get(name);
   }

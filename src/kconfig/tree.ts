@@ -10,9 +10,12 @@ import { Preprocessor } from './preprocess.js';
 import { ProbeCache } from './probes.js';
 import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
+import { loadSnapshot, saveSnapshot, type Snapshot } from './snapshot.js';
+import { formatUnmet } from './report.js';
+import { cacheDir, hashOf } from '../util/cache.js';
 import { Evaluator } from './evaluate.js';
 import { ConfigIO, parseConfigLines, type ConfigAssignment, type ReadResult } from './dotconfig.js';
-import type { MenuNode, Sym } from './model.js';
+import { F, N, type MenuNode, type Sym } from './model.js';
 
 export interface LoadOptions {
   srctree: string;
@@ -23,6 +26,12 @@ export interface LoadOptions {
   probes?: string;
   /** Do not read or write the on-disk probe cache (a cold run). */
   noProbeCache?: boolean;
+  /** Always parse the Kconfig files (no parsed-tree snapshot from the cache). */
+  noSnapshot?: boolean;
+  /** Write the probe results (and make's environment) to this file, for `probes` on another machine. */
+  exportProbes?: string;
+  /** $(info,...) output (the C tool prints it on stdout); default: log. */
+  onInfo?: (text: string) => void;
   /** Kconfig messages ($(info), warnings); default: stderr. */
   log?: (line: string) => void;
 }
@@ -56,14 +65,98 @@ export class KconfigTree {
     this.env = makeEnv(srctree, opts.arch, opts.crossCompile ?? '');
     this.probes = new ProbeCache(this.env, { importFile: opts.probes, noCache: opts.noProbeCache });
     if (!this.env.CC_VERSION_TEXT) this.env.CC_VERSION_TEXT = this.probes.ccVersionText();
-    this.syms = new SymbolTable();
+    const envOf = (name: string): string | undefined => this.env[name] ?? process.env[name];
+    const snapFile =
+      opts.noProbeCache || opts.noSnapshot
+        ? null
+        : join(
+            cacheDir('kconfig'),
+            `tree-${hashOf('kconfig-tree-v1', srctree, opts.arch, this.probes.key, JSON.stringify(this.env)).slice(0, 24)}.json`,
+          );
+    const snap = snapFile ? loadSnapshot(snapFile, srctree, envOf) : undefined;
+    let parsed: Snapshot;
+    if (snap) {
+      // Replay what the macros printed, as the C tool prints it on every run.
+      for (const m of snap.messages) (m.startsWith('I') ? (opts.onInfo ?? log) : log)(m.slice(1));
+      parsed = snap;
+    } else {
+      parsed = this.parse(srctree, envOf, opts, log);
+      if (snapFile)
+        saveSnapshot(snapFile, parsed, {
+          srctree,
+          files: parsed.files,
+          env: this.envUsed,
+          messages: parsed.messages,
+          warnings: parsed.warnings,
+        });
+    }
+    if (opts.exportProbes) this.probes.exportTo(opts.exportProbes);
+    this.syms = parsed.syms;
+    this.root = parsed.root;
+    this.modulesSym = parsed.modulesSym;
+    this.parseWarnings = parsed.warnings;
+    this.files = parsed.files;
+    this.ev = new Evaluator(this.syms, this.modulesSym);
+    this.io = new ConfigIO(this.ev);
+  }
+
+  private envUsed = new Map<string, string>();
+
+  /**
+   * A cold probe cache: parse once with $(shell) answering placeholders, collecting every command whose
+   * text is already known, and run those in parallel. The real parse then finds them cached; only the few
+   * commands built from other probes' output (cc-name from cc-info...) still run one by one.
+   */
+  private prefetchProbes(srctree: string, envOf: (name: string) => string | undefined): void {
+    const pre = this.probes.startPrefetch();
+    if (!pre) return;
+    let n = 0;
     let lexer: Lexer | null = null;
     const pp = new Preprocessor({
       where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
-      env: (name) => this.env[name] ?? process.env[name],
+      env: envOf,
+      shell: (cmd) => {
+        if (!cmd.includes('\x01')) pre.add(cmd);
+        return `\x01${n++}\x01`;
+      },
+      info: () => {},
+      warn: () => {},
+    });
+    lexer = new Lexer(
+      { readFile: (name) => readFileSync(isAbsolute(name) ? name : join(srctree, name), 'latin1'), warn: () => {} },
+      pp,
+    );
+    try {
+      new Parser(lexer, pp, new SymbolTable()).parse('Kconfig');
+    } catch {
+      // Whatever was collected before the error is still worth running; the real parse reports the error.
+    }
+    pre.finish();
+  }
+
+  /** Lex, expand, parse and finalize the tree (the cold path). */
+  private parse(
+    srctree: string,
+    envOf: (name: string) => string | undefined,
+    opts: LoadOptions,
+    log: (l: string) => void,
+  ): Snapshot {
+    if (this.probes.cold) this.prefetchProbes(srctree, envOf);
+    const syms = new SymbolTable();
+    const messages: string[] = [];
+    let lexer: Lexer | null = null;
+    const pp = new Preprocessor({
+      where: () => ({ file: lexer?.file ?? '', line: lexer?.line ?? 0 }),
+      env: envOf,
       shell: (cmd) => this.probes.run(cmd),
-      info: (t) => log(t),
-      warn: (t) => log(t),
+      info: (t) => {
+        messages.push('I' + t);
+        (opts.onInfo ?? log)(t);
+      },
+      warn: (t) => {
+        messages.push('W' + t);
+        log(t);
+      },
     });
     const warnings: string[] = [];
     lexer = new Lexer(
@@ -81,16 +174,23 @@ export class KconfigTree {
       },
       pp,
     );
-    const parser = new Parser(lexer, pp, this.syms);
-    const res = parser.parse('Kconfig');
-    this.probes.save();
-    this.root = res.root;
-    this.modulesSym = res.modulesSym ?? this.syms.no;
-    finalizeTree(this.root, this.modulesSym, this.syms);
-    this.parseWarnings = [...warnings, ...res.warnings];
-    this.files = lexer.files;
-    this.ev = new Evaluator(this.syms, this.modulesSym);
-    this.io = new ConfigIO(this.ev);
+    const parser = new Parser(lexer, pp, syms);
+    try {
+      const res = parser.parse('Kconfig');
+      const modulesSym = res.modulesSym ?? syms.no;
+      finalizeTree(res.root, modulesSym, syms);
+      this.envUsed = pp.envUsed;
+      return {
+        syms,
+        root: res.root,
+        modulesSym,
+        files: lexer.files,
+        messages,
+        warnings: [...warnings, ...res.warnings],
+      };
+    } finally {
+      this.probes.save();
+    }
   }
 
   static load(opts: LoadOptions): KconfigTree {
@@ -101,7 +201,18 @@ export class KconfigTree {
   private reset(): void {
     this.ev = new Evaluator(this.syms, this.modulesSym);
     this.io = new ConfigIO(this.ev);
-    for (const s of this.syms.all) s.flags &= ~0x80; // VALID
+    // Back to the state of a freshly parsed tree: values and flags as the C tool starts with.
+    for (const s of this.syms.all) {
+      s.flags &= ~(F.VALID | F.WRITE | F.DEF_USER | F.WRITTEN);
+      s.tri = N;
+      s.val = s.name ?? '';
+      s.visible = N;
+      s.dirDepTri = s.revDepTri = s.impliedTri = N;
+      s.choiceSel = null;
+      s.userVal = null;
+      s.userTri = N;
+      s.userChoice = null;
+    }
   }
 
   /** conf_read: read assignments (from parseConfigText) as the user's values and evaluate. */
@@ -132,11 +243,28 @@ export class KconfigTree {
 
   /** Was `name` written to .config by the last writeConfig()? */
   isWritten(s: Sym): boolean {
-    return (s.flags & 0x200) !== 0;
+    return (s.flags & F.WRITE) !== 0;
   }
 
   get unmetDependencies(): Evaluator['unmet'] {
     return this.ev.unmet;
+  }
+
+  /** Names of symbols selected above their direct dependencies in the last evaluation. */
+  unmetSymbols(): string[] {
+    return [...new Set(this.ev.unmet.map((u) => u.sym.displayName))];
+  }
+
+  /** conf's unmet-dependency warnings for the last evaluation, one per symbol. */
+  unmetWarnings(): string[] {
+    const seen = new Set<Sym>();
+    const out: string[] = [];
+    for (const u of this.ev.unmet) {
+      if (seen.has(u.sym)) continue;
+      seen.add(u.sym);
+      out.push(formatUnmet(this.ev, u.sym));
+    }
+    return out;
   }
 }
 

@@ -1,7 +1,10 @@
-// Bring a .config up to date with a tree (every new symbol at its default): one call, so the Kconfig engine
-// (src/kconfig) can take it over from `make olddefconfig` when it exposes olddefconfig in its index.ts.
-import type { MakeFn } from './kernel-build.js';
+// Bring a bundle's .config up to date with the tree being built (every new symbol at its default), with kdk's
+// own Kconfig engine (src/kconfig) rather than the tree's C `conf`: one call, its warnings logged.
+import { join } from 'node:path';
+import { olddefconfig as kconfigOlddefconfig } from '../kconfig/index.js';
 
-export async function olddefconfig(_outDir: string, make: MakeFn): Promise<void> {
-  await make(['olddefconfig'], { quiet: true });
+export async function olddefconfig(srcTree: string, outDir: string, log: (l: string) => void): Promise<void> {
+  const config = join(outDir, '.config');
+  const res = kconfigOlddefconfig({ srctree: srcTree, arch: 'x86_64', in: config, out: config, log });
+  for (const w of res.warnings.slice(0, 20)) log(`kdk: olddefconfig: ${w}`);
 }

@@ -34,9 +34,9 @@ export async function bundleKernel(bundle: Bundle, srcTree: string | undefined, 
     srcTree,
     name: 'x86_64',
     log,
-    configure: async (outDir, make) => {
+    configure: async (outDir) => {
       copyFileSync(config, join(outDir, '.config'));
-      await olddefconfig(outDir, make);
+      await olddefconfig(srcTree, outDir, log);
     },
   });
   return { kernel: built.bzImage, source: 'built' as const };

@@ -1,0 +1,133 @@
+// kdk's Kconfig engine against the kernel's own tools on the same input (Debian's amd64 config on
+// Debian's linux-source-6.1), measured in this run: olddefconfig (kdk cold = empty probe cache, kdk warm)
+// vs `make olddefconfig`, and kdk merge+report vs merge_config.sh -m + make olddefconfig.
+// Prints wall-time medians, ratios against the targets, and peak RSS of each process.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { debianConfig, debianSourceTree } from '../src/util/debian.js';
+
+const RUNS = Number(process.env.KDK_BENCH_RUNS ?? 5);
+const root = process.cwd();
+const kdk = join(root, 'bin', 'kdk.js');
+const tree = debianSourceTree().dir;
+const base = debianConfig('amd64').path;
+const frag = join(root, 'profiles', 'debug.config');
+const work = mkdtempSync(join(tmpdir(), 'kdk-bench-'));
+
+interface Sample {
+  wall: number;
+  rssKb: number;
+}
+
+/** Run under GNU time for wall seconds and max RSS. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = work): Sample {
+  const out = join(work, 'time.out');
+  const r = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %M', cmd, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-1500)}`);
+  const [wall, rss] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { wall, rssKb: rss };
+}
+
+function median(xs: Sample[]): Sample {
+  const w = xs.map((x) => x.wall).sort((a, b) => a - b);
+  return { wall: w[Math.floor(w.length / 2)], rssKb: Math.max(...xs.map((x) => x.rssKb)) };
+}
+
+function repeat(n: number, f: () => Sample): Sample {
+  const xs: Sample[] = [];
+  for (let i = 0; i < n; i++) xs.push(f());
+  return median(xs);
+}
+
+const objdir = join(work, 'obj');
+mkdirSync(objdir);
+function makeOlddefconfig(): Sample {
+  writeFileSync(join(objdir, '.config'), readFileSync(base));
+  return timed('make', ['-s', '-C', tree, `O=${objdir}`, 'ARCH=x86_64', 'olddefconfig']);
+}
+
+const kdkArgs = [
+  'config',
+  'olddefconfig',
+  '-q',
+  '--srctree',
+  tree,
+  '--arch',
+  'x86_64',
+  '--in',
+  base,
+  '--out',
+  join(work, 'kdk.config'),
+];
+
+function kdkCold(): Sample {
+  const cache = mkdtempSync(join(work, 'cache-'));
+  try {
+    return timed(process.execPath, [kdk, ...kdkArgs], { KDK_CACHE: cache });
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
+function mergeSh(): Sample {
+  const dir = mkdtempSync(join(work, 'merge-'));
+  const script = join(tree, 'scripts', 'kconfig', 'merge_config.sh');
+  const sh = `sh ${script} -m -O ${dir} ${base} ${frag} >/dev/null && cp ${dir}/.config ${objdir}/.config && make -s -C ${tree} O=${objdir} ARCH=x86_64 olddefconfig`;
+  try {
+    return timed('sh', ['-c', sh], {}, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const kdkMergeArgs = [
+  'config',
+  'merge',
+  '-q',
+  '--json',
+  '--srctree',
+  tree,
+  '--arch',
+  'x86_64',
+  '--out',
+  join(work, 'merged.config'),
+  base,
+  frag,
+];
+
+function line(name: string, s: Sample, ref: Sample, target: number): string {
+  const ratio = s.wall / ref.wall;
+  return `${name.padEnd(34)} ${s.wall.toFixed(2).padStart(6)} s  ${(s.rssKb / 1024).toFixed(0).padStart(5)} MiB peak  ratio ${ratio.toFixed(3)} (target <= ${target}) ${ratio <= target ? 'OK' : 'MISSED'}`;
+}
+
+try {
+  process.stderr.write(`bench: ${RUNS} runs each; warming up make (builds conf once) and kdk's probe cache\n`);
+  makeOlddefconfig();
+  timed(process.execPath, [kdk, ...kdkArgs]);
+  const c = repeat(RUNS, makeOlddefconfig);
+  const cold = repeat(Math.min(RUNS, 3), kdkCold);
+  const warm = repeat(RUNS, () => timed(process.execPath, [kdk, ...kdkArgs]));
+  const same = readFileSync(join(objdir, '.config')).equals(readFileSync(join(work, 'kdk.config')));
+  const msh = repeat(Math.min(RUNS, 3), mergeSh);
+  const mk = repeat(RUNS, () => timed(process.execPath, [kdk, ...kdkMergeArgs]));
+  const mergeSame = readFileSync(join(objdir, '.config')).equals(readFileSync(join(work, 'merged.config')));
+  console.log(
+    `make olddefconfig (reference)      ${c.wall.toFixed(2).padStart(6)} s  ${(c.rssKb / 1024).toFixed(0).padStart(5)} MiB peak`,
+  );
+  console.log(line('kdk olddefconfig, cold probes', cold, c, 1));
+  console.log(line('kdk olddefconfig, warm probes', warm, c, 0.5));
+  console.log(
+    `merge_config.sh -m + olddefconfig   ${msh.wall.toFixed(2).padStart(6)} s  ${(msh.rssKb / 1024).toFixed(0).padStart(5)} MiB peak`,
+  );
+  console.log(line('kdk config merge + report', mk, msh, 0.05));
+  console.log(`outputs byte-identical: olddefconfig ${same}, merge ${mergeSame}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,185 @@
+// `kdk config ...`: olddefconfig, merge (with the report), explain and diff on a kernel's Kconfig tree.
+import type { Command } from 'commander';
+import { addCommonOptions, printJson, say, setExitCode, type CommonOptions } from './common.js';
+import {
+  debugProfilePath,
+  diffConfigs,
+  explainSymbol,
+  formatDiff,
+  formatExplanation,
+  loadTree,
+  mergeConfigs,
+  olddefconfig,
+  parseConfigText,
+  readConfigFile,
+  checkConfigSyntax,
+  type ConfigReport,
+  type LoadOptions,
+} from '../kconfig/index.js';
+import { debianConfig, debianSourceTree } from '../util/debian.js';
+import { ExitCode, KdkError } from '../util/errors.js';
+
+interface TreeOpts extends CommonOptions {
+  srctree: string;
+  arch: string;
+  crossCompile?: string;
+  probes?: string;
+  exportProbes?: string;
+}
+
+function treeOptions(cmd: Command, required = true): Command {
+  const o = required
+    ? cmd
+        .requiredOption('--srctree <dir>', 'kernel source tree')
+        .requiredOption('--arch <arch>', 'ARCH as for make (x86_64, arm64...)')
+    : cmd
+        .option('--srctree <dir>', 'kernel source tree')
+        .option('--arch <arch>', 'ARCH as for make (x86_64, arm64...)');
+  return o
+    .option('--cross-compile <prefix>', 'CROSS_COMPILE toolchain prefix (e.g. aarch64-linux-gnu-)')
+    .option('--probes <file>', 'use an exported probe file instead of running the toolchain')
+    .option('--export-probes <file>', 'write the toolchain probe results to <file> (for --probes elsewhere)');
+}
+
+function loadOpts(o: TreeOpts): LoadOptions {
+  return {
+    srctree: o.srctree,
+    arch: o.arch,
+    crossCompile: o.crossCompile,
+    probes: o.probes,
+    exportProbes: o.exportProbes,
+    log: o.quiet ? () => {} : (l) => process.stderr.write(l + '\n'),
+  };
+}
+
+function progress(o: CommonOptions, msg: string): void {
+  if (!o.quiet) process.stderr.write(`kdk: ${msg}\n`);
+}
+
+function formatReport(r: ConfigReport[]): string {
+  if (!r.length) return 'every requested value stuck; no base value changed\n';
+  const lines: string[] = [];
+  const frag = r.filter((e) => e.origin === 'fragment');
+  const base = r.filter((e) => e.origin === 'base');
+  if (frag.length) lines.push(`Requested values that did not stick (${frag.length}):`);
+  for (const e of frag)
+    lines.push(
+      `  CONFIG_${e.symbol}: requested ${e.requested}, got ${e.final}\n      ${e.reason.kind}: ${e.reason.text}`,
+    );
+  if (base.length) lines.push(`Base values that changed (${base.length}):`);
+  for (const e of base)
+    lines.push(`  CONFIG_${e.symbol}: was ${e.requested}, now ${e.final}\n      ${e.reason.kind}: ${e.reason.text}`);
+  return lines.join('\n') + '\n';
+}
+
+export function registerConfig(program: Command): void {
+  const config = program
+    .command('config')
+    .description('Kconfig engine: evaluate, merge, explain and diff kernel configs');
+
+  addCommonOptions(
+    treeOptions(
+      config
+        .command('olddefconfig')
+        .description('evaluate a .config like `make ARCH=<arch> olddefconfig` (same bytes)')
+        .requiredOption('--in <file>', 'input .config')
+        .requiredOption('--out <file>', 'output .config (written atomically)'),
+    ),
+  )
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk config olddefconfig --srctree ~/linux --arch x86_64 --in old.config --out .config',
+    )
+    .action((o: TreeOpts & { in: string; out: string }) => {
+      progress(o, `evaluating ${o.in} on ${o.srctree} (ARCH=${o.arch})`);
+      const r = olddefconfig({ ...loadOpts(o), in: o.in, out: o.out });
+      for (const w of r.warnings) process.stderr.write(w + '\n');
+      if (o.json) printJson({ out: o.out, warnings: r.warnings, unmetDependencies: r.unmet });
+      else say(o, `wrote ${o.out}`);
+    });
+
+  addCommonOptions(
+    treeOptions(
+      config
+        .command('merge')
+        .description(
+          'merge fragments into a base config like merge_config.sh (later wins), evaluate, and report every value that did not stick. With no arguments: Debian amd64 + profiles/debug.config',
+        )
+        .argument('[base]', 'base .config')
+        .argument('[fragments...]', 'config fragments, applied in order')
+        .option('--out <file>', 'write the merged, evaluated .config here'),
+      false,
+    ),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  kdk config merge                      # Debian amd64 config + the debug profile, report only\n  kdk config merge --srctree ~/linux --arch x86_64 --out .config base.config debug.config --json',
+    )
+    .action((base: string | undefined, fragments: string[], o: TreeOpts & { out?: string }) => {
+      let opts: LoadOptions;
+      if (!base) {
+        if (o.srctree || fragments.length)
+          throw new KdkError('give a base config when using --srctree or fragments', { exitCode: ExitCode.usage });
+        progress(
+          o,
+          "no arguments: merging profiles/debug.config into Debian's amd64 config on Debian's linux-source tree",
+        );
+        const tree = debianSourceTree((l) => progress(o, l));
+        base = debianConfig('amd64').path;
+        fragments = [debugProfilePath()];
+        opts = { ...loadOpts({ ...o, srctree: tree.dir, arch: 'x86_64' }) };
+      } else {
+        if (!o.srctree || !o.arch)
+          throw new KdkError('--srctree and --arch are required with a base config', { exitCode: ExitCode.usage });
+        if (!fragments.length) throw new KdkError('give at least one fragment to merge', { exitCode: ExitCode.usage });
+        opts = loadOpts(o);
+      }
+      progress(o, `merging ${[base, ...fragments].join(' + ')} (ARCH=${opts.arch})`);
+      const res = mergeConfigs({ ...opts, base, fragments, out: o.out });
+      for (const w of res.warnings) if (!o.quiet) process.stderr.write(w + '\n');
+      if (o.json) printJson({ base, fragments, out: o.out ?? null, report: res.report });
+      else say(o, formatReport(res.report));
+      if (o.out && !o.json) say(o, `wrote ${o.out}`);
+    });
+
+  addCommonOptions(
+    treeOptions(
+      config
+        .command('explain')
+        .description('why symbols have their values, and what would change them')
+        .requiredOption('--config <file>', '.config to evaluate')
+        .argument('<symbols...>', 'symbol names (with or without CONFIG_)'),
+    ),
+  )
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk config explain --srctree ~/linux --arch x86_64 --config .config KCSAN VMAP_STACK',
+    )
+    .action((symbols: string[], o: TreeOpts & { config: string }) => {
+      const c = readConfigFile(o.config);
+      checkConfigSyntax(c);
+      const tree = loadTree(loadOpts(o));
+      tree.evaluate(parseConfigText(c.text, c.name));
+      const ex = symbols.map((s) => explainSymbol(tree, s));
+      if (o.json) printJson(ex);
+      else say(o, ex.map(formatExplanation).join('\n'));
+      if (ex.some((e) => !e.defined)) setExitCode(ExitCode.failure);
+    });
+
+  addCommonOptions(
+    config
+      .command('diff')
+      .description('symbol-level difference of two .config files')
+      .argument('<a>', 'first .config')
+      .argument('<b>', 'second .config'),
+  )
+    .addHelpText('after', '\nExample:\n  kdk config diff old.config .config')
+    .action((a: string, b: string, o: CommonOptions) => {
+      const ta = readConfigFile(a);
+      const tb = readConfigFile(b);
+      const d = diffConfigs(ta.text, tb.text, a, b);
+      if (o.json) printJson(d);
+      else say(o, d.length ? formatDiff(d) : 'no differences');
+      if (d.length) setExitCode(ExitCode.failure);
+    });
+}
