@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildInitramfs, compileStatic, MARK_USERSPACE } from '../src/image/index.js';
-import { chooseAccel } from '../src/vm/index.js';
+import { chooseAccel, runVm } from '../src/vm/index.js';
 import { ensurePackages } from '../src/util/deps.js';
 
 const REPS = Number(process.env.KDK_BENCH_REPS ?? 3);
@@ -105,6 +105,19 @@ await compare(
       [kdkBin, 'boot', '--kernel', kernel, '--accel', accel, '--timeout', '120'],
       /userspace reached/,
     ),
+);
+// The runner alone (API, no CLI process start): where kdk's own overhead sits, if anywhere.
+await compare(
+  'boot to userspace, runVm API',
+  () => timed('qemu-system-x86_64', bareQemu(bootInitramfs), marker),
+  () => {
+    const t0 = performance.now();
+    let at = NaN;
+    return runVm(
+      { kernel, initramfs: bootInitramfs, onEvent: (e) => e.kind === 'userspace' && (at = performance.now()) },
+      accel,
+    ).then(() => (at - t0) / 1000);
+  },
 );
 await compare(
   'full run round trip',

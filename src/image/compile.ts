@@ -14,11 +14,11 @@ const CFLAGS = ['-static', '-pthread', '-O1', '-w'];
 /** Compile `source` (a .c file) into a static binary; returns the cached binary's path. */
 export async function compileStatic(source: string, log: (l: string) => void = () => {}): Promise<string> {
   if (!existsSync(source)) throw inputError(`reproducer not found`, source);
-  ensurePackages(COMPILE_PACKAGES, log);
   const text = readFileSync(source);
   const key = hashOf('gcc-static-v1', CFLAGS.join(' '), text).slice(0, 20);
   const out = join(cacheDir('images'), `bin-${key}`);
-  if (existsSync(out)) return out;
+  if (existsSync(out)) return out; // cached: no need for the compiler
+  ensurePackages(COMPILE_PACKAGES, log);
   const tmp = tempPathFor(out);
   log(`kdk: compiling ${source} (gcc ${CFLAGS.join(' ')})`);
   const r = await run('gcc', [...CFLAGS, '-o', tmp, source], { timeoutMs: 300_000 });

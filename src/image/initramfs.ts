@@ -40,7 +40,7 @@ function entries(programs: GuestProgram[]): CpioEntry[] {
 
 /** Build (or find in the cache) the initramfs holding `programs`; returns its path. */
 export function buildInitramfs(programs: GuestProgram[] = [], log: (l: string) => void = () => {}): string {
-  ensurePackages(INITRAMFS_PACKAGES, log);
+  if (!existsSync(BUSYBOX)) ensurePackages(INITRAMFS_PACKAGES, log);
   for (const p of programs) if (!existsSync(p.path)) throw inputError('program not found', p.path);
   // Keyed by the inputs (busybox by path/size/mtime, programs by content), so a cached image costs no rebuild.
   const bb = statSync(BUSYBOX);

@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
-import { which } from '../util/proc.js';
+import { findOnPath } from './path.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { buildInitramfs } from '../image/initramfs.js';
@@ -30,7 +30,7 @@ export const PROBE_TIMEOUT_S = 15;
 function hostKey(profile: ArchProfile): { key: string; host: string } {
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown-cpu';
   // The QEMU binary's identity by path, size and mtime: running `--version` costs a few hundred ms per boot.
-  const bin = which(profile.qemu);
+  const bin = findOnPath(profile.qemu);
   const st = bin ? statSync(bin) : undefined;
   const qemu = bin && st ? `${bin}:${st.size}:${Math.round(st.mtimeMs)}` : 'no-qemu';
   const host = `${hostname()} ${cpu} linux-${release()} ${qemu}`;

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensurePackages } from '../util/deps.js';
 import { inputError } from '../util/errors.js';
-import { spawnTracked, which } from '../util/proc.js';
+import { spawnTracked } from '../util/proc.js';
+import { findOnPath } from './path.js';
 import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/guest-init.js';
 import { archProfile } from './arch.js';
 import { checkKernelFile } from './kernel-file.js';
@@ -37,7 +38,7 @@ function checkInputs(opts: VmOptions): void {
   checkKernelFile(opts.kernel, profile);
   if (opts.initramfs && !existsSync(opts.initramfs)) throw inputError('initramfs not found', opts.initramfs);
   if (opts.image && !existsSync(opts.image)) throw inputError('disk image not found', opts.image);
-  if (!which(profile.qemu)) ensurePackages([profile.qemuPackage]);
+  if (!findOnPath(profile.qemu)) ensurePackages([profile.qemuPackage]);
 }
 
 /** Boot one VM with a known accelerator and return its result. Input errors throw (exit code 2). */
