@@ -1,10 +1,8 @@
-// `kdk image initramfs` and `kdk image debian`: the root images kdk boots.
+// `kdk image initramfs` and `kdk image debian`: the root images kdk boots (the image stage loads when one runs).
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
-import { buildInitramfs, programsFromFiles } from '../image/index.js';
-import { buildDebianImage } from '../image/debian-image.js';
 import { tempPathFor, writeFileAtomic } from '../util/atomic.js';
 
 interface InitramfsOptions extends CommonOptions {
@@ -32,6 +30,7 @@ export function registerImage(program: Command): void {
   )
     .addHelpText('after', '\nExample:\n  kdk image initramfs --add repro.c --out initramfs.cpio')
     .action(async (opts: InitramfsOptions) => {
+      const { buildInitramfs, programsFromFiles } = await import('../image/index.js');
       const log = (l: string) => !opts.quiet && process.stderr.write(l + '\n');
       const programs = await programsFromFiles(opts.add, log);
       const cached = buildInitramfs(programs, log);
@@ -53,6 +52,7 @@ export function registerImage(program: Command): void {
       '\nNeeds root (debootstrap, mount). Example:\n  kdk image debian --release bookworm --out images/bookworm',
     )
     .action(async (opts: DebianOptions) => {
+      const { buildDebianImage } = await import('../image/debian-image.js');
       const log = (l: string) => !opts.quiet && process.stderr.write(l + '\n');
       const res = await buildDebianImage({ release: opts.release, sizeMb: Number(opts.size ?? 2048), log });
       mkdirSync(opts.out, { recursive: true });
