@@ -1,12 +1,19 @@
-// kdk's Kconfig engine against the kernel's own tools on the same input (Debian's amd64 config on
-// Debian's linux-source-6.1), measured in this run: olddefconfig (kdk cold = empty probe cache, kdk warm)
-// vs `make olddefconfig`, and kdk merge+report vs merge_config.sh -m + make olddefconfig.
-// Prints wall-time medians, ratios against the targets, and peak RSS of each process.
+// kdk's Kconfig engine against the kernel's own tools on the same input (Debian's linux-source-6.1 tree), measured
+// in this run: olddefconfig on Debian's shipped amd64 config (kdk cold = empty probe cache, kdk warm) vs
+// `make olddefconfig`, and kdk merge+report vs `merge_config.sh -m` + `make olddefconfig` (what the kernel's
+// tooling does) on two inputs:
+//   - tiny: Debian's shipped amd64 config + profiles/debug.config (14 lines): start-up dominates both sides;
+//   - hierarchy: Debian's own amd64 hierarchy from debian/config (config, kernelarch-x86/config,
+//     amd64/config: ~10k lines, the first as BASE, the rest + profiles/debug.config as fragments) — the real
+//     use of merge, where merge_config.sh's per-symbol grep/sed grows with fragment size.
+// Every kdk output is asserted byte-identical to the reference's. Prints wall-time medians, ratios against the
+// targets, and peak RSS of each process.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { debianConfig, debianSourceTree } from '../src/util/debian.js';
+import { debianConfigFiles, debianPackagingCached } from '../src/flavour/index.js';
 
 const RUNS = Number(process.env.KDK_BENCH_RUNS ?? 5);
 const root = process.cwd();
@@ -76,10 +83,29 @@ function kdkCold(): Sample {
   }
 }
 
-function mergeSh(): Sample {
+interface MergeCase {
+  name: string;
+  base: string;
+  fragments: string[];
+}
+
+/** Debian's amd64/none/amd64 hierarchy, in the order Debian applies it, + the debug profile. */
+function hierarchyCase(): MergeCase {
+  const pkg = debianPackagingCached((l) => process.stderr.write(l + '\n'));
+  const id = { arch: 'amd64', featureset: 'none', flavour: 'amd64' };
+  const [first, ...rest] = debianConfigFiles(join(pkg.dir, 'debian'), id).files;
+  return { name: `hierarchy (${1 + rest.length} Debian files)`, base: first, fragments: [...rest, frag] };
+}
+
+const mergeCases: MergeCase[] = [
+  { name: 'tiny (shipped config + 14 lines)', base, fragments: [frag] },
+  hierarchyCase(),
+];
+
+function mergeSh(c: MergeCase): Sample {
   const dir = mkdtempSync(join(work, 'merge-'));
   const script = join(tree, 'scripts', 'kconfig', 'merge_config.sh');
-  const sh = `sh ${script} -m -O ${dir} ${base} ${frag} >/dev/null && cp ${dir}/.config ${objdir}/.config && make -s -C ${tree} O=${objdir} ARCH=x86_64 olddefconfig`;
+  const sh = `sh ${script} -m -O ${dir} ${c.base} ${c.fragments.join(' ')} >/dev/null && cp ${dir}/.config ${objdir}/.config && make -s -C ${tree} O=${objdir} ARCH=x86_64 olddefconfig`;
   try {
     return timed('sh', ['-c', sh], {}, dir);
   } finally {
@@ -87,20 +113,14 @@ function mergeSh(): Sample {
   }
 }
 
-const kdkMergeArgs = [
-  'config',
-  'merge',
-  '-q',
-  '--json',
-  '--srctree',
-  tree,
-  '--arch',
-  'x86_64',
-  '--out',
-  join(work, 'merged.config'),
-  base,
-  frag,
-];
+function kdkMerge(c: MergeCase): Sample {
+  const args = ['config', 'merge', '-q', '--json', '--srctree', tree, '--arch', 'x86_64'];
+  return timed(process.execPath, [kdk, ...args, '--out', join(work, 'merged.config'), c.base, ...c.fragments]);
+}
+
+function lines(files: string[]): number {
+  return files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length - 1, 0);
+}
 
 function line(name: string, s: Sample, ref: Sample, target: number): string {
   const ratio = s.wall / ref.wall;
@@ -115,19 +135,28 @@ try {
   const cold = repeat(Math.min(RUNS, 3), kdkCold);
   const warm = repeat(RUNS, () => timed(process.execPath, [kdk, ...kdkArgs]));
   const same = readFileSync(join(objdir, '.config')).equals(readFileSync(join(work, 'kdk.config')));
-  const msh = repeat(Math.min(RUNS, 3), mergeSh);
-  const mk = repeat(RUNS, () => timed(process.execPath, [kdk, ...kdkMergeArgs]));
-  const mergeSame = readFileSync(join(objdir, '.config')).equals(readFileSync(join(work, 'merged.config')));
   console.log(
     `make olddefconfig (reference)      ${c.wall.toFixed(2).padStart(6)} s  ${(c.rssKb / 1024).toFixed(0).padStart(5)} MiB peak`,
   );
   console.log(line('kdk olddefconfig, cold probes', cold, c, 1));
   console.log(line('kdk olddefconfig, warm probes', warm, c, 0.5));
-  console.log(
-    `merge_config.sh -m + olddefconfig   ${msh.wall.toFixed(2).padStart(6)} s  ${(msh.rssKb / 1024).toFixed(0).padStart(5)} MiB peak`,
-  );
-  console.log(line('kdk config merge + report', mk, msh, 0.05));
-  console.log(`outputs byte-identical: olddefconfig ${same}, merge ${mergeSame}`);
+  console.log(`outputs byte-identical: olddefconfig ${same}`);
+  if (!same) throw new Error('kdk olddefconfig differs from make olddefconfig');
+  for (const mc of mergeCases) {
+    const inputs = [mc.base, ...mc.fragments];
+    process.stderr.write(`bench: merge ${mc.name}: ${lines(inputs)} input lines\n`);
+    const msh = repeat(Math.min(RUNS, 3), () => mergeSh(mc));
+    const mk = repeat(RUNS, () => kdkMerge(mc));
+    const mergeSame = readFileSync(join(objdir, '.config')).equals(readFileSync(join(work, 'merged.config')));
+    console.log(`\nmerge, ${mc.name}, ${lines(inputs)} lines in ${inputs.length} files:`);
+    console.log(
+      `merge_config.sh -m + olddefconfig   ${msh.wall.toFixed(2).padStart(6)} s  ${(msh.rssKb / 1024).toFixed(0).padStart(5)} MiB peak`,
+    );
+    console.log(line('kdk config merge + report', mk, msh, 0.05));
+    console.log(`outputs byte-identical: merge ${mergeSame}`);
+    if (!mergeSame)
+      throw new Error(`kdk config merge differs from merge_config.sh -m + make olddefconfig (${mc.name})`);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,9 +1,6 @@
 // `kdk build`: build a debug flavour made by `kdk flavour` (make olddefconfig + bindeb-pkg, ccache, record).
 import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, printJson, say } from './common.js';
-import { buildFlavour } from '../build/index.js';
-import { debianSourceTree, debianSourceTreeAt } from '../util/debian.js';
-import { makeProgress } from '../util/progress.js';
 import { inputError } from '../util/errors.js';
 
 interface BuildOptions extends CommonOptions {
@@ -41,6 +38,10 @@ export function registerBuild(program: Command): void {
       const jobs = Number(opts.jobs);
       if (!Number.isInteger(jobs) || jobs < 1)
         throw inputError(`--jobs: expected a positive integer, got '${opts.jobs}'`);
+      // The stage loads here, not at start-up: other commands never pay for it.
+      const { buildFlavour } = await import('../build/index.js');
+      const { debianSourceTree, debianSourceTreeAt } = await import('../util/debian.js');
+      const { makeProgress } = await import('../util/progress.js');
       const progress = makeProgress({ quiet: opts.quiet });
       const log = (l: string) => progress.step(l.replace(/^kdk: /, ''));
       if (opts.srctree && opts.sourceVersion) throw inputError('--srctree and --source-version exclude each other');

@@ -5,6 +5,8 @@ import { registerFlavour } from './flavour.js';
 import { registerSyzbot } from './syzbot.js';
 import { registerPlan } from './plan.js';
 import { registerBuild } from './build.js';
+import { registerImage } from './image.js';
+import { registerBoot } from './boot.js';
 import { registerReport } from './report.js';
 import { registerGap } from './gap.js';
 
@@ -14,6 +16,8 @@ export function registerCommands(program: Command): void {
   registerSyzbot(program);
   registerPlan(program);
   registerBuild(program);
+  registerImage(program);
+  registerBoot(program);
   registerReport(program);
   registerGap(program);
 }

@@ -33,6 +33,21 @@ export function takeExitCode(): number {
   return c;
 }
 
+/**
+ * `kdk ... | head`: a reader that goes away early is no error. Without this, node reports the EPIPE of the next
+ * write as an unhandled 'error' event with a stack trace. Exits with the command's code so far (diff's 1 stays 1).
+ */
+let pipeGuarded = false;
+export function exitQuietlyOnBrokenPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    // The command may have finished already (its code handed to process.exitCode) or still be running.
+    process.exit(Math.max(Number(process.exitCode ?? 0), pendingExit));
+  });
+}
+
 export function reportError(err: unknown): number {
   if (err instanceof KdkError) {
     process.stderr.write(`kdk: error: ${err.format()}\n`);

@@ -1,23 +1,11 @@
 // `kdk config ...`: olddefconfig, merge (with the report), explain and diff on a kernel's Kconfig tree.
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say, setExitCode, type CommonOptions } from './common.js';
-import {
-  debugProfilePath,
-  diffConfigs,
-  explainSymbol,
-  formatDiff,
-  formatExplanation,
-  loadTree,
-  mergeConfigs,
-  olddefconfig,
-  parseConfigText,
-  readConfigFile,
-  checkConfigSyntax,
-  type ConfigReport,
-  type LoadOptions,
-} from '../kconfig/index.js';
-import { debianConfig, debianSourceTree } from '../util/debian.js';
+import type { ConfigReport, LoadOptions } from '../kconfig/index.js';
 import { ExitCode, KdkError } from '../util/errors.js';
+
+// Loaded inside the actions, so that commander's start-up (and other command groups) never pay for the engine.
+const kconfig = () => import('../kconfig/index.js');
 
 interface TreeOpts extends CommonOptions {
   srctree: string;
@@ -90,7 +78,8 @@ export function registerConfig(program: Command): void {
       'after',
       '\nExample:\n  kdk config olddefconfig --srctree ~/linux --arch x86_64 --in old.config --out .config',
     )
-    .action((o: TreeOpts & { in: string; out: string }) => {
+    .action(async (o: TreeOpts & { in: string; out: string }) => {
+      const { olddefconfig } = await kconfig();
       progress(o, `evaluating ${o.in} on ${o.srctree} (ARCH=${o.arch})`);
       const r = olddefconfig({ ...loadOpts(o), in: o.in, out: o.out });
       for (const w of r.warnings) process.stderr.write(w + '\n');
@@ -116,7 +105,8 @@ export function registerConfig(program: Command): void {
       'after',
       '\nExamples:\n  kdk config merge                      # Debian amd64 config + the debug profile, report only\n  kdk config merge --srctree ~/linux --arch x86_64 --out .config base.config debug.config --json',
     )
-    .action((base: string | undefined, fragments: string[], o: TreeOpts & { out?: string; strict?: boolean }) => {
+    .action(async (base: string | undefined, fragments: string[], o: TreeOpts & { out?: string; strict?: boolean }) => {
+      const { debugProfilePath, mergeConfigs } = await kconfig();
       let opts: LoadOptions;
       if (!base) {
         if (o.srctree || fragments.length)
@@ -125,6 +115,7 @@ export function registerConfig(program: Command): void {
           o,
           "no arguments: merging profiles/debug.config into Debian's amd64 config on Debian's linux-source tree",
         );
+        const { debianConfig, debianSourceTree } = await import('../util/debian.js');
         const tree = debianSourceTree((l) => progress(o, l));
         base = debianConfig('amd64').path;
         fragments = [debugProfilePath()];
@@ -157,7 +148,9 @@ export function registerConfig(program: Command): void {
       'after',
       '\nExample:\n  kdk config explain --srctree ~/linux --arch x86_64 --config .config KCSAN VMAP_STACK',
     )
-    .action((symbols: string[], o: TreeOpts & { config: string }) => {
+    .action(async (symbols: string[], o: TreeOpts & { config: string }) => {
+      const { readConfigFile, checkConfigSyntax, loadTree, parseConfigText, explainSymbol, formatExplanation } =
+        await kconfig();
       const c = readConfigFile(o.config);
       checkConfigSyntax(c);
       const tree = loadTree(loadOpts(o));
@@ -176,7 +169,8 @@ export function registerConfig(program: Command): void {
       .argument('<b>', 'second .config'),
   )
     .addHelpText('after', '\nExample:\n  kdk config diff old.config .config')
-    .action((a: string, b: string, o: CommonOptions) => {
+    .action(async (a: string, b: string, o: CommonOptions) => {
+      const { readConfigFile, diffConfigs, formatDiff } = await kconfig();
       const ta = readConfigFile(a);
       const tb = readConfigFile(b);
       const d = diffConfigs(ta.text, tb.text, a, b);

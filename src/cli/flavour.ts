@@ -2,8 +2,8 @@
 // Debian packaging files that would add it.
 import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } from './common.js';
-import { makeDebugFlavour, reportJson, writeFlavour, availableProfiles } from '../flavour/index.js';
-import { makeProgress } from '../util/progress.js';
+// Only the profile names load at start-up (for --help); the stage itself loads inside the action.
+import { availableProfiles } from '../flavour/profile-names.js';
 import { inputError, ExitCode } from '../util/errors.js';
 
 interface FlavourOptions extends CommonOptions {
@@ -49,6 +49,8 @@ export function registerFlavour(program: Command): void {
         throw inputError(`unknown distro '${opts.distro}' (debian, fedora, flat)`);
       }
       const profiles = opts.profile?.length ? opts.profile : ['syzbot'];
+      const { makeDebugFlavour, reportJson, writeFlavour } = await import('../flavour/index.js');
+      const { makeProgress } = await import('../util/progress.js');
       const progress = makeProgress({ quiet: opts.quiet });
       const r = await makeDebugFlavour({
         distro: opts.distro as 'debian' | 'fedora' | 'flat',

@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say, setExitCode, type CommonOptions } from './common.js';
-import { makeProgress } from '../util/progress.js';
 import { inputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { ReportFormat } from '../gap/index.js';
@@ -11,6 +10,8 @@ import { VULNS_GIT_URL } from '../gap/source-url.js';
 
 /** The stage is loaded when a gap command runs, so other commands do not pay for it at start-up. */
 const gapStage = () => import('../gap/index.js');
+/** Likewise the progress bar library. */
+const progressBar = async (quiet?: boolean) => (await import('../util/progress.js')).makeProgress({ quiet });
 
 interface SourceFlags extends CommonOptions {
   vulns?: string;
@@ -57,7 +58,7 @@ function registerCves(gap: Command): void {
       const { parseKernelArg, readDistroSource, openIndex, queryCves, renderCves } = await gapStage();
       const v = parseKernelArg(opts.kernel);
       const distro = opts.distroSource ? readDistroSource(opts.distroSource) : undefined;
-      const { index } = await openIndex({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
+      const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
       const r = queryCves(index, v, distro);
       for (const p of r.problems.slice(0, 20))
         process.stderr.write(`kdk: warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
@@ -83,7 +84,7 @@ function registerGit(gap: Command): void {
     async (opts: SourceFlags & { repo: string; branch: string; upstream: string; since?: string }) => {
       const { gitGap, renderGit } = await gapStage();
       if (!existsSync(opts.repo)) throw inputError(`--repo ${opts.repo}: no such directory`);
-      const r = await gitGap({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
+      const r = await gitGap({ ...opts, progress: await progressBar(opts.quiet) });
       emit(opts, r, (f) => renderGit(r, f));
       if (r.missing.length || r.reverted.length) setExitCode(1);
     },
@@ -103,7 +104,7 @@ function registerMatch(gap: Command): void {
     const { parseKernelArg, crashesFromFile, openIndex, matchCrashes, renderMatches } = await gapStage();
     const v = parseKernelArg(opts.kernel);
     const crashes = await crashesFromFile(file);
-    const { index } = await openIndex({ ...opts, progress: makeProgress({ quiet: opts.quiet }) });
+    const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
     const ms = matchCrashes(index, crashes, v);
     emit(opts, { kernel: v.text, crashes: ms }, (f) => renderMatches(ms, v.text, f));
     if (ms.some((m) => m.bugs.some((b) => b.affected))) setExitCode(1);
@@ -121,7 +122,7 @@ function registerUpdate(gap: Command): void {
     );
   addCommonOptions(cmd).action(async (opts: CommonOptions & { from: string }) => {
     const { updateIndex } = await gapStage();
-    const r = await updateIndex(opts.from, makeProgress({ quiet: opts.quiet }));
+    const r = await updateIndex(opts.from, await progressBar(opts.quiet));
     const summary = {
       source: r.source,
       index: r.path,

@@ -1,6 +1,6 @@
 // The `kdk` command: wires each command group (one file each under src/cli/) into commander.
 import { Command, CommanderError } from 'commander';
-import { reportError, takeExitCode } from './common.js';
+import { exitQuietlyOnBrokenPipe, reportError, takeExitCode } from './common.js';
 import { ExitCode } from '../util/errors.js';
 import { registerCommands } from './commands.js';
 
@@ -17,6 +17,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnBrokenPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

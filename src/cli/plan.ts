@@ -1,14 +1,8 @@
 // `kdk plan`: what a debug flavour would cost Debian under each rollout strategy.
 import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, printJson, say } from './common.js';
-import {
-  makePlan,
-  parseSuiteTable,
-  strategyChart,
-  DEFAULT_PARAMS,
-  STRATEGIES,
-  type PlanParams,
-} from '../plan/index.js';
+// Only the small model module loads at start-up (for --help); the stage itself loads inside the action.
+import { DEFAULT_PARAMS, STRATEGIES, type PlanParams } from '../plan/model.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
 
@@ -56,7 +50,8 @@ export function registerPlan(program: Command): void {
       '\nExample:\n  kdk plan --strategy all-archs --strategy combined --mirrors 400 --chart plan.svg\n' +
         "\nSizes are measured from apt's Packages indexes of every bookworm release architecture (fetched once into the cache).",
     )
-    .action((opts: PlanOptions) => {
+    .action(async (opts: PlanOptions) => {
+      const { makePlan, parseSuiteTable, strategyChart } = await import('../plan/index.js');
       const params: Partial<PlanParams> = {};
       if (opts.uploads)
         params.uploadsPerYear = parseSuiteTable(opts.uploads, DEFAULT_PARAMS.uploadsPerYear, '--uploads');

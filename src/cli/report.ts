@@ -3,7 +3,10 @@ import { createReadStream, existsSync, openSync, readSync, closeSync, statSync, 
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
 import { inputError } from '../util/errors.js';
-import { ReportStream, reportFromJson, reportToJson, symbolize, type CrashReport } from '../report/index.js';
+import type { CrashReport } from '../report/index.js';
+
+// Loaded inside the actions, so that other commands never pay for the report stage at start-up.
+const reportStage = () => import('../report/index.js');
 
 interface ParseOptions extends CommonOptions {
   follow?: boolean;
@@ -25,7 +28,7 @@ export function registerReport(program: Command): void {
           '  kdk report parse --follow vm-serial.log',
       ),
   ).action(async (file: string, opts: ParseOptions) => {
-    exitQuietlyOnBrokenPipe();
+    const { reportToJson } = await reportStage();
     if (opts.follow && file !== '-') return followFile(file, opts);
     const reports = await parseStream(file);
     if (opts.json) printJson({ reports: reports.map(reportToJson) });
@@ -38,7 +41,6 @@ export function registerReport(program: Command): void {
     .description("print the first crash's title of each log (an empty line when there is none)")
     .addHelpText('after', '\nExample:\n  kdk report titles logs/*.txt')
     .action(async (files: string[]) => {
-      exitQuietlyOnBrokenPipe();
       // Streamed like `parse`, so a multi-gigabyte log is read in bounded memory.
       for (const f of files) {
         const reps = await parseStream(f, 1);
@@ -58,6 +60,7 @@ export function registerReport(program: Command): void {
         '\nExample:\n  kdk report parse console.log --json | kdk report symbolize --vmlinux build/vmlinux --modules build',
       ),
   ).action(async (file: string, opts: CommonOptions & { vmlinux: string; modules?: string }) => {
+    const { reportFromJson, reportToJson, symbolize } = await reportStage();
     const input = readInput(file).toString('utf8');
     let reports: CrashReport[];
     try {
@@ -74,14 +77,6 @@ export function registerReport(program: Command): void {
   });
 }
 
-/** `kdk report titles logs/* | head`: a reader that goes away early is no error. */
-function exitQuietlyOnBrokenPipe(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-}
-
 function readInput(file: string): Buffer {
   if (file === '-') return readFileSync(0);
   if (!existsSync(file)) throw inputError('no such file', file);
@@ -91,6 +86,7 @@ function readInput(file: string): Buffer {
 /** The reports of a log, streamed; with `enough`, reading stops once that many are known. */
 async function parseStream(file: string, enough = Infinity): Promise<CrashReport[]> {
   if (file !== '-' && !existsSync(file)) throw inputError('no such file', file);
+  const { ReportStream } = await reportStage();
   const s = new ReportStream();
   const out: CrashReport[] = [];
   const input = file === '-' ? process.stdin : createReadStream(file);
@@ -110,6 +106,7 @@ async function parseStream(file: string, enough = Infinity): Promise<CrashReport
 /** tail -f: read what is there, then poll for growth; Ctrl-C flushes the report in progress. */
 async function followFile(file: string, opts: ParseOptions): Promise<void> {
   if (!existsSync(file)) throw inputError('no such file', file);
+  const { ReportStream, reportToJson } = await reportStage();
   let s = new ReportStream();
   const emit = (reps: CrashReport[]): void => {
     for (const r of reps) {

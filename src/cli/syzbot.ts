@@ -2,10 +2,11 @@
 // syz-manager config for it.
 import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } from './common.js';
-import { readFlatConfig } from '../flavour/flat.js';
-import { checkSyzbotConfig, managerConfig } from '../flavour/syzbot.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ExitCode } from '../util/errors.js';
+
+// Loaded inside the actions, so that other commands never pay for the flavour stage at start-up.
+const syzbot = () => import('../flavour/syzbot.js');
 
 export function registerSyzbot(program: Command): void {
   const group = program
@@ -19,7 +20,9 @@ export function registerSyzbot(program: Command): void {
       'after',
       '\nExample:\n  kdk syzbot check out/.config\n\nExit: 0 all required met; 1 a required option is missing; 2 bad input.',
     )
-    .action((file: string, opts: CommonOptions & { profile: string }) => {
+    .action(async (file: string, opts: CommonOptions & { profile: string }) => {
+      const { checkSyzbotConfig } = await syzbot();
+      const { readFlatConfig } = await import('../flavour/flat.js');
       const r = checkSyzbotConfig(readFlatConfig(file), opts.profile);
       if (r.requiredMissing.length) setExitCode(ExitCode.failure);
       if (opts.json) return printJson({ config: file, ...r });
@@ -51,7 +54,7 @@ export function registerSyzbot(program: Command): void {
       '\nExample:\n  kdk syzbot manager-config --kernel-obj build/ --image bookworm.img --sshkey bookworm.id_rsa --out syz.cfg',
     )
     .action(
-      (
+      async (
         opts: CommonOptions & {
           kernelObj: string;
           image: string;
@@ -63,6 +66,7 @@ export function registerSyzbot(program: Command): void {
           out?: string;
         },
       ) => {
+        const { managerConfig } = await syzbot();
         const cfg = managerConfig({
           kernelObj: opts.kernelObj,
           image: opts.image,

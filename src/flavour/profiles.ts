@@ -1,15 +1,14 @@
 // Debug profiles: data files under profiles/ (one JSON document each, validated with zod), their loader, and the
 // composer that turns `--profile syzbot --profile +kmemleak` into one list of requested options, refusing
 // combinations that cannot share one kernel (KASAN vs KCSAN vs KMSAN).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
 import { jsonErrorLine } from './json-location.js';
 
-/** profiles/ at the project root (src/flavour and dist/flavour are both two levels below it). */
-export const PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles');
+import { availableProfiles, PROFILES_DIR } from './profile-names.js';
+export { availableProfiles, PROFILES_DIR };
 
 /**
  * Cost classes: none (no measurable run-time cost), low (< ~10% slowdown), medium (tens of percent),
@@ -61,14 +60,6 @@ const SANITIZER_CONFLICTS: Record<string, string> = {
     'KMSAN depends on !KCSAN (lib/Kconfig.kmsan): the two compiler instrumentations are mutually ' +
     'exclusive; build one kernel per sanitizer',
 };
-
-export function availableProfiles(dir = PROFILES_DIR): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.replace(/\.json$/, ''))
-    .sort();
-}
 
 /** Read and validate one profile file; errors name the file (and the JSON line for syntax errors). */
 export function loadProfile(name: string, dir = PROFILES_DIR): ProfileFile {

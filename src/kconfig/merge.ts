@@ -25,20 +25,56 @@ export function fragmentSymbols(text: string): string[] {
   return out;
 }
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const WORD_RUN = /[a-zA-Z0-9_]+/g;
+
+/**
+ * Which lines merge_config.sh's two per-symbol commands would hit, indexed once per merge step instead of
+ * running a regex per symbol over every line (quadratic: seconds on Debian's 10k-line hierarchy).
+ * `grep -w CFG` hits a line where CFG is a whole word: CFG is all word characters, so exactly a maximal word
+ * run equal to CFG. `sed "/CFG[ =]/d"` hits a line holding CFG followed by ' ' or '=' anywhere, also inside a
+ * longer word (CONFIG_MY_CONFIG_FOO= contains CONFIG_FOO=): any suffix, starting at "CONFIG_", of a word run
+ * that is followed by ' ' or '='.
+ */
+interface LineIndex {
+  words: Map<string, number[]>;
+  deletes: Map<string, number[]>;
+}
+
+function push(m: Map<string, number[]>, key: string, line: number): void {
+  const l = m.get(key);
+  if (!l) m.set(key, [line]);
+  else if (l[l.length - 1] !== line) l.push(line);
+}
+
+function indexLines(lines: string[]): LineIndex {
+  const words = new Map<string, number[]>();
+  const deletes = new Map<string, number[]>();
+  lines.forEach((line, i) => {
+    if (!line.includes('CONFIG_')) return;
+    for (const m of line.matchAll(WORD_RUN)) {
+      const run = m[0];
+      push(words, run, i);
+      const next = line[m.index + run.length];
+      if (next !== ' ' && next !== '=') continue;
+      for (let p = run.indexOf('CONFIG_'); p >= 0; p = run.indexOf('CONFIG_', p + 1)) push(deletes, run.slice(p), i);
+    }
+  });
+  return { words, deletes };
+}
 
 /** merge_config.sh -m: the merged text (before evaluation). */
 export function mergeTexts(base: string, fragments: ConfigText[]): string {
   let merged = base;
   for (const frag of fragments) {
-    let lines = merged.split('\n');
+    const lines = merged.split('\n');
+    const { words, deletes } = indexLines(lines);
+    const alive = new Array<boolean>(lines.length).fill(true);
     for (const cfg of fragmentSymbols(frag.text)) {
-      const word = new RegExp(`(^|[^a-zA-Z0-9_])${escapeRe(cfg)}($|[^a-zA-Z0-9_])`);
-      if (!lines.some((l) => word.test(l))) continue;
-      const del = new RegExp(`${escapeRe(cfg)}[ =]`);
-      lines = lines.filter((l) => !del.test(l));
+      // grep -q -w $CFG || continue, then sed -i "/$CFG[ =]/d": in this order, on what is left so far.
+      if (!(words.get(cfg) ?? []).some((i) => alive[i])) continue;
+      for (const i of deletes.get(cfg) ?? []) alive[i] = false;
     }
-    merged = lines.join('\n') + '\n' + frag.text;
+    merged = lines.filter((_, i) => alive[i]).join('\n') + '\n' + frag.text;
   }
   return merged;
 }

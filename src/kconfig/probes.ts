@@ -17,20 +17,34 @@ import {
 import { trackChild } from '../util/proc.js';
 import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { shapeShellOutput } from './preprocess.js';
 import { TOOL_VARS, type MakeEnv } from './env.js';
+import { isStringRecord } from './shapes.js';
 
-const ProbeFile = z.object({
-  kdkProbes: z.literal(1),
-  key: z.string(),
-  env: z.record(z.string(), z.string()),
-  results: z.record(z.string(), z.string()),
-});
-export type ProbeFileData = z.infer<typeof ProbeFile>;
+export interface ProbeFileData {
+  kdkProbes: 1;
+  key: string;
+  env: Record<string, string>;
+  results: Record<string, string>;
+}
+
+/**
+ * zod validates probe files from elsewhere (--probes). It is loaded only then: importing it costs ~60-100 ms, which
+ * every `kdk config` run would otherwise pay at start-up; our own cache entries are checked by hand.
+ */
+function probeFileSchema() {
+  const { z } = createRequire(import.meta.url)('zod') as typeof import('zod');
+  return z.object({
+    kdkProbes: z.literal(1),
+    key: z.string(),
+    env: z.record(z.string(), z.string()),
+    results: z.record(z.string(), z.string()),
+  });
+}
 
 function resolveTool(name: string, path: string): string {
   const bin = name.split(/\s+/)[0];
@@ -89,8 +103,9 @@ export class ProbeCache {
     this.file = opts.noCache ? null : join(cacheDir('kconfig'), `probes-${this.key}.json`);
     if (this.file && existsSync(this.file)) {
       try {
-        const data = ProbeFile.parse(JSON.parse(readFileSync(this.file, 'utf8')));
-        for (const [k, v] of Object.entries(data.results)) this.results.set(k, v);
+        const data = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<ProbeFileData> | null;
+        if (data?.kdkProbes === 1 && isStringRecord(data.results))
+          for (const [k, v] of Object.entries(data.results)) this.results.set(k, v);
       } catch {
         // A corrupt cache entry is only a lost speed-up: start afresh.
       }
@@ -262,7 +277,7 @@ export function readProbeFile(path: string): ProbeFileData {
   } catch (e) {
     throw new KdkError(`cannot read probe file: ${(e as Error).message}`, { file: path });
   }
-  const r = ProbeFile.safeParse(raw);
+  const r = probeFileSchema().safeParse(raw);
   if (!r.success) throw new KdkError(`not a kdk probe file: ${r.error.issues[0]?.message}`, { file: path });
   return r.data;
 }

@@ -1,11 +1,12 @@
 // Subprocesses with timeouts that never leave orphans: each child runs in its own process group,
 // is tracked while it lives, and the whole group is killed on timeout, on error and when kdk exits.
-import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 const live = new Set<number>();
 let hooksInstalled = false;
 
-function killGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+export function killGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {
     process.kill(-pid, signal);
   } catch {
@@ -120,4 +121,49 @@ export function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v "$1"`, 'sh', cmd], { encoding: 'utf8' });
   const p = r.stdout.trim();
   return r.status === 0 && p ? p : undefined;
+}
+
+export interface TrackedChild {
+  child: ChildProcess;
+  /** Kill the child's whole process group (idempotent). */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/**
+ * Spawn a long-lived child (a VM) in its own process group, tracked so kdk's exit hooks kill it. With
+ * `dieWithParent`, it is started through `setpriv --pdeathsig KILL` so the kernel kills it even when kdk itself
+ * is SIGKILLed and no hook can run. stdin is a pipe kdk never closes, stdout/stderr are pipes.
+ */
+export function spawnTracked(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; dieWithParent?: boolean } = {},
+): TrackedChild {
+  const wrap = opts.dieWithParent && which('setpriv');
+  const [file, argv] = wrap ? [wrap, ['--pdeathsig', 'KILL', '--', cmd, ...args]] : [cmd, args];
+  const child = spawn(file, argv, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const untrack = child.pid ? trackChild(child.pid) : () => false;
+  let dead = false;
+  child.on('exit', () => {
+    dead = true;
+    untrack();
+  });
+  child.on('error', () => untrack());
+  return {
+    child,
+    kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.pid && !dead) killGroup(child.pid, signal);
+      else if (child.pid) killGroup(child.pid, 'SIGKILL'); // stragglers left in the group
+    },
+  };
+}
+
+/** A process that exists and is not a zombie (this machine's PID 1 may never reap zombies). */
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/s.test(stat);
+  } catch {
+    return false;
+  }
 }

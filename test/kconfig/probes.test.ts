@@ -2,11 +2,12 @@
 // machine without the compiler (PATH emptied here) evaluate the same config to the same bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KconfigTree, parseConfigText, readProbeFile } from '../../src/kconfig/index.js';
 import { debianConfig } from '../../src/util/debian.js';
 import { projectRoot } from '../helpers.js';
+import { KdkError } from '../../src/util/errors.js';
 import { tmpDir } from './tmp.js';
 import { kernelTree } from './reference.js';
 
@@ -78,4 +79,13 @@ test('the tree object API: evaluateFile/writeConfigFile and merge give the same 
   const merged = tree.merge(debianConfig('amd64').path, [join(projectRoot, 'profiles', 'debug.config')]);
   assert.equal(tree.value('KASAN'), 'y');
   assert.ok(merged.report.some((r) => r.symbol === 'KCSAN' && r.reason.kind === 'unmet-dependency'));
+});
+
+test('a probe file from elsewhere that is not one is refused, naming the file and what is wrong', () => {
+  const file = join(tmpDir('kdk-probes-'), 'bad-probes.json');
+  writeFileSync(file, JSON.stringify({ kdkProbes: 1, key: 'k', env: {}, results: { 'cc-option': 3 } }));
+  assert.throws(
+    () => readProbeFile(file),
+    (e: unknown) => e instanceof KdkError && e.format().includes(file) && /not a kdk probe file/.test(e.message),
+  );
 });

@@ -1,0 +1,74 @@
+// `kdk boot`, `kdk run`, `kdk repro`: boot a kernel in QEMU, run reproducers in it, reproduce a bundle.
+// Only the options live here; the actions (and the vm/image/report stages) load when a command runs.
+import type { Command } from 'commander';
+import { addCommonOptions } from './common.js';
+import type { BootOptions, RunOptions, ReproOptions } from './boot-actions.js';
+
+function vmFlags(cmd: Command): Command {
+  return cmd
+    .option('--append <args>', 'extra kernel command-line arguments')
+    .option('--accel <auto|kvm|tcg>', 'accelerator (auto: probed once per host and cached)', 'auto')
+    .option('--arch <arch>', 'guest architecture: x86_64 or arm64', 'x86_64')
+    .option('--memory <MiB>', 'guest memory', '1024')
+    .option('--silence-timeout <s>', 'end the VM after this many seconds without console output', '60');
+}
+
+export function registerBoot(program: Command): void {
+  addCommonOptions(
+    vmFlags(
+      program
+        .command('boot')
+        .description("boot a kernel in QEMU to kdk's initramfs (or a disk image) and report how it went")
+        .requiredOption('--kernel <bzImage>', 'kernel image to boot')
+        .option(
+          '--initramfs <file>',
+          "initramfs to boot (default: kdk's busybox initramfs; with --image: the distro's initrd)",
+        )
+        .option(
+          '--image <file>',
+          'raw disk image to boot (root=/dev/vda, changes discarded); userspace = its login prompt',
+        )
+        .option('--timeout <s>', 'end the VM after this many seconds', '120')
+        .option('--gdb', "start QEMU's gdb stub and keep the guest up until --timeout or Ctrl-C"),
+    ).addHelpText(
+      'after',
+      '\nExit 0 when the guest reached userspace without a crash, 1 otherwise, 2 on bad input.\n\nExample:\n' +
+        '  kdk boot --kernel /boot/vmlinuz-6.1.0-26-amd64 --json\n' +
+        '  kdk boot --kernel build/arch/x86/boot/bzImage --gdb --timeout 600',
+    ),
+  ).action(async (o: BootOptions) => (await import('./boot-actions.js')).bootCommand(o));
+
+  addCommonOptions(
+    vmFlags(
+      program
+        .command('run')
+        .description('compile a C reproducer, pack it in an initramfs, boot and run it N times')
+        .requiredOption('--kernel <bzImage>', 'kernel image to boot')
+        .requiredOption('--repro <file.c>', 'C reproducer (compiled with gcc -static -pthread)')
+        .option('--repeat <n>', 'number of runs (each a fresh boot)', '1')
+        .option('--parallel <n>', 'VMs running at once', '1')
+        .option('--timeout <s>', 'per-run limit in seconds, boot included', '300'),
+    ).addHelpText(
+      'after',
+      '\nExit 1 when a run crashed (the failure asked about), 0 when none did, 2 on bad input\n' +
+        '(missing kernel, a reproducer that does not compile).\n\nExample:\n' +
+        '  kdk run --kernel bzImage --repro repro.c --repeat 4 --parallel 2 --json',
+    ),
+  ).action(async (o: RunOptions) => (await import('./boot-actions.js')).runCommand(o));
+
+  addCommonOptions(
+    vmFlags(
+      program
+        .command('repro')
+        .description('reproduce a bug bundle (bug.json, .config, repro.c, optional bzImage) and compare titles')
+        .argument('<bundle>', 'bundle directory')
+        .option('--srctree <dir>', 'kernel source tree to build from when the bundle has no bzImage')
+        .option('--repeat <n>', 'runs before concluding "no crash" (default: bug.json\'s repeat or 3)')
+        .option('--timeout <s>', 'per-run limit in seconds after boot'),
+    ).addHelpText(
+      'after',
+      '\nVerdicts: reproduced (exit 0), different crash (exit 1, with its title), no crash after N runs (exit 1).\n' +
+        '\nExample:\n  kdk repro bugs/lkdtm-warning --srctree ~/src/linux --json',
+    ),
+  ).action(async (d: string, o: ReproOptions) => (await import('./boot-actions.js')).reproCommand(d, o));
+}

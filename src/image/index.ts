@@ -1,0 +1,5 @@
+// The image stage's API: kdk's initramfs (busybox + programs), static reproducer builds, Debian disk images.
+export { buildInitramfs, programsFromFiles, INITRAMFS_PACKAGES, type GuestProgram } from './initramfs.js';
+export { compileStatic } from './compile.js';
+export { newcArchive, type CpioEntry } from './cpio.js';
+export { MARKER, MARK_USERSPACE, MARK_DONE, GUEST_PROG_DIR } from './guest-init.js';

@@ -1,0 +1,35 @@
+// `kdk boot --gdb`: the printed gdb line works: a gdb batch session connects to the stub and reads
+// linux_banner from the guest's memory, using the built vmlinux's symbols.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { kdk, noQemuWith, smallKernel, tag } from './fixtures.js';
+
+const kernel = await smallKernel();
+
+test('gdb connects to the stub and reads linux_banner', async () => {
+  const t = tag();
+  let gdbOut = '';
+  let vmlinux = '';
+  let started = false;
+  const r = await kdk(['boot', '--kernel', kernel.bzImage, '--gdb', '--append', t, '--timeout', '180'], {
+    onStderr: (text, child) => {
+      const m = /gdb stub ready: gdb (\S+) -ex 'target remote :(\d+)'/.exec(text);
+      if (started || !m || !/userspace reached/.test(text)) return;
+      started = true;
+      vmlinux = m[1];
+      const g = spawnSync(
+        'gdb',
+        ['-batch', '-nx', '-ex', `target remote :${m[2]}`, '-ex', 'x/s &linux_banner', '-ex', 'detach', m[1]],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      gdbOut = g.stdout + g.stderr;
+      child.kill('SIGINT');
+    },
+  });
+  assert.ok(started, r.stderr);
+  assert.equal(vmlinux, kernel.vmlinux, 'the printed line names the vmlinux beside the bzImage');
+  assert.match(gdbOut, /<linux_banner>:\s+"Linux version 6\.1\.\d+/);
+  assert.equal(r.code, 130, 'Ctrl-C ends the held guest');
+  assert.deepEqual(await noQemuWith(t), []);
+});
