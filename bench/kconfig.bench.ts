@@ -6,6 +6,8 @@
 //   - hierarchy: Debian's own amd64 hierarchy from debian/config (config, kernelarch-x86/config,
 //     amd64/config: ~10k lines, the first as BASE, the rest + profiles/debug.config as fragments) — the real
 //     use of merge, where merge_config.sh's per-symbol grep/sed grows with fragment size.
+// Each merge case is also measured against merge_config.sh run the way users run it (no -m: merge, alldefconfig,
+// and its own grep-per-symbol report of values that did not stick), the closest match to kdk's merge + report.
 // Every kdk output is asserted byte-identical to the reference's. Prints wall-time medians, ratios against the
 // targets, and peak RSS of each process.
 import { spawnSync } from 'node:child_process';
@@ -113,6 +115,27 @@ function mergeSh(c: MergeCase): Sample {
   }
 }
 
+/**
+ * merge_config.sh as users run it (no -m): merge, `make alldefconfig` with the merged file as KCONFIG_ALLCONFIG,
+ * then its own report of every requested value not in the final .config — the same job as kdk merge + report.
+ * The script keeps its temp file in its working directory and calls a bare `make`, so it runs in its own O= dir
+ * with a `make` on PATH that points at the (read-only, shared) tree.
+ */
+function mergeShDefault(c: MergeCase): { sample: Sample; config: Buffer } {
+  const dir = mkdtempSync(join(work, 'merge-'));
+  const script = join(tree, 'scripts', 'kconfig', 'merge_config.sh');
+  const wrap = join(dir, 'bin');
+  mkdirSync(wrap);
+  writeFileSync(join(wrap, 'make'), `#!/bin/sh\nexec /usr/bin/make -C '${tree}' "$@"\n`, { mode: 0o755 });
+  try {
+    const env = { ARCH: 'x86_64', PATH: `${wrap}:${process.env.PATH}` };
+    const sample = timed('sh', [script, '-O', dir, c.base, ...c.fragments], env, dir);
+    return { sample, config: readFileSync(join(dir, '.config')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function kdkMerge(c: MergeCase): Sample {
   const args = ['config', 'merge', '-q', '--json', '--srctree', tree, '--arch', 'x86_64'];
   return timed(process.execPath, [kdk, ...args, '--out', join(work, 'merged.config'), c.base, ...c.fragments]);
@@ -154,6 +177,13 @@ try {
     );
     console.log(line('kdk config merge + report', mk, msh, 0.05));
     console.log(`outputs byte-identical: merge ${mergeSame}`);
+    const shd = median(Array.from({ length: Math.min(RUNS, 3) }, () => mergeShDefault(mc)).map((r) => r.sample));
+    const defaultSame = mergeShDefault(mc).config.equals(readFileSync(join(work, 'merged.config')));
+    console.log(
+      `merge_config.sh (merge + alldefconfig + its report) ${shd.wall.toFixed(2).padStart(6)} s  ${(shd.rssKb / 1024).toFixed(0).padStart(5)} MiB peak`,
+    );
+    console.log(line('kdk config merge + report', mk, shd, 0.05));
+    console.log(`same .config as merge_config.sh's alldefconfig: ${defaultSame}`);
     if (!mergeSame)
       throw new Error(`kdk config merge differs from merge_config.sh -m + make olddefconfig (${mc.name})`);
   }

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addCommonOptions, printJson, say, setExitCode } from './common.js';
+import { printJson, say, setExitCode } from './common.js';
 import {
   guessVmlinux,
   guestArch,
