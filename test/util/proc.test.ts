@@ -1,18 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run } from '../../src/util/proc.js';
-
-import { readFileSync } from 'node:fs';
-
-/** Running (not gone, not a zombie waiting for a reaper that this container's init may never be). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    return false;
-  }
-}
+import { processAlive as alive, run } from '../../src/util/proc.js';
 
 test('run captures output and exit status', async () => {
   const r = await run('sh', ['-c', 'echo out; echo err >&2; exit 3']);

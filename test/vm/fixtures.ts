@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ensurePackages } from '../../src/util/deps.js';
+import { processAlive } from '../../src/util/proc.js';
 import { smallTestKernel } from '../../src/vm/index.js';
 import { projectRoot } from '../helpers.js';
 
@@ -53,8 +54,7 @@ export function liveWith(needle: string): number[] {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
       if (!cmd.includes(needle) || !cmd.includes('qemu-system')) continue;
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (!/^\d+ \(.*\) [ZX]/s.test(stat)) out.push(Number(d));
+      if (processAlive(Number(d))) out.push(Number(d));
     } catch {
       /* gone meanwhile */
     }
