@@ -15,7 +15,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { debianConfig, debianSourceTree } from '../src/util/debian.js';
-import { debianConfigFiles, debianPackagingCached } from '../src/flavour/index.js';
+import { debianConfigFiles } from '../src/flavour/index.js';
+import { debianPackaging } from '../src/util/debian-source.js';
 
 const RUNS = Number(process.env.KDK_BENCH_RUNS ?? 5);
 const root = process.cwd();
@@ -93,7 +94,7 @@ interface MergeCase {
 
 /** Debian's amd64/none/amd64 hierarchy, in the order Debian applies it, + the debug profile. */
 function hierarchyCase(): MergeCase {
-  const pkg = debianPackagingCached((l) => process.stderr.write(l + '\n'));
+  const pkg = debianPackaging({ log: (l) => process.stderr.write(l + '\n') });
   const id = { arch: 'amd64', featureset: 'none', flavour: 'amd64' };
   const [first, ...rest] = debianConfigFiles(join(pkg.dir, 'debian'), id).files;
   return { name: `hierarchy (${1 + rest.length} Debian files)`, base: first, fragments: [...rest, frag] };

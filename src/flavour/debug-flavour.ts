@@ -14,7 +14,7 @@ import { olddefconfig, mergeWithReasons } from './evaluate.js';
 import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
 import { treeSymbols } from './tree-symbols.js';
-import { debianPackagingCached } from './packaging.js';
+import { debianPackaging } from '../util/debian-source.js';
 
 export const SUPPORTED_RELEASES: Record<string, string> = { bookworm: '6.1' };
 
@@ -67,7 +67,7 @@ function baseConfig(req: FlavourRequest): { config: ConfigMap; source: string; i
       `unsupported Debian release '${req.release}' (supported: ${Object.keys(SUPPORTED_RELEASES).join(', ')})`,
     );
   }
-  const root = req.debianDir ?? debianPackagingCached(req.log).dir;
+  const root = req.debianDir ?? debianPackaging({ log: req.log }).dir;
   const b = composeDebianBase(join(root, 'debian'), id);
   return { config: b.config, source: `Debian packaging ${root}`, id, files: b.files };
 }

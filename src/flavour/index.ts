@@ -11,4 +11,3 @@ export { olddefconfig, olddefconfigC, mergeWithReasons, makeArch, srcArch } from
 export { makeDebugFlavour, writeFlavour, reportJson, SUPPORTED_RELEASES } from './debug-flavour.js';
 export type { FlavourRequest, FlavourResult } from './debug-flavour.js';
 export type { ConfigValue, ConfigReason, BaseChange } from './report.js';
-export { debianPackagingCached } from './packaging.js';

@@ -1,7 +1,7 @@
 // The plan stage's public API: measured inputs, the cost model under each strategy, and the chart.
 import { join } from 'node:path';
 import { inputError } from '../util/errors.js';
-import { debianPackagingCached } from '../flavour/packaging.js';
+import { debianPackaging } from '../util/debian-source.js';
 import { debugRatios, loadRecords } from '../build/record.js';
 import { measuredSizes, BOOKWORM_RELEASE_ARCHS, type MeasuredSizes } from './packages.js';
 import {
@@ -68,7 +68,7 @@ export function makePlan(opts: {
     }
   } else params.ratioSource = 'command line';
   const sizes = opts.sizes ?? measuredSizes({ refresh: opts.refresh, log: opts.log, archs: BOOKWORM_RELEASE_ARCHS });
-  const defaults = defaultFlavours(join(debianPackagingCached(opts.log).dir, 'debian'), Object.keys(sizes.archs));
+  const defaults = defaultFlavours(join(debianPackaging({ log: opts.log }).dir, 'debian'), Object.keys(sizes.archs));
   return {
     inputs: { sizes, defaultFlavours: defaults, current: currentPerUpload(sizes), params },
     strategies: chosen.map((s) => costStrategy(s, sizes, defaults, params)),

@@ -8,12 +8,12 @@ import { join, relative } from 'node:path';
 import { composeDebianBase, debianConfigFiles, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
 import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
 import { diffConfigs, readConfigFile } from '../../src/flavour/config-file.js';
-import { debianPackagingCached } from '../../src/flavour/packaging.js';
+import { debianPackaging } from '../../src/util/debian-source.js';
 import { debianConfig, debianSourceTree } from '../../src/util/debian.js';
 import { debVersion } from '../../src/util/deps.js';
 import { KdkError } from '../../src/util/errors.js';
 
-const pkg = debianPackagingCached();
+const pkg = debianPackaging();
 const debianDir = join(pkg.dir, 'debian');
 
 /** (arch, featureset, flavour) → KCONFIG and BUILD_SALT as gencontrol.py wrote them into rules.gen. */

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { mergeConfigs, mergeTexts } from '../../src/kconfig/index.js';
-import { debianConfigFiles, debianPackagingCached } from '../../src/flavour/index.js';
+import { debianConfigFiles } from '../../src/flavour/index.js';
+import { debianPackaging } from '../../src/util/debian-source.js';
 import { cMergeConfig, cOlddefconfig, kernelTree } from './reference.js';
 
 const casesDir = join(projectRoot, 'test', 'kconfig', 'data', 'merge');
@@ -32,7 +33,7 @@ for (const name of readdirSync(casesDir).sort()) {
 }
 
 test("Debian's amd64 hierarchy + profiles/debug.config: merged and evaluated like merge_config.sh -m + make olddefconfig", () => {
-  const pkg = debianPackagingCached((l) => process.stderr.write(l + '\n'));
+  const pkg = debianPackaging({ log: (l) => process.stderr.write(l + '\n') });
   const id = { arch: 'amd64', featureset: 'none', flavour: 'amd64' };
   const [base, ...rest] = debianConfigFiles(join(pkg.dir, 'debian'), id).files;
   const fragments = [...rest, join(projectRoot, 'profiles', 'debug.config')];
