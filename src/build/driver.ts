@@ -13,7 +13,22 @@ import { ccacheDelta, ccacheStats } from './ccache.js';
 import { extractBuildErrors } from './errors.js';
 import { formatConfig, parseConfig } from '../flavour/index.js';
 
-export const BUILD_PACKAGES = ['make', 'gcc', 'flex', 'bison', 'bc', 'libelf-dev', 'libssl-dev', 'dpkg-dev', 'ccache'];
+// bindeb-pkg runs dpkg-buildpackage, which refuses to start unless the Build-Depends that the kernel's
+// scripts/package/mkdebian writes are installed (6.1.176 lists rsync, kmod and cpio besides the compilers).
+export const BUILD_PACKAGES = [
+  'make',
+  'gcc',
+  'flex',
+  'bison',
+  'bc',
+  'libelf-dev',
+  'libssl-dev',
+  'dpkg-dev',
+  'ccache',
+  'rsync',
+  'kmod',
+  'cpio',
+];
 
 export interface BuildRequest {
   flavourDir: string;

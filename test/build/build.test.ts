@@ -153,3 +153,21 @@ test("--target 'bzImage modules' gives make both goals as separate words (no pac
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("BUILD_PACKAGES covers the Build-Depends that the tree's own mkdebian writes for bindeb-pkg", async () => {
+  // dpkg-buildpackage aborts on any unmet one (a fresh machine lacked rsync); the tree is the ground truth.
+  const { BUILD_PACKAGES } = await import('../../src/build/index.js');
+  const mkdebian = readFileSync(join(debianSourceTree().dir, 'scripts', 'package', 'mkdebian'), 'utf8');
+  const line = /^Build-Depends: (.*)$/m.exec(mkdebian);
+  assert.ok(line, 'mkdebian has a Build-Depends line');
+  const deps = line[1]
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d && !d.startsWith('$'))
+    .map((d) => d.split('|')[0].trim().split(/[\s:]/)[0]);
+  assert.ok(deps.length >= 5, `parsed ${deps.join(' ')}`);
+  assert.deepEqual(
+    deps.filter((d) => !BUILD_PACKAGES.includes(d)),
+    [],
+  );
+});
