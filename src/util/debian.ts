@@ -100,7 +100,10 @@ export interface DebianConfig {
   arch: string;
   featureset: string;
   flavour: string;
+  /** Decompressed copy in the cache. */
   path: string;
+  /** The file as the package installs it (xz-compressed). */
+  xz: string;
 }
 
 /** Debian's shipped kernel configs (linux-config-6.1), decompressed into the cache. */
@@ -123,7 +126,7 @@ export function debianConfigs(log: (l: string) => void = (l) => process.stderr.w
       .replace(/^config\./, '')
       .replace(/\.xz$/, '')
       .split('_');
-    return { arch, featureset, flavour, path: join(out, n.replace(/\.xz$/, '')) };
+    return { arch, featureset, flavour, path: join(out, n.replace(/\.xz$/, '')), xz: join(src, n) };
   });
 }
 

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
+import { debianConfig } from '../../src/util/debian.js';
 import { parseConfig } from '../../src/flavour/config-file.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
@@ -86,7 +87,7 @@ test('kdk flavour --config: a flat base config works the same way', () => {
     const r = run([
       'flavour',
       '--config',
-      '/usr/src/linux-config-6.1/config.amd64_none_amd64.xz',
+      debianConfig('amd64').xz,
       '--profile',
       'minimal',
       '--out',

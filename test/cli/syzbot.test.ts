@@ -5,13 +5,14 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
+import { debianConfig } from '../../src/util/debian.js';
 import { ManagerConfig } from '../../src/flavour/syzbot.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
 const run = (args: string[]) => spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 test("kdk syzbot check: Debian's shipped amd64 config lacks KCOV and KASAN → exit 1, listed", () => {
-  const r = run(['syzbot', 'check', '/usr/src/linux-config-6.1/config.amd64_none_amd64.xz', '--json']);
+  const r = run(['syzbot', 'check', debianConfig('amd64').xz, '--json']);
   assert.equal(r.status, 1, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.deepEqual([...doc.requiredMissing].sort(), [
