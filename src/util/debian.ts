@@ -11,6 +11,9 @@ import { KdkError, ExitCode } from './errors.js';
 
 export const DEBIAN_KERNEL_SERIES = '6.1';
 const SOURCE_PKG = `linux-source-${DEBIAN_KERNEL_SERIES}`;
+// Always installed together, so both come from the same package lists: on a fresh machine, installing
+// linux-config-6.1 later (after another stage's apt-get update) made apt upgrade linux-source-6.1 too (it is
+// the config package's Recommends, same source package), changing the tree under stages that had already used it.
 const CONFIG_PKG = `linux-config-${DEBIAN_KERNEL_SERIES}`;
 
 /** Build dependencies for configuring and building the kernel (conf, make olddefconfig, bzImage). */
@@ -38,7 +41,7 @@ export interface SourceTree {
  * the cache on first use. Returns the tree's directory.
  */
 export function debianSourceTree(log: (l: string) => void = (l) => process.stderr.write(l + '\n')): SourceTree {
-  ensurePackages([SOURCE_PKG, ...KERNEL_BUILD_PACKAGES], log);
+  ensurePackages([SOURCE_PKG, CONFIG_PKG, ...KERNEL_BUILD_PACKAGES], log);
   const version = debVersion(SOURCE_PKG)!;
   const tarball = `/usr/src/${SOURCE_PKG}.tar.xz`;
   const dir = join(cacheDir('trees'), `${SOURCE_PKG}_${version}`);
@@ -108,7 +111,7 @@ export interface DebianConfig {
 
 /** Debian's shipped kernel configs (linux-config-6.1), decompressed into the cache. */
 export function debianConfigs(log: (l: string) => void = (l) => process.stderr.write(l + '\n')): DebianConfig[] {
-  ensurePackages([CONFIG_PKG, 'xz-utils'], log);
+  ensurePackages([SOURCE_PKG, CONFIG_PKG, 'xz-utils'], log);
   const src = `/usr/src/${CONFIG_PKG}`;
   const version = debVersion(CONFIG_PKG)!;
   const out = join(cacheDir('debian'), `${CONFIG_PKG}_${version}`);
