@@ -114,6 +114,26 @@ async function make(args: string[], env: NodeJS.ProcessEnv, onLine: (l: string) 
   return { ...r, cpu, output: r.stdout + '\n' + r.stderr.replace(/\n[^\n]*\n[^\n]*$/, '') };
 }
 
+/**
+ * The error for a failed build. The previous good record stays in build-record.json; the failure goes beside
+ * it when it can be written (not on a full disk, which is then the message: exit 3, the machine's problem).
+ */
+function failedBuild(record: BuildRecord, output: string, flavourDir: string, common: string[]): KdkError {
+  record.error = extractBuildErrors(output);
+  const full = /No space left on device|Disk quota exceeded/.test(output);
+  let where = 'not saved';
+  try {
+    where = saveRecord(record, join(flavourDir, 'build-record.failed.json'));
+  } catch (err) {
+    where = `not saved: ${(err as Error).message}`;
+  }
+  const why = full ? 'no space left on device' : `make exit ${record.exitStatus}`;
+  return new KdkError(`build failed (${why}):\n${record.error}`, {
+    exitCode: full ? ExitCode.environment : ExitCode.failure,
+    hint: `${full ? `free space in ${join(flavourDir, 'build')} (df -h); ` : ''}full output: make ${common.join(' ')}; record: ${where}`,
+  });
+}
+
 export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRecord; recordPath: string }> {
   const flavourDir = resolve(req.flavourDir);
   const config = join(flavourDir, '.config');
@@ -184,15 +204,7 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
     steps,
     exitStatus: result.code ?? 128,
   };
-  if (record.exitStatus !== 0) {
-    record.error = extractBuildErrors(result.output);
-    // The previous good record stays in build-record.json; the failure goes beside it.
-    const recordPath = saveRecord(record, join(flavourDir, 'build-record.failed.json'));
-    throw new KdkError(`build failed (make exit ${record.exitStatus}):\n${record.error}`, {
-      exitCode: ExitCode.failure,
-      hint: `full output: make ${common.join(' ')}; record: ${recordPath}`,
-    });
-  }
+  if (record.exitStatus !== 0) throw failedBuild(record, result.output, flavourDir, common);
   const recordPath = saveRecord(record, join(flavourDir, 'build-record.json'));
   return { record, recordPath };
 }

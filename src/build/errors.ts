@@ -4,7 +4,9 @@ export function extractBuildErrors(output: string, max = 20): string {
   const lines = output.split('\n');
   const picked = new Set<number>();
   lines.forEach((l, i) => {
-    if (/(^|\s)(fatal )?error:|undefined reference to|: Error \d+|No rule to make target/.test(l)) {
+    if (
+      /(^|\s)(fatal )?error:|undefined reference to|: Error \d+|No rule to make target|No space left on device/.test(l)
+    ) {
       // The "In function" line and the source excerpt the compiler prints around the error.
       for (let j = Math.max(0, i - 1); j <= Math.min(lines.length - 1, i + 3); j++) picked.add(j);
     }

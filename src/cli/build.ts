@@ -32,7 +32,7 @@ export function registerBuild(program: Command): void {
     .addHelpText(
       'after',
       '\nExample:\n  kdk flavour --profile syzbot --out fl && kdk build --flavour fl --jobs 2\n' +
-        '\nExit: 0 built; 1 the build failed (the compiler error is shown; the previous good record is kept); 2 bad input.',
+        '\nExit: 0 built; 1 the build failed (the compiler error is shown; the previous good record is kept); 2 bad input; 3 the machine lacks something (a package, disk space).',
     )
     .action(async (opts: BuildOptions) => {
       const jobs = Number(opts.jobs);

@@ -1,6 +1,6 @@
 // What every command shares: --json/--quiet handling, output helpers, and the mapping of errors to exit codes.
 import type { Command } from 'commander';
-import { KdkError, ExitCode } from '../util/errors.js';
+import { KdkError, ExitCode, systemError } from '../util/errors.js';
 
 export interface CommonOptions {
   json?: boolean;
@@ -49,9 +49,10 @@ export function exitQuietlyOnBrokenPipe(stream: NodeJS.WriteStream = process.std
 }
 
 export function reportError(err: unknown): number {
-  if (err instanceof KdkError) {
-    process.stderr.write(`kdk: error: ${err.format()}\n`);
-    return err.exitCode;
+  const known = err instanceof KdkError ? err : systemError(err);
+  if (known) {
+    process.stderr.write(`kdk: error: ${known.format()}\n`);
+    return known.exitCode;
   }
   throw err;
 }

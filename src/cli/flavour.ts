@@ -42,7 +42,7 @@ export function registerFlavour(program: Command): void {
     .addHelpText(
       'after',
       '\nExample:\n  kdk flavour --distro debian --release bookworm --arch amd64 --profile syzbot --profile +kmemleak --out out/\n' +
-        '\nExit: 0 written; 1 a required profile option did not stick (outputs still written); 2 bad input; 3 missing packages.',
+        '\nExit: 0 written; 1 a required profile option did not stick (outputs still written); 2 bad input; 3 missing packages or no space left for the outputs.',
     )
     .action(async (opts: FlavourOptions) => {
       if (!['debian', 'fedora', 'flat'].includes(opts.distro)) {

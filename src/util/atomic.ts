@@ -22,6 +22,9 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });
+    // A failed write(2) (a full disk) carries no path: name the file the user asked for.
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && !e.path) e.path = target;
     throw err;
   }
 }

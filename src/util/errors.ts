@@ -51,3 +51,28 @@ export function inputError(message: string, file?: string, line?: number): KdkEr
 export function envError(message: string, hint?: string): KdkError {
   return new KdkError(message, { exitCode: ExitCode.environment, hint });
 }
+
+/** Failures of the machine rather than of kdk's input: each named for a person, exit 3 (environment). */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+};
+
+/**
+ * A Node system error (a full disk while writing output, say) as a KdkError naming the file, or undefined for
+ * anything else, which stays a crash with its stack: those are kdk's bugs.
+ */
+export function systemError(err: unknown): KdkError | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const what = typeof e?.code === 'string' ? SYSTEM_ERRORS[e.code] : undefined;
+  if (!what) return undefined;
+  const where = e.path ?? (e as { dest?: string }).dest;
+  return new KdkError(`${what}${e.syscall ? ` (${e.syscall})` : ''}`, {
+    file: where,
+    exitCode: ExitCode.environment,
+    hint: e.code === 'ENOSPC' || e.code === 'EDQUOT' ? `free space where it writes (df -h ${where ?? '.'})` : undefined,
+    cause: err,
+  });
+}
