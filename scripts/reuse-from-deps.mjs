@@ -4,7 +4,7 @@
 // `deps_` list: the source and every header it included) differs between the two trees. Used for the
 // cross-version rebuild figures in docs/flavour.md; the measured ccache hit rate is the check on it.
 // usage: node scripts/reuse-from-deps.mjs BUILD_DIR OLD_TREE NEW_TREE [--dir mm/]
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
