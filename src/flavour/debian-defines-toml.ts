@@ -143,8 +143,9 @@ const mergeKernelarch = (a: TomlKernelarch, b: TomlKernelarch): TomlKernelarch =
 });
 
 /**
- * ConfigBase.read_replace: an entry declared in the root file is replaced by `asdict(entry) | file` and merged
- * with itself, so a top-level key the file leaves out is merged with its own copy (a list doubles, as in Debian).
+ * ConfigBase.read_replace: for each base holding DIR/defines.toml, the entry merged so far is merged with
+ * `asdict(root-declared entry) | file`, so a top-level key the file leaves out is merged with the root's copy of
+ * it (a root-declared build.config list then doubles, as in Debian).
  */
 function readReplace<T extends TomlNode>(
   entry: T,
@@ -166,8 +167,9 @@ function readReplace<T extends TomlNode>(
         tomlLineOf(text, other.name),
       );
     }
-    // Our `config` field is the file's `build` table; every other field has its TOML key's name.
-    const self = out as unknown as Record<string, unknown>;
+    // Our `config` field is the file's `build` table; every other field has its TOML key's name. What the file
+    // leaves out comes from the entry as the root declared it (asdict(self)), not from what earlier bases merged.
+    const self = entry as unknown as Record<string, unknown>;
     const merged = Object.fromEntries(
       Object.entries(other).map(([k, v]) => [k, (k === 'config' ? 'build' : k) in data ? v : self[k]]),
     ) as unknown as T;
@@ -215,10 +217,25 @@ export function readTomlHierarchy(bases: string[]): TomlRoot {
     kernelarchOf(check(kernelarchS, raw, file, text), file);
   const da = (raw: Record<string, unknown>, file: string, text: string) =>
     debianarchOf(check(debianarchS, raw, file, text), file);
+  // config_v2's first __post_init_hierarchy__ pass, on what the root files declared (tomlFlavourPlans runs the second).
+  root = withInheritedFlavours(root);
   root.featureset = root.featureset.map((f) => readReplace(f, bases, `featureset-${f.name}`, fs, mergeFeatureset));
   root.kernelarch = root.kernelarch.map((k) => {
     const merged = readReplace(k, bases, `kernelarch-${k.name}`, ka, mergeKernelarch);
     return { ...merged, debianarch: merged.debianarch.map((d) => readReplace(d, bases, d.name, da, mergeDebianarch)) };
   });
   return root;
+}
+
+/** ConfigFeatureset.__post_init_hierarchy_featureset__: a featureset with no flavours takes the debianarch's. */
+export function withInheritedFlavours(root: TomlRoot): TomlRoot {
+  const inherit = (fs: TomlFeatureset, flavours: TomlFlavour[]): TomlFeatureset =>
+    fs.flavour.length ? fs : { ...fs, flavour: flavours.map((f) => ({ name: f.name, enable: true, config: [] })) };
+  return {
+    ...root,
+    kernelarch: root.kernelarch.map((k) => ({
+      ...k,
+      debianarch: k.debianarch.map((d) => ({ ...d, featureset: d.featureset.map((fs) => inherit(fs, d.flavour)) })),
+    })),
+  };
 }

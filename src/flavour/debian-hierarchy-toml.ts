@@ -14,12 +14,10 @@ import { inputError } from '../util/errors.js';
 import { isLink } from './debian-files.js';
 import {
   type ConfigRef,
-  type TomlFeatureset,
-  type TomlFlavour,
   type TomlNode,
-  type TomlRoot,
   readTomlHierarchy,
   tomlLineOf,
+  withInheritedFlavours,
 } from './debian-defines-toml.js';
 
 export interface TomlFlavourPlan {
@@ -36,21 +34,10 @@ export function tomlBases(debianDir: string): string[] {
   return [join(debianDir, 'config'), join(debianDir, 'config.local')];
 }
 
-/** ConfigFeatureset.__post_init_hierarchy_featureset__: a featureset with no flavours takes the debianarch's. */
-function withInheritedFlavours(root: TomlRoot): TomlRoot {
-  const inherit = (fs: TomlFeatureset, flavours: TomlFlavour[]): TomlFeatureset =>
-    fs.flavour.length ? fs : { ...fs, flavour: flavours.map((f) => ({ name: f.name, enable: true, config: [] })) };
-  return {
-    ...root,
-    kernelarch: root.kernelarch.map((k) => ({
-      ...k,
-      debianarch: k.debianarch.map((d) => ({ ...d, featureset: d.featureset.map((fs) => inherit(fs, d.flavour)) })),
-    })),
-  };
-}
-
 /** Every flavour gencontrol.py would build, in its order, with the entries its config list is made from. */
 export function tomlFlavourPlans(debianDir: string): TomlFlavourPlan[] {
+  // config_v2 runs __post_init_hierarchy__ again once every file is read: featuresets still without flavours
+  // take their debianarch's now.
   const root = withInheritedFlavours(readTomlHierarchy(tomlBases(debianDir)));
   const rootNode: TomlNode = { name: '', enable: true, config: root.config };
   const where = join(debianDir, 'config', 'defines.toml');
