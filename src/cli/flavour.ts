@@ -87,9 +87,9 @@ export function registerFlavour(program: Command): void {
       for (const v of r.requested.notStuck) {
         say(opts, `    CONFIG_${v.symbol}: wanted ${v.requested}, got ${v.final} (${v.level}) — ${v.reason?.text}`);
       }
-      for (const g of r.removed) {
-        say(opts, `    CONFIG_${g.symbol}: not in kernel ${r.kernel} (gone since ${g.removedIn}; left out) — ${g.why}`);
-      }
+      if (r.removed.length) say(opts, `  left out, not in kernel ${r.kernel} (${r.removed.length}):`);
+      for (const g of r.removed)
+        say(opts, `    CONFIG_${g.symbol} (profile ${g.profile}; gone by ${g.removedIn}) — ${g.why}`);
       say(
         opts,
         `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on`,
