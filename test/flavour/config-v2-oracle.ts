@@ -24,8 +24,11 @@ function daciteDir(): string {
   const out = join(cacheDir('debian'), 'python3-dacite');
   const lib = join(out, 'usr', 'lib', 'python3', 'dist-packages');
   if (existsSync(join(lib, 'dacite'))) return lib;
-  const policy = spawnSync('apt-cache', ['show', 'python3-dacite'], { encoding: 'utf8' });
-  const version = /^Version: (\S+)$/m.exec(policy.stdout ?? '')?.[1];
+  const show = () => spawnSync('apt-cache', ['show', 'python3-dacite'], { encoding: 'utf8' }).stdout ?? '';
+  let text = show();
+  // A machine whose apt lists were never fetched knows no packages yet.
+  if (!text.trim()) text = (spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore' }), show());
+  const version = /^Version: (\S+)$/m.exec(text)?.[1];
   if (!version) throw new Error('apt knows no python3-dacite (run apt-get update)');
   const { deb, error } = aptDownload('python3-dacite', version, join(cacheDir('debian'), 'debs'));
   if (!deb) throw new Error(`apt-get download python3-dacite: ${error}`);
