@@ -28,20 +28,25 @@ export function registerFlavour(program: Command): void {
     .command('flavour')
     .description("compose a distro's kernel config with debug profiles into a debug flavour, and report what stuck")
     .option('--distro <name>', 'debian | fedora (kernel-ark) | flat', 'debian')
-    .option('--release <name>', 'Debian release (its kernel source and packaging come from apt)', 'bookworm')
+    .option(
+      '--release <name>',
+      "Debian release: bookworm (6.1, the system's apt) or trixie (6.12, a private apt under the cache)",
+      'bookworm',
+    )
     .option('--arch <arch>', 'Debian architecture (or kernel-ark arch variant)', 'amd64')
     .option('--featureset <fs>', 'Debian featureset of the base', 'none')
     .option('--flavour <name>', 'base flavour (default: the arch name)')
     .option('--profile <name>', `debug profile, repeatable; '+name' adds (${availableProfiles().join(', ')})`, collect)
     .option('--out <dir>', 'output directory (default: kdk-flavour-<arch>-<profiles>)')
-    .option('--srctree <dir>', 'kernel tree to evaluate against (default: Debian linux-source-6.1)')
+    .option('--srctree <dir>', "kernel tree to evaluate against (default: the release's Debian linux-source)")
     .option('--config <file>', 'flat base config (.config, .xz or .gz) instead of the distro hierarchy')
     .option('--debian-dir <dir>', 'Debian source package root holding debian/ (default: apt-get source linux)')
     .option('--ark-configs <dir>', 'kernel-ark redhat/configs directory (with --distro fedora)')
     .option('--ark-flavor <name>', 'kernel-ark priority flavor (fedora | rhel)', 'fedora')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk flavour --distro debian --release bookworm --arch amd64 --profile syzbot --profile +kmemleak --out out/\n' +
+      '\nExamples:\n  kdk flavour --distro debian --release bookworm --arch amd64 --profile syzbot --profile +kmemleak --out out/\n' +
+        '  kdk flavour --distro debian --release trixie --arch amd64 --profile syzbot --out out-trixie/\n' +
         '\nExit: 0 written; 1 a required profile option did not stick (outputs still written); 2 bad input; 3 missing packages or no space left for the outputs.',
     )
     .action(async (opts: FlavourOptions) => {
@@ -82,6 +87,9 @@ export function registerFlavour(program: Command): void {
       for (const v of r.requested.notStuck) {
         say(opts, `    CONFIG_${v.symbol}: wanted ${v.requested}, got ${v.final} (${v.level}) — ${v.reason?.text}`);
       }
+      if (r.removed.length) say(opts, `  left out, not in kernel ${r.kernel} (${r.removed.length}):`);
+      for (const g of r.removed)
+        say(opts, `    CONFIG_${g.symbol} (profile ${g.profile}; gone by ${g.removedIn}) — ${g.why}`);
       say(
         opts,
         `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on`,

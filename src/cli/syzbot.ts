@@ -21,17 +21,21 @@ export function registerSyzbot(program: Command): void {
       '\nExample:\n  kdk syzbot check out/.config\n\nExit: 0 all required met; 1 a required option is missing; 2 bad input.',
     )
     .action(async (file: string, opts: CommonOptions & { profile: string }) => {
-      const { checkSyzbotConfig } = await syzbot();
-      const { readFlatConfig } = await import('../flavour/flat.js');
-      const r = checkSyzbotConfig(readFlatConfig(file), opts.profile);
+      const { checkSyzbotConfig, configKernelVersion } = await syzbot();
+      const { readFlatConfigText } = await import('../flavour/flat.js');
+      const { parseConfig } = await import('../flavour/config-file.js');
+      const text = readFlatConfigText(file);
+      const kernel = configKernelVersion(text);
+      const r = checkSyzbotConfig(parseConfig(text, file), opts.profile, kernel);
       if (r.requiredMissing.length) setExitCode(ExitCode.failure);
-      if (opts.json) return printJson({ config: file, ...r });
+      if (opts.json) return printJson({ config: file, kernel, ...r });
       for (const i of r.items) {
         say(
           opts,
           `${i.met ? 'ok  ' : i.level === 'required' ? 'MISS' : 'miss'} CONFIG_${i.symbol}=${i.wanted} (${i.level}; have ${i.actual}) ${i.met ? '' : '— ' + i.reason}`,
         );
       }
+      for (const g of r.removed) say(opts, `gone CONFIG_${g.symbol} (not in ${kernel}) — ${g.why}`);
       say(
         opts,
         `${r.items.length - r.requiredMissing.length - r.recommendedMissing.length}/${r.items.length} met; required missing: ${r.requiredMissing.join(', ') || 'none'}; recommended missing: ${r.recommendedMissing.length}`,

@@ -1,13 +1,16 @@
 // Debian's kernel config hierarchy (debian/config in the `linux` source package), read the way
-// debian/bin/gencontrol.py composes it: config -> kernelarch-K/config -> ARCH/config -> ARCH/config.FLAVOUR ->
+// debian/bin/gencontrol.py composes it. Two formats: trixie's `defines.toml` (see debian-hierarchy-toml.ts), and
+// the RawConfigParser `defines` of bookworm and before, composed here: config -> kernelarch-K/config -> ARCH/config -> ARCH/config.FLAVOUR ->
 // featureset-FS/config -> ARCH/FS/config -> ARCH/FS/config.FLAVOUR, where any step's file list can be replaced by
 // a `configs:` entry in the matching `defines` section ([image], [FLAVOUR_image], [featureset-FS_image]).
 // debian/bin/kconfig.py then concatenates them (later wins) and adds BUILD_SALT and MODULE_SIG_KEY.
-import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../util/errors.js';
 import { type ConfigMap, type ConfigEntryOrigin, readConfigFile } from './config-file.js';
 import { type Defines, type DefinesValue, definesGet, readDefines } from './debian-defines.js';
+import { isLink } from './debian-files.js';
+import { tomlAbiname, tomlConfigFiles, tomlFlavourPlans } from './debian-hierarchy-toml.js';
 
 export interface FlavourId {
   arch: string;
@@ -35,6 +38,14 @@ interface Hierarchy {
   fs(fs: string): Defines;
 }
 
+/** 'toml' for trixie onwards (debian/config/defines.toml), 'defines' for bookworm and before. */
+export function hierarchyFormat(debianDir: string): 'toml' | 'defines' {
+  const configDir = join(debianDir, 'config');
+  if (existsSync(join(configDir, 'defines.toml'))) return 'toml';
+  if (existsSync(join(configDir, 'defines'))) return 'defines';
+  throw inputError(`not a Debian kernel config hierarchy: neither defines.toml nor defines in ${configDir}`);
+}
+
 function hierarchy(debianDir: string): Hierarchy {
   const configDir = join(debianDir, 'config');
   if (!existsSync(join(configDir, 'defines'))) {
@@ -51,6 +62,9 @@ function hierarchy(debianDir: string): Hierarchy {
 
 /** Every (arch, featureset, flavour) the hierarchy builds, in defines order. */
 export function listDebianFlavours(debianDir: string): FlavourId[] {
+  if (hierarchyFormat(debianDir) === 'toml') {
+    return tomlFlavourPlans(debianDir).map(({ arch, featureset, flavour }) => ({ arch, featureset, flavour }));
+  }
   const h = hierarchy(debianDir);
   const out: FlavourId[] = [];
   for (const arch of definesGet(h.top, 'base', 'arches')?.items ?? []) {
@@ -67,15 +81,6 @@ export function listDebianFlavours(debianDir: string): FlavourId[] {
     }
   }
   return out;
-}
-
-/** A dangling or looping symlink: existsSync says false, but it is there and must be reported as such. */
-function isLink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 /** One step of the composition: a default file, or the `configs:` list that replaces it. */
@@ -96,7 +101,6 @@ function step(h: Hierarchy, override: DefinesValue | undefined, fallback: string
 
 /** The ordered config files for one flavour, exactly as gencontrol.py lists them in KCONFIG. */
 export function debianConfigFiles(debianDir: string, id: FlavourId): { files: string[]; kernelArch: string } {
-  const h = hierarchy(debianDir);
   const known = listDebianFlavours(debianDir);
   if (!known.some((k) => k.arch === id.arch && k.featureset === id.featureset && k.flavour === id.flavour)) {
     const same = known.filter((k) => k.arch === id.arch).map((k) => `${k.featureset}/${k.flavour}`);
@@ -105,6 +109,30 @@ export function debianConfigFiles(debianDir: string, id: FlavourId): { files: st
         (same.length ? ` (${id.arch} has: ${same.join(', ')})` : ` (unknown arch '${id.arch}')`),
     );
   }
+  const { files, kernelArch } =
+    hierarchyFormat(debianDir) === 'toml' ? tomlFiles(debianDir, id) : definesFiles(debianDir, id);
+  // A file may legitimately appear twice (Debian applies amd64/config.cloud-amd64 both as ARCH/config.FLAVOUR and
+  // from amd64/none's [cloud-amd64_image] list). The only possible loop is a symlink cycle: name it.
+  for (const f of files) {
+    try {
+      realpathSync(f);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw inputError(`symlink loop in the hierarchy at ${f}`);
+      throw err;
+    }
+  }
+  return { files, kernelArch };
+}
+
+function tomlFiles(debianDir: string, id: FlavourId): { files: string[]; kernelArch: string } {
+  const plan = tomlFlavourPlans(debianDir).find(
+    (p) => p.arch === id.arch && p.featureset === id.featureset && p.flavour === id.flavour,
+  )!;
+  return { files: tomlConfigFiles(debianDir, plan), kernelArch: plan.kernelArch };
+}
+
+function definesFiles(debianDir: string, id: FlavourId): { files: string[]; kernelArch: string } {
+  const h = hierarchy(debianDir);
   const { arch, featureset: fs, flavour } = id;
   const ad = h.arch(arch);
   const afd = h.archFs(arch, fs);
@@ -124,24 +152,16 @@ export function debianConfigFiles(debianDir: string, id: FlavourId): { files: st
     ...step(h, definesGet(afd, 'image', 'configs'), `${arch}/${fs}/config`, false),
     ...step(h, definesGet(afd, `${flavour}_image`, 'configs'), `${arch}/${fs}/config.${flavour}`, false),
   ];
-  // A file may legitimately appear twice (Debian applies amd64/config.cloud-amd64 both as ARCH/config.FLAVOUR and
-  // from amd64/none's [cloud-amd64_image] list). The only possible loop is a symlink cycle: name it.
-  for (const f of files) {
-    try {
-      realpathSync(f);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw inputError(`symlink loop in the hierarchy at ${f}`);
-      throw err;
-    }
-  }
   return { files, kernelArch };
 }
 
 /**
- * The ABI name (e.g. 6.1.0-53) from debian/changelog, following gencontrol.py's pre-trixie rule for 6.1:
- * 38 at 6.1.147-1 plus one per later non-backport upload. An explicit [abi] abiname in defines wins.
+ * The ABI name from debian/changelog: trixie's rule for defines.toml hierarchies (6.12.107+deb13), else
+ * gencontrol.py's pre-trixie rule for 6.1 (6.1.0-53): 38 at 6.1.147-1 plus one per later non-backport upload.
+ * An explicit [abi] abiname in defines wins.
  */
 export function debianAbiname(debianDir: string): string {
+  if (hierarchyFormat(debianDir) === 'toml') return tomlAbiname(debianDir);
   const explicit = definesGet(hierarchy(debianDir).top, 'abi', 'abiname')?.raw;
   const text = readFileSync(join(debianDir, 'changelog'), 'utf8');
   const entries = [...text.matchAll(/^linux \(([^)]+)\) ([^;]+);/gm)].map((m) => ({ version: m[1], dist: m[2] }));
@@ -175,7 +195,7 @@ export function composeDebianBase(debianDir: string, id: FlavourId): ComposedBas
   for (const f of files) for (const [k, v] of readConfigFile(f, origins)) config.set(k, v);
   const abiname = debianAbiname(debianDir);
   // rules.real: kconfig.py -o BUILD_SALT="<abiname><localversion>" -o MODULE_SIG_KEY="output/signing_key.pem",
-  // where the local version carries the featureset unless it is 'none' (6.1.0-53-rt-amd64).
+  // where the local version carries the featureset unless it is 'none' (6.1.0-53-rt-amd64); the same in trixie.
   const localversion = `${id.featureset === 'none' ? '' : `-${id.featureset}`}-${id.flavour}`;
   config.set('BUILD_SALT', `"${abiname}${localversion}"`);
   config.set('MODULE_SIG_KEY', '"output/signing_key.pem"');

@@ -1,6 +1,8 @@
 // The files that would add the debug flavour to Debian's packaging as a `debug` featureset, the way `rt` is
-// added: a featureset-debug/ directory with the config fragment and defines, a per-arch debug/defines listing
-// the flavour, and the lines to add to the existing top-level and per-arch defines.
+// added: a featureset-debug/ directory with the config fragment and its defines, and the flavour listed for the
+// arch. Bookworm's INI `defines`: a per-arch debug/defines plus lines to add to the existing defines. Trixie's
+// `defines.toml`: blocks to append to the root and per-arch defines.toml (TOML arrays of tables may be
+// continued anywhere in a file, so `cat X.append >> X` is the whole edit).
 import type { ConfigValue } from './report.js';
 import { formatEntry } from './config-file.js';
 
@@ -14,6 +16,7 @@ export function debianDebugFeatureset(
   flavour: string,
   profiles: string[],
   stuck: ConfigValue[],
+  format: 'toml' | 'defines' = 'defines',
 ): DebianSnippet {
   const header = [
     `## debug featureset: kdk profile(s) ${profiles.join(', ')}`,
@@ -23,8 +26,10 @@ export function debianDebugFeatureset(
   const lines: string[] = [...header];
   for (const v of stuck)
     lines.push(`## ${v.why} [${v.profile}, ${v.level}, cost ${v.cost}]`, formatEntry(v.symbol, v.final));
+  const config = lines.join('\n') + '\n';
+  if (format === 'toml') return { files: tomlFiles(arch, flavour, profiles, config) };
   const files: Record<string, string> = {
-    'debian/config/featureset-debug/config': lines.join('\n') + '\n',
+    'debian/config/featureset-debug/config': config,
     'debian/config/featureset-debug/defines': [
       '[abi]',
       '# a debug kernel is not an ABI anyone links against',
@@ -52,4 +57,38 @@ export function debianDebugFeatureset(
     ].join('\n'),
   };
   return { files };
+}
+
+/** A TOML literal string ('...' holds anything but a quote or newline; profile names are [a-z0-9-]). */
+const lit = (s: string) => `'${s.replace(/['\n]/g, ' ')}'`;
+
+function tomlFiles(arch: string, flavour: string, profiles: string[], config: string): Record<string, string> {
+  return {
+    'debian/config/featureset-debug/config': config,
+    'debian/config/featureset-debug/defines.toml': [
+      '[description]',
+      "parts = ['debug']",
+      '[description.long]',
+      `debug = ${lit(`This kernel is built with sanitizers and debugging options (${profiles.join(', ')}) for testing and fuzzing; it is slower and larger.`)}`,
+      '[description.short]',
+      "debug = 'debug (sanitizers)'",
+      '',
+    ].join('\n'),
+    'debian/config/defines.toml.append': ['', '[[featureset]]', "name = 'debug'", 'enable = true', ''].join('\n'),
+    [`debian/config/${arch}/defines.toml.append`]: [
+      '',
+      '[[featureset]]',
+      "name = 'debug'",
+      '[[featureset.flavour]]',
+      `name = ${lit(flavour)}`,
+      '',
+    ].join('\n'),
+    'debian/defines.toml.snippet': [
+      '# Append the two .append files to the defines.toml beside them:',
+      `#   cat debian/config/defines.toml.append >> debian/config/defines.toml`,
+      `#   cat debian/config/${arch}/defines.toml.append >> debian/config/${arch}/defines.toml`,
+      '# Then regenerate debian/control: debian/rules debian/control-real',
+      '',
+    ].join('\n'),
+  };
 }

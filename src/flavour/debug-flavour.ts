@@ -1,22 +1,24 @@
 // The debug flavour: a distro base config plus debug profiles, evaluated against the kernel tree, with a report
 // of what did not stick and what changed, and the files that would add it to the distro's packaging.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
-import { debianSourceTree } from '../util/debian.js';
+import { debianReleaseSourceTree, debianSourceTree } from '../util/debian.js';
 import { hashOf } from '../util/cache.js';
 import { type ConfigMap, formatConfig } from './config-file.js';
-import { composeDebianBase, type FlavourId } from './debian-hierarchy.js';
+import { composeDebianBase, type FlavourId, hierarchyFormat } from './debian-hierarchy.js';
 import { composeKernelArk } from './kernel-ark.js';
 import { readFlatConfig } from './flat.js';
-import { composeProfiles, type ComposedProfile } from './profiles.js';
+import { composeProfiles, type ComposedProfile, removedFrom } from './profiles.js';
 import { olddefconfig, mergeWithReasons } from './evaluate.js';
 import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
-import { treeSymbols } from './tree-symbols.js';
-import { debianPackaging } from '../util/debian-source.js';
+import { treeKernelVersion, treeSymbols } from './tree-symbols.js';
+import { debianPackaging, systemRelease } from '../util/debian-source.js';
 
-export const SUPPORTED_RELEASES: Record<string, string> = { bookworm: '6.1' };
+/** Debian releases kdk composes, and their kernel series. */
+export const SUPPORTED_RELEASES: Record<string, string> = { bookworm: '6.1', trixie: '6.12' };
 
 export interface FlavourRequest {
   distro: 'debian' | 'fedora' | 'flat';
@@ -25,7 +27,10 @@ export interface FlavourRequest {
   featureset?: string;
   flavour?: string;
   profiles: string[];
-  /** Kernel tree to evaluate against (default: Debian's linux-source-6.1 from apt). */
+  /**
+   * Kernel tree to evaluate against (default: the release's Debian source: bookworm's installed linux-source-6.1,
+   * or another release's linux-source at its packaging's version, downloaded into the cache).
+   */
   srctree?: string;
   /** A flat base config (instead of the distro hierarchy). */
   config?: string;
@@ -45,6 +50,10 @@ export interface FlavourResult {
   profile: ComposedProfile;
   configHash: string;
   requested: { total: number; stuck: number; notStuck: ConfigValue[] };
+  /** Profile options this kernel no longer has (declared `removed` in the profile data), left out with the reason. */
+  removed: { symbol: string; profile: string; removedIn: string; why: string }[];
+  /** The evaluated tree's kernel version (from its Makefile). */
+  kernel?: string;
   requiredMissing: string[];
   baseChanges: { requested: BaseChange[]; knockOn: BaseChange[] };
   stuck: ConfigValue[];
@@ -52,14 +61,32 @@ export interface FlavourResult {
   debianFiles: Record<string, string>;
 }
 
-function baseConfig(req: FlavourRequest): { config: ConfigMap; source: string; id: FlavourId; files: string[] } {
+interface Base {
+  config: ConfigMap;
+  source: string;
+  id: FlavourId;
+  files: string[];
+  /** The packaging's version when it is another release's (its source tree must match it). */
+  releaseVersion?: string;
+  format: 'toml' | 'defines';
+}
+
+/** The Debian release asked for, when it is not the machine's own (its packages come through a private apt). */
+function otherRelease(req: FlavourRequest): string | undefined {
+  const release = req.release ?? 'bookworm';
+  return req.distro === 'debian' && release !== 'bookworm' && release !== systemRelease() ? release : undefined;
+}
+
+function baseConfig(req: FlavourRequest): Base {
   const id: FlavourId = { arch: req.arch, featureset: req.featureset ?? 'none', flavour: req.flavour ?? req.arch };
-  if (req.config)
-    return { config: readFlatConfig(req.config), source: `flat config ${req.config}`, id, files: [req.config] };
+  if (req.config) {
+    const config = readFlatConfig(req.config);
+    return { config, source: `flat config ${req.config}`, id, files: [req.config], format: 'defines' };
+  }
   if (req.distro === 'fedora') {
     if (!req.arkConfigs) throw inputError('--distro fedora needs --ark-configs DIR (kernel-ark redhat/configs)');
     const c = composeKernelArk(req.arkConfigs, req.arkFlavor ?? 'fedora', req.flavour ?? req.arch);
-    return { config: c.config, source: `kernel-ark ${req.arkConfigs}`, id, files: c.layers };
+    return { config: c.config, source: `kernel-ark ${req.arkConfigs}`, id, files: c.layers, format: 'defines' };
   }
   if (req.distro === 'flat') throw inputError('--distro flat needs --config FILE');
   if (req.release && !SUPPORTED_RELEASES[req.release]) {
@@ -67,24 +94,51 @@ function baseConfig(req: FlavourRequest): { config: ConfigMap; source: string; i
       `unsupported Debian release '${req.release}' (supported: ${Object.keys(SUPPORTED_RELEASES).join(', ')})`,
     );
   }
-  const root = req.debianDir ?? debianPackaging({ log: req.log }).dir;
+  const release = otherRelease(req);
+  const pkg = req.debianDir ? undefined : debianPackaging({ release, log: req.log });
+  const root = req.debianDir ?? pkg!.dir;
   const b = composeDebianBase(join(root, 'debian'), id);
-  return { config: b.config, source: `Debian packaging ${root}`, id, files: b.files };
+  const version = pkg?.version ?? changelogVersion(join(root, 'debian', 'changelog'));
+  return {
+    config: b.config,
+    source: `Debian packaging ${root}`,
+    id,
+    files: b.files,
+    releaseVersion: release ? version : undefined,
+    format: hierarchyFormat(join(root, 'debian')),
+  };
+}
+
+function changelogVersion(file: string): string {
+  const m = /^\S+ \(([^)\s]+)\)/.exec(readFileSync(file, 'utf8'));
+  if (!m) throw inputError('no version in the first line', file, 1);
+  return m[1];
 }
 
 /** Compose, evaluate and report; writes nothing (see writeFlavour). */
 export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResult> {
   const log = req.log ?? (() => {});
-  const profile = composeProfiles(req.profiles);
+  let profile = composeProfiles(req.profiles);
   const base = baseConfig(req);
-  const tree = req.srctree ?? debianSourceTree(log).dir;
-  const unknown = profile.options.filter((o) => !treeSymbols(tree).has(o.symbol));
+  const release = otherRelease(req);
+  const tree =
+    req.srctree ??
+    (release && base.releaseVersion
+      ? debianReleaseSourceTree(release, base.releaseVersion, log).dir
+      : debianSourceTree(log).dir);
+  const kernel = treeKernelVersion(tree);
+  const missing = profile.options.filter((o) => !treeSymbols(tree).has(o.symbol));
+  const gone = missing.filter((o) => removedFrom(o, kernel));
+  const unknown = missing.filter((o) => !removedFrom(o, kernel));
   if (unknown.length) {
     throw inputError(
-      `profile options that do not exist in the kernel at ${tree}: ` +
-        unknown.map((o) => `CONFIG_${o.symbol} (profile ${o.profile})`).join(', '),
+      `profile options that do not exist in the kernel${kernel ? ` ${kernel}` : ''} at ${tree}: ` +
+        unknown.map((o) => `CONFIG_${o.symbol} (profile ${o.profile})`).join(', ') +
+        ` (if one was renamed or removed upstream, say so in the profile's data: a 'removed' entry)`,
     );
   }
+  for (const o of gone) log(`CONFIG_${o.symbol} is not in ${kernel} (left out): ${o.removed!.why}`);
+  profile = { ...profile, options: profile.options.filter((o) => !gone.includes(o)) };
   log(`evaluating the base (${base.config.size} symbols from ${base.files.length} files)`);
   const kernelArch = base.id.arch;
   const baseFinal = olddefconfig(tree, kernelArch, base.config);
@@ -107,11 +161,13 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
     profile,
     configHash: hashOf(final.text).slice(0, 16),
     requested: { total: profile.options.length, stuck: stuck.length, notStuck },
+    removed: gone.map((o) => ({ symbol: o.symbol, profile: o.profile, removedIn: o.removed!.in, why: o.removed!.why })),
+    kernel,
     requiredMissing: notStuck.filter((v) => v.level === 'required').map((v) => v.symbol),
     baseChanges: { requested: changes.filter((c) => c.requested), knockOn: changes.filter((c) => !c.requested) },
     stuck,
     text: final.text,
-    debianFiles: debianDebugFeatureset(base.id.arch, base.id.flavour, profile.profiles, stuck).files,
+    debianFiles: debianDebugFeatureset(base.id.arch, base.id.flavour, profile.profiles, stuck, base.format).files,
   };
 }
 

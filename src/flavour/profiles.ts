@@ -33,6 +33,14 @@ export const ProfileOption = z
     level: Level.default('recommended'),
     cost: CostClass,
     reason: z.string().min(1),
+    /**
+     * The kernel series from which the symbol no longer exists, and why: there the option is reported as gone and
+     * left out, instead of failing as an unknown option (which still catches typos and renames).
+     */
+    removed: z
+      .object({ in: z.string().regex(/^\d+\.\d+$/, 'a kernel series like 6.12'), why: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ProfileOption = z.infer<typeof ProfileOption>;
@@ -150,4 +158,20 @@ export function composeProfiles(specs: string[], dir = PROFILES_DIR): ComposedPr
     }
   }
   return { profiles: files.map((f) => f.name), sanitizer: distinct[0], options: [...bySymbol.values()], overrides };
+}
+
+/** Compare kernel versions ('6.12', '6.12.111'): negative, zero or positive. */
+export function compareKernelVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** Whether a profile option is declared gone from the given kernel version. */
+export function removedFrom(o: ProfileOption, kernel: string | undefined): boolean {
+  return !!(o.removed && kernel && compareKernelVersions(kernel, o.removed.in) >= 0);
 }

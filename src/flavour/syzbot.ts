@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
 import type { ConfigMap } from './config-file.js';
-import { composeProfiles } from './profiles.js';
+import { composeProfiles, removedFrom } from './profiles.js';
 
 export interface SyzbotCheckItem {
   symbol: string;
@@ -21,15 +21,32 @@ export interface SyzbotCheck {
   items: SyzbotCheckItem[];
   requiredMissing: string[];
   recommendedMissing: string[];
+  /** Options the profile declares gone from the config's kernel (not counted as missing). */
+  removed: { symbol: string; removedIn: string; why: string }[];
 }
 
-export function checkSyzbotConfig(config: ConfigMap, profile = 'syzbot'): SyzbotCheck {
-  const items = composeProfiles([profile]).options.map((o) => {
-    const actual = config.get(o.symbol) ?? 'n';
-    return { symbol: o.symbol, wanted: o.value, actual, level: o.level, met: actual === o.value, reason: o.reason };
-  });
+/** The kernel version a .config was written for, from the header Kconfig writes ('# Linux/x86 6.12.111 Kernel ...'). */
+export function configKernelVersion(text: string): string | undefined {
+  return /^# Linux\/\S+ (\d+\.\d+(?:\.\d+)?)\S* Kernel Configuration$/m.exec(text.slice(0, 4000))?.[1];
+}
+
+/**
+ * Each option of the profile, met or not. With the config's kernel version, options the profile declares gone
+ * from that kernel (`removed`) are listed apart instead of as missing.
+ */
+export function checkSyzbotConfig(config: ConfigMap, profile = 'syzbot', kernel?: string): SyzbotCheck {
+  const options = composeProfiles([profile]).options;
+  const removed = options
+    .filter((o) => removedFrom(o, kernel))
+    .map((o) => ({ symbol: o.symbol, removedIn: o.removed!.in, why: o.removed!.why }));
+  const items = options
+    .filter((o) => !removedFrom(o, kernel))
+    .map((o) => {
+      const actual = config.get(o.symbol) ?? 'n';
+      return { symbol: o.symbol, wanted: o.value, actual, level: o.level, met: actual === o.value, reason: o.reason };
+    });
   const missing = (level: string) => items.filter((i) => !i.met && i.level === level).map((i) => i.symbol);
-  return { items, requiredMissing: missing('required'), recommendedMissing: missing('recommended') };
+  return { items, requiredMissing: missing('required'), recommendedMissing: missing('recommended'), removed };
 }
 
 export const QemuVmConfig = z

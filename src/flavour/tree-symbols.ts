@@ -45,3 +45,16 @@ export function treeSymbols(tree: string): Map<string, SymbolSite[]> {
   cache.set(tree, out);
   return out;
 }
+
+/** The kernel version of a tree from its top Makefile (VERSION.PATCHLEVEL.SUBLEVEL), or undefined. */
+export function treeKernelVersion(tree: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(tree, 'Makefile'), 'utf8').slice(0, 2000);
+  } catch {
+    return undefined;
+  }
+  const get = (k: string) => new RegExp(`^${k} = (\\d+)$`, 'm').exec(text)?.[1];
+  const [v, p, s] = [get('VERSION'), get('PATCHLEVEL'), get('SUBLEVEL')];
+  return v && p ? `${v}.${p}.${s ?? 0}` : undefined;
+}

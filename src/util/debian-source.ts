@@ -1,7 +1,8 @@
 // Debian's `linux` source package's packaging (the debian/ directory: config hierarchy, patches, changelog),
 // fetched with `apt-get source --download-only --diff-only` from a deb-src entry and cached by version.
 // The archive's index may list versions whose files are gone (security pool 404s), so versions are tried
-// newest first until one downloads.
+// newest first until one downloads. The machine's own release uses the system's apt (adding a deb-src entry when
+// needed); another release (trixie) uses a private apt state under the cache (debian-apt.ts).
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { cacheDir } from './cache.js';
 import { isRoot } from './deps.js';
 import { populateDirAtomic, writeFileAtomic } from './atomic.js';
 import { envError } from './errors.js';
+import { type PrivateApt, aptSourceVersions as privateSourceVersions, privateApt } from './debian-apt.js';
 
 const DEB_SRC_LIST = '/etc/apt/sources.list.d/kdk-deb-src.sources';
 
@@ -18,13 +20,15 @@ export interface DebianPackaging {
   version: string;
 }
 
-function aptSourceVersions(pkg: string): string[] {
-  const r = spawnSync('apt-cache', ['showsrc', pkg], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const versions = [...(r.stdout ?? '').matchAll(/^Version: (\S+)$/gm)].map((m) => m[1]);
-  const uniq = [...new Set(versions)];
-  const cmp = (a: string, b: string) =>
-    spawnSync('dpkg', ['--compare-versions', a, 'gt', b]).status === 0 ? -1 : a === b ? 0 : 1;
-  return uniq.sort(cmp);
+const aptSourceVersions = (pkg: string) => privateSourceVersions(pkg);
+
+/** The machine's own Debian release (VERSION_CODENAME in /etc/os-release), whose apt state kdk uses as is. */
+export function systemRelease(): string | undefined {
+  try {
+    return /^VERSION_CODENAME=(\S+)$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Add a deb-src entry mirroring the machine's deb entries (as root), then refresh the package lists. */
@@ -67,30 +71,57 @@ function rememberedVersion(root: string): { stamp: string; version?: string } {
 }
 
 /** The newest fetchable (or the given) version of Debian's `linux` source packaging, extracted into the cache. */
-export function debianPackaging(opts: { version?: string; log?: (l: string) => void } = {}): DebianPackaging {
+export function debianPackaging(
+  opts: { release?: string; version?: string; log?: (l: string) => void } = {},
+): DebianPackaging {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const root = cacheDir('debian');
   const cached = (v: string) => join(root, `linux-packaging_${v}`);
   if (opts.version && existsSync(join(cached(opts.version), 'debian', 'changelog'))) {
     return { dir: cached(opts.version), version: opts.version };
   }
+  if (opts.release && opts.release !== systemRelease()) return releasePackaging(opts.release, opts.version, log);
   const remembered = opts.version ? undefined : rememberedVersion(root);
   if (remembered?.version) return { dir: cached(remembered.version), version: remembered.version };
   const known = ensureDebSrc(log);
-  const candidates = opts.version ? [opts.version] : known;
-  const found = (v: string): DebianPackaging => {
-    if (remembered)
-      writeFileAtomic(
-        join(root, 'linux-packaging.latest.json'),
-        JSON.stringify({ stamp: remembered.stamp, version: v }),
-      );
-    return { dir: cached(v), version: v };
-  };
+  const v = fetchFirst(opts.version ? [opts.version] : known, [], log);
+  if (remembered)
+    writeFileAtomic(join(root, 'linux-packaging.latest.json'), JSON.stringify({ stamp: remembered.stamp, version: v }));
+  return { dir: cached(v), version: v };
+}
+
+/** Another release's packaging, through its private apt state; the pick is remembered while its lists last. */
+function releasePackaging(release: string, version: string | undefined, log: (l: string) => void): DebianPackaging {
+  const root = cacheDir('debian');
+  const cached = (v: string) => join(root, `linux-packaging_${v}`);
+  const apt = privateApt(release, log);
+  const memo = join(root, `linux-packaging.${release}.latest.json`);
+  if (!version) {
+    try {
+      const saved = JSON.parse(readFileSync(memo, 'utf8')) as { stamp: string; version: string };
+      if (saved.stamp === apt.stamp && existsSync(join(cached(saved.version), 'debian', 'changelog'))) {
+        return { dir: cached(saved.version), version: saved.version };
+      }
+    } catch {
+      /* nothing remembered yet */
+    }
+  }
+  const candidates = version ? [version] : privateSourceVersions('linux', apt);
+  if (candidates.length === 0) throw envError(`${release}'s Sources index lists no 'linux' source package`);
+  const v = fetchFirst(candidates, apt.args, log, apt);
+  if (!version) writeFileAtomic(memo, JSON.stringify({ stamp: apt.stamp, version: v }));
+  return { dir: cached(v), version: v };
+}
+
+/** Download and extract the first candidate the archive serves (already extracted ones count); its version. */
+function fetchFirst(candidates: string[], aptArgs: string[], log: (l: string) => void, apt?: PrivateApt): string {
+  const root = cacheDir('debian');
+  const cached = (v: string) => join(root, `linux-packaging_${v}`);
   for (const v of candidates) {
-    if (existsSync(join(cached(v), 'debian', 'changelog'))) return found(v);
+    if (existsSync(join(cached(v), 'debian', 'changelog'))) return v;
     const dl = join(root, 'downloads');
     mkdirSync(dl, { recursive: true });
-    const r = spawnSync('apt-get', ['source', '--download-only', '--diff-only', `linux=${v}`], {
+    const r = spawnSync('apt-get', [...aptArgs, 'source', '--download-only', '--diff-only', `linux=${v}`], {
       cwd: dl,
       encoding: 'utf8',
     });
@@ -103,7 +134,10 @@ export function debianPackaging(opts: { version?: string; log?: (l: string) => v
       const x = spawnSync('tar', ['-xf', join(dl, tarball), '-C', tmp], { encoding: 'utf8' });
       if (x.status !== 0) throw envError(`tar failed on ${tarball}: ${x.stderr}`);
     });
-    return found(v);
+    return v;
   }
-  throw envError(`no version of Debian's linux source package could be downloaded`, 'check the deb-src entry');
+  throw envError(
+    `no version of Debian's linux source package could be downloaded`,
+    apt ? `the private apt state for ${apt.release} is in ${apt.dir}` : 'check the deb-src entry',
+  );
 }

@@ -1,6 +1,6 @@
 // Debian's kernel source and config packages, extracted once into the cache and keyed by the package version,
 // so every stage and test shares one tree (`~/.cache/kdk/trees/linux-source-<version>/`).
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import { cacheDir, hashOf } from './cache.js';
 import { debVersion, ensurePackages } from './deps.js';
 import { populateDirAtomic } from './atomic.js';
 import { KdkError, ExitCode } from './errors.js';
+import { aptDownload, privateApt } from './debian-apt.js';
 
 export const DEBIAN_KERNEL_SERIES = '6.1';
 const SOURCE_PKG = `linux-source-${DEBIAN_KERNEL_SERIES}`;
@@ -86,17 +87,59 @@ export function debianSourceTreeAt(
     }
   }
   log(`kdk: extracting ${SOURCE_PKG} ${version} into ${dir} (once; about a minute)`);
+  extractSourceDeb(deb, SOURCE_PKG, dir);
+  return { dir: top, version };
+}
+
+/** linux-source-<series> for a Debian linux version: '6.12.107-1' → '6.12'. */
+export function kernelSeries(version: string): string {
+  const m = /^(?:\d+:)?(\d+\.\d+)/.exec(version);
+  if (!m) throw new KdkError(`not a Debian linux version: '${version}'`, { exitCode: ExitCode.usage });
+  return m[1];
+}
+
+/**
+ * Another release's kernel source (trixie's linux-source-6.12 on this bookworm machine) at the given version, to
+ * match its packaging: downloaded with that release's private apt state, never installed, and extracted into
+ * ~/.cache/kdk/trees/linux-source-<series>_<version>/. The .deb is deleted once the tree is in place: the tree is
+ * the cache.
+ */
+export function debianReleaseSourceTree(
+  release: string,
+  version: string,
+  log: (l: string) => void = (l) => process.stderr.write(l + '\n'),
+): SourceTree {
+  const pkg = `linux-source-${kernelSeries(version)}`;
+  ensurePackages(KERNEL_BUILD_PACKAGES, log);
+  const dir = join(cacheDir('trees'), `${pkg}_${version}`);
+  const top = join(dir, pkg);
+  if (existsSync(join(top, 'Makefile'))) return { dir: top, version };
+  const apt = privateApt(release, log);
+  log(`kdk: apt-get download ${pkg}=${version} (${release}; about 150 MB, once)`);
+  const { deb, error } = aptDownload(pkg, version, join(cacheDir('debian'), 'debs'), apt);
+  if (!deb) {
+    throw new KdkError(`apt-get download ${pkg}=${version} failed: ${error}`, {
+      exitCode: ExitCode.environment,
+      hint: `apt-cache ${apt.args.join(' ')} policy ${pkg}`,
+    });
+  }
+  log(`kdk: extracting ${pkg} ${version} into ${dir} (once; about a minute)`);
+  extractSourceDeb(deb, pkg, dir);
+  rmSync(deb, { force: true });
+  return { dir: top, version };
+}
+
+/** Stream /usr/src/<pkg>.tar.xz out of a linux-source .deb and unpack the tree into `dir` (atomically). */
+function extractSourceDeb(deb: string, pkg: string, dir: string): void {
   populateDirAtomic(dir, (tmp) => {
-    // The .deb holds /usr/src/linux-source-6.1.tar.xz: stream it out of the package and unpack the tree.
-    const script = `dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/src/${SOURCE_PKG}.tar.xz | tar -xJ -C "$2"`;
+    const script = `dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/src/${pkg}.tar.xz | tar -xJ -C "$2"`;
     const r = spawnSync('bash', ['-o', 'pipefail', '-c', script, 'x', deb, tmp], {
       stdio: ['ignore', 'ignore', 'pipe'],
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new KdkError(`extracting ${deb} failed: ${r.stderr}`, { exitCode: ExitCode.environment });
   });
-  if (!existsSync(join(top, 'Makefile'))) throw new KdkError(`${deb} did not contain ${SOURCE_PKG}/Makefile`);
-  return { dir: top, version };
+  if (!existsSync(join(dir, pkg, 'Makefile'))) throw new KdkError(`${deb} did not contain ${pkg}/Makefile`);
 }
 
 export interface DebianConfig {

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { debianConfig } from '../../src/util/debian.js';
 import { ManagerConfig } from '../../src/flavour/syzbot.js';
+import { debianAbiname } from '../../src/flavour/debian-hierarchy.js';
+import { debianPackaging } from '../../src/util/debian-source.js';
+import { debianShippedConfig } from '../../src/util/debian-shipped-config.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
 const run = (args: string[]) => spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -24,6 +27,28 @@ test("kdk syzbot check: Debian's shipped amd64 config lacks KCOV and KASAN → e
   // Debian already has what it shares with syzkaller's list: debugfs, kallsyms, namespaces.
   const met = doc.items.filter((i: { met: boolean }) => i.met).map((i: { symbol: string }) => i.symbol);
   for (const s of ['DEBUG_FS', 'KALLSYMS_ALL', 'USER_NS', 'NET_NS']) assert.ok(met.includes(s), s);
+});
+
+test("kdk syzbot check on trixie's shipped 6.12 config: options gone from 6.12 are listed apart, not as missing", () => {
+  const pkg = debianPackaging({ release: 'trixie' });
+  const id = { arch: 'amd64', featureset: 'none', flavour: 'amd64' };
+  const shipped = debianShippedConfig('trixie', pkg.version, id, debianAbiname(join(pkg.dir, 'debian')));
+  const r = run(['syzbot', 'check', shipped.path, '--json']);
+  assert.equal(r.status, 1, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.match(doc.kernel, /^6\.12\./);
+  assert.deepEqual(doc.removed.map((g: { symbol: string }) => g.symbol).sort(), [
+    'DEBUG_CREDENTIALS',
+    'UBSAN_SANITIZE_ALL',
+  ]);
+  const listed = doc.items.map((i: { symbol: string }) => i.symbol);
+  assert.ok(!listed.includes('UBSAN_SANITIZE_ALL') && !doc.recommendedMissing.includes('DEBUG_CREDENTIALS'));
+  assert.deepEqual([...doc.requiredMissing].sort(), [
+    'KASAN',
+    'KCOV',
+    'KCOV_ENABLE_COMPARISONS',
+    'KCOV_INSTRUMENT_ALL',
+  ]);
 });
 
 test('kdk syzbot check: a config with every requirement passes (exit 0); missing file → exit 2', () => {
