@@ -8,6 +8,7 @@ import { cacheDir } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { envError } from '../util/errors.js';
 import { isRoot } from '../util/deps.js';
+import { debianMirrors } from '../util/debian-apt.js';
 
 /** Debian 12's release architectures (what `debian/config/defines` builds and the archive ships in main). */
 export const BOOKWORM_RELEASE_ARCHS = ['amd64', 'arm64', 'armel', 'armhf', 'i386', 'mips64el', 'ppc64el', 's390x'];
@@ -32,19 +33,9 @@ export interface MeasuredSizes {
   missing: string[];
 }
 
-function mirrorUri(): { debian: string; security: string } {
-  const f = '/etc/apt/sources.list.d/debian.sources';
-  const text = existsSync(f) ? readFileSync(f, 'utf8') : '';
-  const uris = [...text.matchAll(/^URIs:\s*(\S+)/gm)].map((m) => m[1]);
-  return {
-    debian: uris.find((u) => !u.includes('security')) ?? 'http://deb.debian.org/debian',
-    security: uris.find((u) => u.includes('security')) ?? 'http://deb.debian.org/debian-security',
-  };
-}
-
 function aptUpdate(dir: string, release: string, archs: string[], log: (l: string) => void): void {
   if (!isRoot()) throw envError("fetching other architectures' Packages indexes needs apt-get as root", 'run as root');
-  const m = mirrorUri();
+  const m = debianMirrors();
   mkdirSync(join(dir, 'lists', 'partial'), { recursive: true });
   mkdirSync(join(dir, 'cache', 'archives', 'partial'), { recursive: true });
   const opt = `[arch=${archs.join(',')} signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]`;
