@@ -31,9 +31,10 @@ export const DEFAULT_PARAMS: PlanParams = {
   versionsKept: { unstable: 1, testing: 1, stable: 1, backports: 1, security: 1 },
   mirrors: 300,
   baseBuildHours: 2,
-  buildRatio: 1.8,
+  // The syzbot flavour's whole-kernel CPU ratio measured on the small base (docs/flavour.md, 2026-12-02).
+  buildRatio: 3.3,
   sizeRatio: 1.5,
-  ratioSource: 'default parameters (no paired plain/debug kdk build records yet)',
+  ratioSource: 'defaults (build ratio 3.3: syzbot, whole kernel, docs/flavour.md; no paired kdk build records here)',
 };
 
 export interface Strategy {

@@ -53,6 +53,16 @@ test('a ratio pairs only builds of the same make goals (a kernel/ mm/ sample is 
   assert.equal(debugRatios([rec({}), rec({ profile: 'minimal', target: 'bindeb-pkg', cpuSeconds: 2000 })])?.build, 2);
 });
 
+test('whole-kernel pairs outrank directory samples, which understate the debug cost', () => {
+  const plainFull = rec({ target: 'bzImage modules', cpuSeconds: 2000 });
+  const debugFull = rec({ profile: 'syzbot', target: 'bzImage modules', cpuSeconds: 6600 });
+  const plainMm = rec({ target: 'mm/', cpuSeconds: 60 });
+  const debugMm = rec({ profile: 'syzbot', target: 'mm/', cpuSeconds: 110 });
+  assert.equal(debugRatios([plainMm, debugMm, plainFull, debugFull])?.build, 3.3);
+  assert.equal(debugRatios([plainMm, debugMm, plainFull, debugFull])?.pairs, 1);
+  assert.equal(debugRatios([plainMm, debugMm])?.build, 110 / 60, 'samples when nothing else');
+});
+
 test('loadRecords skips files that are not build records', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kdk-rec-'));
   try {
