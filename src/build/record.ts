@@ -70,7 +70,8 @@ export function debugRatios(
   const goals = (r: BuildRecord) => r.target ?? 'bindeb-pkg';
   const img = (r: BuildRecord) => r.artifacts.bzImage ?? r.artifacts.vmlinux ?? 0;
   // Directory samples (`mm/`) share the host tools and `prepare` with the plain build and never link vmlinux,
-  // so they understate the ratio (1.6-1.9 against 3.3 for the whole syzbot kernel): whole-kernel pairs win.
+  // so they understate the ratio (1.6-1.9 against 3.3 for the whole syzbot kernel): only whole kernels count,
+  // and without one the plan keeps its default, itself a measured whole-kernel ratio.
   const sample = (r: BuildRecord) =>
     goals(r)
       .split(/\s+/)
@@ -86,7 +87,7 @@ export function debugRatios(
   const whole = pairs.filter(({ d }) => !sample(d));
   const builds: number[] = [];
   const sizes: number[] = [];
-  for (const { d, p } of whole.length ? whole : pairs) {
+  for (const { d, p } of whole) {
     builds.push(d.cpuSeconds / p.cpuSeconds);
     if (img(p) && img(d)) sizes.push(img(d) / img(p));
   }

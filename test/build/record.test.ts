@@ -37,30 +37,30 @@ test('debug/plain ratios pair builds of the same base and arch; failed builds an
   assert.equal(debugRatios([rec({ ccache: warm }), rec({ profile: 'syzbot', cpuSeconds: 5000 })]), undefined);
 });
 
-test('a ratio pairs only builds of the same make goals (a kernel/ mm/ sample is not set against a full build)', () => {
+test('a ratio pairs only builds of the same make goals (a bzImage-only build is not set against bzImage modules)', () => {
   const full = rec({ target: 'bzImage modules', cpuSeconds: 3000 });
-  const sample = rec({ target: 'kernel/ mm/', cpuSeconds: 400 });
-  const debugSample = rec({ profile: 'minimal', target: 'kernel/ mm/', cpuSeconds: 1000 });
+  const sample = rec({ target: 'bzImage', cpuSeconds: 400 });
+  const debugSample = rec({ profile: 'minimal', target: 'bzImage', cpuSeconds: 1000 });
   // Without the goal check the last plain record (the full build) would give 1000/3000.
   const sampleArtifacts = { artifacts: { modules: 0 } };
   assert.deepEqual(
     debugRatios([{ ...sample, ...sampleArtifacts }, full, { ...debugSample, ...sampleArtifacts }]),
     { build: 2.5, size: undefined, pairs: 1 },
-    'no images in a sample: no size ratio',
+    'no images in these records: no size ratio',
   );
   assert.equal(debugRatios([full, debugSample]), undefined);
   // Records from before the field existed were bindeb-pkg builds.
   assert.equal(debugRatios([rec({}), rec({ profile: 'minimal', target: 'bindeb-pkg', cpuSeconds: 2000 })])?.build, 2);
 });
 
-test('whole-kernel pairs outrank directory samples, which understate the debug cost', () => {
+test('only whole-kernel pairs give a ratio: directory samples understate the debug cost', () => {
   const plainFull = rec({ target: 'bzImage modules', cpuSeconds: 2000 });
   const debugFull = rec({ profile: 'syzbot', target: 'bzImage modules', cpuSeconds: 6600 });
   const plainMm = rec({ target: 'mm/', cpuSeconds: 60 });
   const debugMm = rec({ profile: 'syzbot', target: 'mm/', cpuSeconds: 110 });
   assert.equal(debugRatios([plainMm, debugMm, plainFull, debugFull])?.build, 3.3);
   assert.equal(debugRatios([plainMm, debugMm, plainFull, debugFull])?.pairs, 1);
-  assert.equal(debugRatios([plainMm, debugMm])?.build, 110 / 60, 'samples when nothing else');
+  assert.equal(debugRatios([plainMm, debugMm]), undefined, 'samples alone: the plan keeps its measured default');
 });
 
 test('loadRecords skips files that are not build records', () => {
