@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { run } from '../util/proc.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { ensurePackages } from '../util/deps.js';
+import { KERNEL_BUILD_PACKAGES } from '../util/debian.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';
@@ -14,21 +15,9 @@ import { extractBuildErrors } from './errors.js';
 import { formatConfig, parseConfig } from '../flavour/index.js';
 
 // bindeb-pkg runs dpkg-buildpackage, which refuses to start unless the Build-Depends that the kernel's
-// scripts/package/mkdebian writes are installed (6.1.176 lists rsync, kmod and cpio besides the compilers).
-export const BUILD_PACKAGES = [
-  'make',
-  'gcc',
-  'flex',
-  'bison',
-  'bc',
-  'libelf-dev',
-  'libssl-dev',
-  'dpkg-dev',
-  'ccache',
-  'rsync',
-  'kmod',
-  'cpio',
-];
+// scripts/package/mkdebian writes are installed (6.1.176 lists rsync, kmod and cpio besides the compilers):
+// the packages any kernel build needs, plus packaging and ccache.
+export const BUILD_PACKAGES = [...KERNEL_BUILD_PACKAGES, 'dpkg-dev', 'ccache', 'rsync'];
 
 export interface BuildRequest {
   flavourDir: string;

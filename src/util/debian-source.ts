@@ -14,6 +14,10 @@ import { type PrivateApt, aptSourceVersions as privateSourceVersions, privateApt
 
 const DEB_SRC_LIST = '/etc/apt/sources.list.d/kdk-deb-src.sources';
 
+/** Where one version's packaging is extracted, and whether it already is. */
+const packagingDir = (v: string) => join(cacheDir('debian'), `linux-packaging_${v}`);
+const extracted = (v: string) => existsSync(join(packagingDir(v), 'debian', 'changelog'));
+
 export interface DebianPackaging {
   /** Directory holding `debian/`. */
   dir: string;
@@ -61,7 +65,7 @@ function rememberedVersion(root: string): { stamp: string; version?: string } {
       stamp: string;
       version: string;
     };
-    if (saved.stamp === stamp && existsSync(join(root, `linux-packaging_${saved.version}`, 'debian', 'changelog'))) {
+    if (saved.stamp === stamp && extracted(saved.version)) {
       return { stamp, version: saved.version };
     }
   } catch {
@@ -76,31 +80,29 @@ export function debianPackaging(
 ): DebianPackaging {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const root = cacheDir('debian');
-  const cached = (v: string) => join(root, `linux-packaging_${v}`);
-  if (opts.version && existsSync(join(cached(opts.version), 'debian', 'changelog'))) {
-    return { dir: cached(opts.version), version: opts.version };
+  if (opts.version && extracted(opts.version)) {
+    return { dir: packagingDir(opts.version), version: opts.version };
   }
   if (opts.release && opts.release !== systemRelease()) return releasePackaging(opts.release, opts.version, log);
   const remembered = opts.version ? undefined : rememberedVersion(root);
-  if (remembered?.version) return { dir: cached(remembered.version), version: remembered.version };
+  if (remembered?.version) return { dir: packagingDir(remembered.version), version: remembered.version };
   const known = ensureDebSrc(log);
   const v = fetchFirst(opts.version ? [opts.version] : known, [], log);
   if (remembered)
     writeFileAtomic(join(root, 'linux-packaging.latest.json'), JSON.stringify({ stamp: remembered.stamp, version: v }));
-  return { dir: cached(v), version: v };
+  return { dir: packagingDir(v), version: v };
 }
 
 /** Another release's packaging, through its private apt state; the pick is remembered while its lists last. */
 function releasePackaging(release: string, version: string | undefined, log: (l: string) => void): DebianPackaging {
   const root = cacheDir('debian');
-  const cached = (v: string) => join(root, `linux-packaging_${v}`);
   const apt = privateApt(release, log);
   const memo = join(root, `linux-packaging.${release}.latest.json`);
   if (!version) {
     try {
       const saved = JSON.parse(readFileSync(memo, 'utf8')) as { stamp: string; version: string };
-      if (saved.stamp === apt.stamp && existsSync(join(cached(saved.version), 'debian', 'changelog'))) {
-        return { dir: cached(saved.version), version: saved.version };
+      if (saved.stamp === apt.stamp && extracted(saved.version)) {
+        return { dir: packagingDir(saved.version), version: saved.version };
       }
     } catch {
       /* nothing remembered yet */
@@ -110,15 +112,14 @@ function releasePackaging(release: string, version: string | undefined, log: (l:
   if (candidates.length === 0) throw envError(`${release}'s Sources index lists no 'linux' source package`);
   const v = fetchFirst(candidates, apt.args, log, apt);
   if (!version) writeFileAtomic(memo, JSON.stringify({ stamp: apt.stamp, version: v }));
-  return { dir: cached(v), version: v };
+  return { dir: packagingDir(v), version: v };
 }
 
 /** Download and extract the first candidate the archive serves (already extracted ones count); its version. */
 function fetchFirst(candidates: string[], aptArgs: string[], log: (l: string) => void, apt?: PrivateApt): string {
   const root = cacheDir('debian');
-  const cached = (v: string) => join(root, `linux-packaging_${v}`);
   for (const v of candidates) {
-    if (existsSync(join(cached(v), 'debian', 'changelog'))) return v;
+    if (extracted(v)) return v;
     const dl = join(root, 'downloads');
     mkdirSync(dl, { recursive: true });
     const r = spawnSync('apt-get', [...aptArgs, 'source', '--download-only', '--diff-only', `linux=${v}`], {
@@ -130,7 +131,7 @@ function fetchFirst(candidates: string[], aptArgs: string[], log: (l: string) =>
       log(`kdk: linux ${v}: not downloadable, trying an older version`);
       continue;
     }
-    populateDirAtomic(cached(v), (tmp) => {
+    populateDirAtomic(packagingDir(v), (tmp) => {
       const x = spawnSync('tar', ['-xf', join(dl, tarball), '-C', tmp], { encoding: 'utf8' });
       if (x.status !== 0) throw envError(`tar failed on ${tarball}: ${x.stderr}`);
     });

@@ -2,7 +2,7 @@
 // flavour), and linux-config-6.1 is the config Debian shipped. Both are Debian's, not ours.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, readFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { composeDebianBase, debianConfigFiles, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
@@ -12,25 +12,13 @@ import { debianPackaging } from '../../src/util/debian-source.js';
 import { debianConfig, debianSourceTree } from '../../src/util/debian.js';
 import { debVersion } from '../../src/util/deps.js';
 import { KdkError } from '../../src/util/errors.js';
+import { rulesGen } from './rules-gen.js';
 
 const pkg = debianPackaging();
 const debianDir = join(pkg.dir, 'debian');
 
-/** (arch, featureset, flavour) → KCONFIG and BUILD_SALT as gencontrol.py wrote them into rules.gen. */
-function rulesGen(): Map<string, { kconfig: string[]; salt: string }> {
-  const out = new Map<string, { kconfig: string[]; salt: string }>();
-  for (const line of readFileSync(join(debianDir, 'rules.gen'), 'utf8').split('\n')) {
-    const get = (k: string) => new RegExp(` ${k}='([^']*)'`).exec(line)?.[1];
-    const kconfig = get('KCONFIG');
-    if (!kconfig) continue;
-    const salt = /BUILD_SALT=\\"([^\\]+)\\"/.exec(line)?.[1] ?? '';
-    out.set(`${get('ARCH')}/${get('FEATURESET')}/${get('FLAVOUR')}`, { kconfig: kconfig.split(' '), salt });
-  }
-  return out;
-}
-
 test(`every flavour's config list and BUILD_SALT equal gencontrol.py's (rules.gen of linux ${pkg.version})`, () => {
-  const truth = rulesGen();
+  const truth = rulesGen(debianDir);
   const ours = listDebianFlavours(debianDir);
   assert.equal(ours.length, truth.size, 'same number of flavours');
   for (const id of ours) {

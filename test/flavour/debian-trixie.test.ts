@@ -18,26 +18,14 @@ import { debianPackaging } from '../../src/util/debian-source.js';
 import { debianReleaseSourceTree } from '../../src/util/debian.js';
 import { debianShippedConfig } from '../../src/util/debian-shipped-config.js';
 import { aptSourceBinaries, privateApt } from '../../src/util/debian-apt.js';
+import { rulesGen } from './rules-gen.js';
 
 const pkg = debianPackaging({ release: 'trixie' });
 const debianDir = join(pkg.dir, 'debian');
 const apt = privateApt('trixie');
 
-/** (arch, featureset, flavour) → KCONFIG and BUILD_SALT as gencontrol.py wrote them into rules.gen. */
-function rulesGen(): Map<string, { kconfig: string[]; salt: string }> {
-  const out = new Map<string, { kconfig: string[]; salt: string }>();
-  for (const line of readFileSync(join(debianDir, 'rules.gen'), 'utf8').split('\n')) {
-    const get = (k: string) => new RegExp(` ${k}='([^']*)'`).exec(line)?.[1];
-    const kconfig = get('KCONFIG');
-    if (!kconfig) continue;
-    const salt = /BUILD_SALT=\\"([^\\]+)\\"/.exec(line)?.[1] ?? '';
-    out.set(`${get('ARCH')}/${get('FEATURESET')}/${get('FLAVOUR')}`, { kconfig: kconfig.split(' '), salt });
-  }
-  return out;
-}
-
 test(`trixie: every flavour's config list and BUILD_SALT equal gencontrol.py's (rules.gen of linux ${pkg.version})`, () => {
-  const truth = rulesGen();
+  const truth = rulesGen(debianDir);
   const ours = listDebianFlavours(debianDir);
   assert.ok(truth.size > 40, `rules.gen lists ${truth.size} flavours`);
   assert.deepEqual(
