@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { run } from '../util/proc.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { ensurePackages } from '../util/deps.js';
-import { KERNEL_BUILD_PACKAGES } from '../util/debian.js';
+import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';

@@ -115,7 +115,7 @@ export function registerConfig(program: Command): void {
           o,
           "no arguments: merging profiles/debug.config into Debian's amd64 config on Debian's linux-source tree",
         );
-        const { debianConfig, debianSourceTree } = await import('../util/debian.js');
+        const { debianConfig, debianSourceTree } = await import('../distro/index.js');
         const tree = debianSourceTree((l) => progress(o, l));
         base = debianConfig('amd64').path;
         fragments = [debugProfilePath()];

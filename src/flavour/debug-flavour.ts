@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
-import { debianReleaseSourceTree, debianSourceTree } from '../util/debian.js';
+import { debianReleaseSourceTree, debianSourceTree, debianPackaging, systemRelease } from '../distro/index.js';
 import { hashOf } from '../util/cache.js';
 import { type ConfigMap, formatConfig } from './config-file.js';
 import { composeDebianBase, type FlavourId, hierarchyFormat } from './debian-hierarchy.js';
@@ -15,7 +15,6 @@ import { olddefconfig, mergeWithReasons } from './evaluate.js';
 import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
 import { treeKernelVersion, treeSymbols } from './tree-symbols.js';
-import { debianPackaging, systemRelease } from '../util/debian-source.js';
 
 /** Debian releases kdk composes, and their kernel series. */
 export const SUPPORTED_RELEASES: Record<string, string> = { bookworm: '6.1', trixie: '6.12' };

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
-import { debianConfig } from '../../src/util/debian.js';
+import { debianConfig } from '../../src/distro/index.js';
 import { parseConfig } from '../../src/flavour/config-file.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');

@@ -13,8 +13,7 @@ import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
 import { composeDebianBase, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
 import { availableProfiles, loadProfile } from '../../src/flavour/profiles.js';
 import { treeSymbols } from '../../src/flavour/tree-symbols.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
-import { debianReleaseSourceTree, debianSourceTree } from '../../src/util/debian.js';
+import { debianPackaging, debianReleaseSourceTree, debianSourceTree } from '../../src/distro/index.js';
 
 const pkg = debianPackaging({ release: 'trixie' });
 const trixieTree = debianReleaseSourceTree('trixie', pkg.version).dir;

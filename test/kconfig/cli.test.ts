@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { tmpDir } from './tmp.js';
-import { debianConfig } from '../../src/util/debian.js';
+import { debianConfig } from '../../src/distro/index.js';
 import { kernelTree } from './reference.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
