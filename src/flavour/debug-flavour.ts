@@ -12,7 +12,7 @@ import { composeKernelArk } from './kernel-ark.js';
 import { readFlatConfig } from './flat.js';
 import { composeProfiles, type ComposedProfile, removedFrom } from './profiles.js';
 import { olddefconfig, mergeWithReasons } from './evaluate.js';
-import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './report.js';
+import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './flavour-report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
 import { treeKernelVersion, treeSymbols } from './tree-symbols.js';
 

@@ -11,7 +11,7 @@ import { parseConfigText } from './tree.js';
 import type { MergeResult } from './merge.js';
 
 export { KconfigTree, parseConfigText, type LoadOptions } from './tree.js';
-export type { ConfigReport, Reason, ReasonKind, Operand } from './report.js';
+export type { ConfigReport, Reason, ReasonKind, Operand } from './merge-report.js';
 export { mergeTexts, mergeAndReport, type ConfigText, type MergeResult } from './merge.js';
 export { explainSymbol, formatExplanation, type SymbolExplanation } from './explain.js';
 export { diffConfigs, formatDiff, configValues, type ConfigDiffEntry } from './diff.js';

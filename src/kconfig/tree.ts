@@ -11,7 +11,7 @@ import { ProbeCache } from './probes.js';
 import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
 import { loadSnapshot, saveSnapshot, type Snapshot } from './snapshot.js';
-import { formatUnmet } from './report.js';
+import { formatUnmet } from './merge-report.js';
 import { mergeAndReport, type MergeResult } from './merge.js';
 import { checkConfigSyntax, readConfigFile } from './files.js';
 import { writeFileAtomic } from '../util/atomic.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { debianConfig, debianPackaging, debianShippedConfig } from '../../src/distro/index.js';
-import { ManagerConfig } from '../../src/flavour/syzbot.js';
+import { ManagerConfig } from '../../src/syzbot/index.js';
 import { debianAbiname } from '../../src/flavour/debian-hierarchy.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
