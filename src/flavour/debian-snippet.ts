@@ -4,7 +4,7 @@
 // `defines.toml`: blocks to append to the root and per-arch defines.toml (TOML arrays of tables may be
 // continued anywhere in a file, so `cat X.append >> X` is the whole edit).
 import type { ConfigValue } from './flavour-report.js';
-import { formatEntry } from './config-file.js';
+import { formatEntry } from '../kconfig/index.js';
 
 export interface DebianSnippet {
   /** Path relative to the source package root → file content. */

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
 import { debianReleaseSourceTree, debianSourceTree, debianPackaging, systemRelease } from '../distro/index.js';
 import { hashOf } from '../util/cache.js';
-import { type ConfigMap, formatConfig } from './config-file.js';
+import { type ConfigMap, formatConfigMap } from '../kconfig/index.js';
 import { composeDebianBase, type FlavourId, hierarchyFormat } from './debian-hierarchy.js';
 import { composeKernelArk } from './kernel-ark.js';
 import { readFlatConfig } from './flat.js';
@@ -153,7 +153,7 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
       id: base.id,
       files: base.files,
       symbols: base.config.size,
-      key: hashOf(formatConfig(base.config)).slice(0, 16),
+      key: hashOf(formatConfigMap(base.config)).slice(0, 16),
     },
     tree,
     evaluator: final.evaluator,
@@ -183,7 +183,7 @@ export function writeFlavour(r: FlavourResult, out: string): string[] {
     written.push(join(out, rel));
   };
   put('report.json', JSON.stringify(reportJson(r), null, 2) + '\n');
-  put('fragment.config', formatConfig(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
+  put('fragment.config', formatConfigMap(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
   for (const [rel, data] of Object.entries(r.debianFiles)) put(rel, data);
   put('.config', r.text);
   return written;

@@ -5,8 +5,6 @@ export { composeDebianBase, debianConfigFiles, listDebianFlavours, debianAbiname
 export type { FlavourId, ComposedBase } from './debian-hierarchy.js';
 export { composeKernelArk, readPriority } from './kernel-ark.js';
 export { readFlatConfig, readFlatConfigText, flatConfigId } from './flat.js';
-export { parseConfig, readConfigFile, formatConfig, diffConfigs } from './config-file.js';
-export type { ConfigMap } from './config-file.js';
 export { olddefconfig, olddefconfigC, mergeWithReasons, makeArch, srcArch } from './evaluate.js';
 export { makeDebugFlavour, writeFlavour, reportJson, SUPPORTED_RELEASES } from './debug-flavour.js';
 export type { FlavourRequest, FlavourResult } from './debug-flavour.js';

@@ -1,5 +1,6 @@
 // What syzkaller needs from a kernel config: the syzbot profile's required/recommended options, each met or not.
-import { composeProfiles, removedFrom, readFlatConfigText, parseConfig, type ConfigMap } from '../flavour/index.js';
+import { composeProfiles, removedFrom, readFlatConfigText } from '../flavour/index.js';
+import { parseConfigMap, type ConfigMap } from '../kconfig/index.js';
 
 export interface SyzbotCheckItem {
   symbol: string;
@@ -46,5 +47,5 @@ export function checkSyzbotConfig(config: ConfigMap, profile = 'syzbot', kernel?
 export function checkSyzbotConfigFile(file: string, profile = 'syzbot'): SyzbotCheck & { kernel?: string } {
   const text = readFlatConfigText(file);
   const kernel = configKernelVersion(text);
-  return { kernel, ...checkSyzbotConfig(parseConfig(text, file), profile, kernel) };
+  return { kernel, ...checkSyzbotConfig(parseConfigMap(text, file), profile, kernel) };
 }

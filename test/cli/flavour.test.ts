@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { debianConfig } from '../../src/distro/index.js';
-import { parseConfig } from '../../src/flavour/config-file.js';
+import { parseConfigMap as parseConfig } from '../../src/kconfig/index.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
 const run = (args: string[]) => spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8', timeout: 600_000 });

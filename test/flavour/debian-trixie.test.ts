@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { composeDebianBase, debianAbiname, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
 import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
-import { diffConfigs, readConfigFile } from '../../src/flavour/config-file.js';
+import { diffConfigMaps as diffConfigs, readConfigMap as readConfigFile } from '../../src/kconfig/index.js';
 import {
   debianPackaging,
   debianReleaseSourceTree,

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { readConfigFile } from '../../src/flavour/config-file.js';
+import { readConfigMap as readConfigFile } from '../../src/kconfig/index.js';
 import { projectRoot } from '../helpers.js';
 import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
 import { composeDebianBase, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
