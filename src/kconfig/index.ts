@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../util/atomic.js';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { KconfigTree, type LoadOptions } from './tree.js';
-import { parseConfigText } from './tree.js';
 import type { MergeResult } from './merge.js';
 
 export { KconfigTree, parseConfigText, type LoadOptions } from './tree.js';
