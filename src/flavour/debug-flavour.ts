@@ -11,7 +11,7 @@ import { composeDebianBase, type FlavourId, hierarchyFormat } from './debian-hie
 import { composeKernelArk } from './kernel-ark.js';
 import { readFlatConfig } from './flat.js';
 import { composeProfiles, type ComposedProfile, removedFrom } from './profiles.js';
-import { olddefconfig, mergeWithReasons } from './evaluate.js';
+import { evaluateConfig, mergeWithReasons } from './evaluate.js';
 import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './flavour-report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
 import { treeKernelVersion, treeSymbols } from './tree-symbols.js';
@@ -140,7 +140,7 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
   profile = { ...profile, options: profile.options.filter((o) => !gone.includes(o)) };
   log(`evaluating the base (${base.config.size} symbols from ${base.files.length} files)`);
   const kernelArch = base.id.arch;
-  const baseFinal = olddefconfig(tree, kernelArch, base.config);
+  const baseFinal = evaluateConfig(tree, kernelArch, base.config);
   const fragment = new Map(profile.options.map((o) => [o.symbol, o.value]));
   log(`evaluating base + ${profile.profiles.join('+')} (${profile.options.length} requested options)`);
   const final = mergeWithReasons(tree, kernelArch, baseFinal.text, fragment);

@@ -50,7 +50,7 @@ const ENGINE = 'kdk Kconfig engine (src/kconfig)';
 const text = (c: ConfigMap | string) => (typeof c === 'string' ? c : formatConfigMap(c));
 
 /** olddefconfig with the Kconfig engine. */
-export function olddefconfig(tree: string, arch: string, input: ConfigMap | string): Evaluated {
+export function evaluateConfig(tree: string, arch: string, input: ConfigMap | string): Evaluated {
   const t = loadTree({ srctree: tree, arch: makeArch(arch), log: () => {} });
   t.evaluate(parseConfigText(text(input), '.config'));
   const out = t.writeConfig();
@@ -70,7 +70,7 @@ export function mergeWithReasons(
 }
 
 /** olddefconfig with the kernel's C conf tool, in a private O= directory (the source tree stays read-only). */
-export async function olddefconfigC(tree: string, arch: string, input: ConfigMap | string): Promise<Evaluated> {
+export async function evaluateConfigC(tree: string, arch: string, input: ConfigMap | string): Promise<Evaluated> {
   const dir = mkdtempSync(join(tmpdir(), 'kdk-olddefconfig-'));
   try {
     writeFileSync(join(dir, '.config'), text(input));
