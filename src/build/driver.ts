@@ -1,6 +1,7 @@
 // `kdk build`: make olddefconfig then make bindeb-pkg for a flavour directory (from `kdk flavour`), out of tree
 // (O=<flavour>/build, so an interrupted build resumes where it stopped), through ccache with a persistent cache
 // directory, with progress fed by make's own step lines and a BuildRecord written atomically at the end.
+import { archFacts, configArch, findArch, kernelArch } from '../util/arch.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run } from '../util/proc.js';
@@ -53,7 +54,7 @@ function sumKo(dir: string): number {
 
 function artifacts(flavourDir: string, build: string, arch: string, before: Set<string>): Record<string, number> {
   const out: Record<string, number> = {};
-  const image = fileSize(join(build, 'arch', arch === 'arm64' ? 'arm64/boot/Image' : 'x86/boot/bzImage'));
+  const image = fileSize(join(build, findArch(arch)?.image ?? archFacts('x86_64').image));
   if (image !== undefined) out.bzImage = image;
   const vmlinux = fileSize(join(build, 'vmlinux'));
   if (vmlinux !== undefined) out.vmlinux = vmlinux;
@@ -134,8 +135,8 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
   // Copy only when changed, so make sees an unchanged .config on a resumed build.
   if (!existsSync(join(build, '.config')) || readFileSync(join(build, '.config'), 'utf8') !== text)
     copyFileSync(config, join(build, '.config'));
-  const arch =
-    req.arch ?? (/^CONFIG_X86_64=y$/m.test(text) ? 'x86_64' : /^CONFIG_ARM64=y$/m.test(text) ? 'arm64' : 'x86');
+  // Without --arch, the .config says; ARCH=x86 lets make take 32 or 64 bits from CONFIG_64BIT.
+  const arch = req.arch ? kernelArch(req.arch) : (configArch(text) ?? 'x86');
   const ccache = req.ccacheDir ?? join(cacheDir('ccache'));
   const env = { ...process.env, CCACHE_DIR: ccache, KBUILD_BUILD_TIMESTAMP: '', LC_ALL: 'C' };
   const names = flavourName(flavourDir, text);

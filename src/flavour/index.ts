@@ -5,7 +5,7 @@ export { composeDebianBase, debianConfigFiles, listDebianFlavours, debianAbiname
 export type { FlavourId, ComposedBase } from './debian-hierarchy.js';
 export { composeKernelArk, readPriority } from './kernel-ark.js';
 export { readFlatConfig, readFlatConfigText, flatConfigId } from './flat.js';
-export { evaluateConfig, evaluateConfigC, mergeWithReasons, makeArch, srcArch } from './evaluate.js';
+export { evaluateConfig, evaluateConfigC, mergeWithReasons } from './evaluate.js';
 export { makeDebugFlavour, writeFlavour, reportJson, SUPPORTED_RELEASES } from './debug-flavour.js';
 export type { FlavourRequest, FlavourResult } from './debug-flavour.js';
 export type { ConfigValue, ConfigReason, BaseChange } from './flavour-report.js';
