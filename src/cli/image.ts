@@ -52,7 +52,7 @@ export function registerImage(program: Command): void {
       '\nNeeds root (debootstrap, mount). Example:\n  kdk image debian --release bookworm --out images/bookworm',
     )
     .action(async (opts: DebianOptions) => {
-      const { buildDebianImage } = await import('../image/debian-image.js');
+      const { buildDebianImage } = await import('../image/index.js');
       const log = (l: string) => !opts.quiet && process.stderr.write(l + '\n');
       const res = await buildDebianImage({ release: opts.release, sizeMb: Number(opts.size ?? 2048), log });
       mkdirSync(opts.out, { recursive: true });

@@ -1,8 +1,7 @@
 // Which flavour stands for each architecture: Debian's `default-flavour` from its defines, else the first
 // flavour its hierarchy lists (armel and mips64el name none).
 import { join } from 'node:path';
-import { definesGet, readDefines } from '../flavour/debian-defines.js';
-import { listDebianFlavours } from '../flavour/debian-hierarchy.js';
+import { definesGet, listDebianFlavours, readDefines } from '../flavour/index.js';
 
 export function defaultFlavours(debianDir: string, archs: string[]): Record<string, string> {
   const all = listDebianFlavours(debianDir);

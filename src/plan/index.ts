@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { inputError } from '../util/errors.js';
 import { debianPackaging } from '../distro/index.js';
-import { debugRatios, loadRecords } from '../build/record.js';
+import { debugRatios, loadRecords } from '../build/index.js';
 import { measuredSizes, BOOKWORM_RELEASE_ARCHS, type MeasuredSizes } from './packages.js';
 import {
   costStrategy,

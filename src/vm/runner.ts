@@ -9,7 +9,7 @@ import { ensurePackages } from '../util/deps.js';
 import { inputError } from '../util/errors.js';
 import { spawnTracked } from '../util/proc.js';
 import { findOnPath } from './path.js';
-import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/guest-init.js';
+import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/index.js';
 import { archProfile } from '../util/arch.js';
 import { checkKernelFile } from './kernel-file.js';
 import { freePort } from './ports.js';
