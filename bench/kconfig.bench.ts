@@ -2,9 +2,9 @@
 // in this run: olddefconfig on Debian's shipped amd64 config (kdk cold = empty probe cache, kdk warm) vs
 // `make olddefconfig`, and kdk merge+report vs `merge_config.sh -m` + `make olddefconfig` (what the kernel's
 // tooling does) on two inputs:
-//   - tiny: Debian's shipped amd64 config + profiles/debug.config (14 lines): start-up dominates both sides;
+//   - tiny: Debian's shipped amd64 config + test/kconfig/data/debug-fragment.config (14 lines): start-up dominates both sides;
 //   - hierarchy: Debian's own amd64 hierarchy from debian/config (config, kernelarch-x86/config,
-//     amd64/config: ~10k lines, the first as BASE, the rest + profiles/debug.config as fragments) — the real
+//     amd64/config: ~10k lines, the first as BASE, the rest + test/kconfig/data/debug-fragment.config as fragments) — the real
 //     use of merge, where merge_config.sh's per-symbol grep/sed grows with fragment size.
 // Each merge case is also measured against merge_config.sh run the way users run it (no -m: merge, alldefconfig,
 // and its own grep-per-symbol report of values that did not stick), the closest match to kdk's merge + report.
@@ -22,7 +22,7 @@ const root = process.cwd();
 const kdk = join(root, 'bin', 'kdk.js');
 const tree = debianSourceTree().dir;
 const base = debianConfig('amd64').path;
-const frag = join(root, 'profiles', 'debug.config');
+const frag = join(root, 'test', 'kconfig', 'data', 'debug-fragment.config');
 const work = mkdtempSync(join(tmpdir(), 'kdk-bench-'));
 
 interface Sample {

@@ -92,7 +92,7 @@ export function registerConfig(program: Command): void {
       config
         .command('merge')
         .description(
-          'merge fragments into a base config like merge_config.sh (later wins), evaluate, and report every value that did not stick. With no arguments: Debian amd64 + profiles/debug.config',
+          "merge fragments into a base config like merge_config.sh (later wins), evaluate, and report every value that did not stick. With no arguments: Debian's config for this machine + the syzbot profile",
         )
         .argument('[base]', 'base .config')
         .argument('[fragments...]', 'config fragments, applied in order')
@@ -103,23 +103,20 @@ export function registerConfig(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  kdk config merge                      # Debian amd64 config + the debug profile, report only\n  kdk config merge --srctree ~/linux --arch x86_64 --out .config base.config debug.config --json',
+      '\nExamples:\n  kdk config merge                      # Debian amd64 config + the syzbot profile, report only\n  kdk config merge --srctree ~/linux --arch x86_64 --out .config base.config debug.config --json',
     )
     .action(async (base: string | undefined, fragments: string[], o: TreeOpts & { out?: string; strict?: boolean }) => {
-      const { debugProfilePath, mergeConfigs } = await kconfig();
+      const { mergeConfigs } = await kconfig();
       let opts: LoadOptions;
       if (!base) {
         if (o.srctree || fragments.length)
           throw new KdkError('give a base config when using --srctree or fragments', { exitCode: ExitCode.usage });
-        progress(
-          o,
-          "no arguments: merging profiles/debug.config into Debian's amd64 config on Debian's linux-source tree",
-        );
-        const { debianConfig, debianSourceTree } = await import('../distro/index.js');
-        const tree = debianSourceTree((l) => progress(o, l));
-        base = debianConfig('amd64').path;
-        fragments = [debugProfilePath()];
-        opts = { ...loadOpts({ ...o, srctree: tree.dir, arch: 'x86_64' }) };
+        const { defaultMergeInputs } = await import('../flavour/index.js');
+        const d = defaultMergeInputs((l) => progress(o, l));
+        progress(o, `no arguments: merging ${d.description}`);
+        base = d.base;
+        fragments = d.fragments;
+        opts = loadOpts({ ...o, srctree: d.srctree, arch: d.arch });
       } else {
         if (!o.srctree || !o.arch)
           throw new KdkError('--srctree and --arch are required with a base config', { exitCode: ExitCode.usage });

@@ -42,8 +42,14 @@ export function registerPlan(program: Command): void {
     .option('--kept <suite=N,...>', 'versions kept per suite (default 1 each)')
     .option('--mirrors <n>', `mirrors each upload is pushed to (default ${DEFAULT_PARAMS.mirrors})`)
     .option('--build-hours <h>', `buildd hours of one plain flavour build (default ${DEFAULT_PARAMS.baseBuildHours})`)
-    .option('--build-ratio <r>', 'debug/plain build time (default: from kdk build records, else 1.8)')
-    .option('--size-ratio <r>', 'debug/plain package size (default: from kdk build records, else 1.5)')
+    .option(
+      '--build-ratio <r>',
+      `debug/plain build time (default: from kdk build records, else ${DEFAULT_PARAMS.buildRatio})`,
+    )
+    .option(
+      '--size-ratio <r>',
+      `debug/plain package size (default: from kdk build records, else ${DEFAULT_PARAMS.sizeRatio})`,
+    )
     .option('--refresh', "fetch apt's Packages indexes again")
     .addHelpText(
       'after',

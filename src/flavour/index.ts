@@ -10,5 +10,6 @@ export { evaluateConfig, evaluateConfigC, mergeWithReasons } from './evaluate.js
 export { makeDebugFlavour, writeFlavour, reportJson, flavourManifest, SUPPORTED_RELEASES } from './debug-flavour.js';
 export { FlavourManifest, MANIFEST_FILE, readFlavourManifest } from './manifest.js';
 export { treeKernelVersion } from './tree-symbols.js';
+export { defaultMergeInputs, DEFAULT_MERGE_PROFILE, type DefaultMerge } from './merge-defaults.js';
 export type { FlavourRequest, FlavourResult } from './debug-flavour.js';
 export type { ConfigValue, ConfigReason, BaseChange } from './flavour-report.js';

@@ -1,11 +1,7 @@
 // The Kconfig engine's public API (other stages use only this file): load a kernel tree for an
 // architecture, read .config files and fragments, evaluate them as `make olddefconfig` does, write the
 // result, and explain/merge/diff with structured reasons.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../util/atomic.js';
-import { KdkError, ExitCode } from '../util/errors.js';
 import { KconfigTree, type LoadOptions } from './tree.js';
 import type { MergeResult } from './merge.js';
 
@@ -71,20 +67,4 @@ export function mergeConfigs(opts: MergeOptions): MergeResult {
   const res = tree.merge(opts.base, opts.fragments);
   if (opts.out) writeFileAtomic(opts.out, Buffer.from(res.config, 'latin1'));
   return res;
-}
-
-/** profiles/debug.config: kdk's debug fragment (KASAN, KCOV, lockdep...). */
-export function debugProfilePath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // src/kconfig or dist/src/kconfig: walk up to the directory holding profiles/.
-  for (let d = here; d !== dirname(d); d = dirname(d)) {
-    const p = join(d, 'profiles', 'debug.config');
-    try {
-      readFileSync(p);
-      return p;
-    } catch {
-      /* keep looking */
-    }
-  }
-  throw new KdkError('profiles/debug.config not found next to kdk', { exitCode: ExitCode.environment });
 }

@@ -62,16 +62,33 @@ function indexLines(lines: string[]): LineIndex {
   return { words, deletes };
 }
 
-/** merge_config.sh -m: the merged text (before evaluation). */
-export function mergeTexts(base: string, fragments: ConfigText[]): string {
+/**
+ * merge_config.sh -m: the merged text (before evaluation). `warn` gets merge_config.sh's notice for each symbol a
+ * later fragment sets to another value than the text so far ("Value of CONFIG_X is redefined by fragment F:"),
+ * with the lines its `grep -w` finds on each side; its unquoted `echo` joins them and squeezes blanks, also the
+ * script's own "Previous  value:".
+ */
+export function mergeTexts(base: string, fragments: ConfigText[], warn: (m: string) => void = () => {}): string {
   let merged = base;
   for (const frag of fragments) {
     const lines = merged.split('\n');
     const { words, deletes } = indexLines(lines);
     const alive = new Array<boolean>(lines.length).fill(true);
+    let fragIndex: LineIndex | undefined;
+    const fragLines = frag.text.split('\n');
     for (const cfg of fragmentSymbols(frag.text)) {
       // grep -q -w $CFG || continue, then sed -i "/$CFG[ =]/d": in this order, on what is left so far.
-      if (!(words.get(cfg) ?? []).some((i) => alive[i])) continue;
+      const hits = (words.get(cfg) ?? []).filter((i) => alive[i]);
+      if (!hits.length) continue;
+      fragIndex ??= indexLines(fragLines);
+      const prev = hits.map((i) => lines[i]);
+      const next = (fragIndex.words.get(cfg) ?? []).map((i) => fragLines[i]);
+      if (prev.join('\n') !== next.join('\n')) {
+        const echo = (l: string[]) => l.join(' ').trim().split(/\s+/).join(' ');
+        warn(
+          `Value of ${cfg} is redefined by fragment ${frag.name}:\nPrevious value: ${echo(prev)}\nNew value: ${echo(next)}`,
+        );
+      }
       for (const i of deletes.get(cfg) ?? []) alive[i] = false;
     }
     merged = lines.filter((_, i) => alive[i]).join('\n') + '\n' + frag.text;
@@ -104,7 +121,7 @@ export interface MergeResult {
  */
 export function mergeAndReport(tree: KconfigTree, base: ConfigText, fragments: ConfigText[]): MergeResult {
   const warnings: string[] = [];
-  const merged = mergeTexts(base.text, fragments);
+  const merged = mergeTexts(base.text, fragments, (w) => warnings.push(w));
   const mergedAssign = parseConfigText(merged, '.config', (w) => warnings.push(w));
   const read = tree.evaluate(mergedAssign);
   warnings.push(...read.warnings);

@@ -26,15 +26,17 @@ export interface PlanParams {
   ratioSource: string;
 }
 
+// The syzbot flavour's whole-kernel CPU ratio measured on the small base (docs/flavour.md, 2026-12-02).
+const DEFAULT_BUILD_RATIO = 3.3;
+
 export const DEFAULT_PARAMS: PlanParams = {
   uploadsPerYear: { unstable: 30, testing: 0, stable: 4, backports: 10, security: 12 },
   versionsKept: { unstable: 1, testing: 1, stable: 1, backports: 1, security: 1 },
   mirrors: 300,
   baseBuildHours: 2,
-  // The syzbot flavour's whole-kernel CPU ratio measured on the small base (docs/flavour.md, 2026-12-02).
-  buildRatio: 3.3,
+  buildRatio: DEFAULT_BUILD_RATIO,
   sizeRatio: 1.5,
-  ratioSource: 'defaults (build ratio 3.3: syzbot, whole kernel, docs/flavour.md; no paired kdk build records here)',
+  ratioSource: `defaults (build ratio ${DEFAULT_BUILD_RATIO}: syzbot, whole kernel, docs/flavour.md; no paired kdk build records here)`,
 };
 
 export interface Strategy {

@@ -1,6 +1,6 @@
 // kdk's olddefconfig must produce the same bytes as the kernel's C tool on real configs of the real
 // Debian linux-source-6.1 tree: Debian's three amd64 configs, x86_64 defconfig/allnoconfig, Debian amd64
-// + profiles/debug.config, and arm64 defconfig with Debian's cross gcc.
+// + test/kconfig/data/debug-fragment.config, and arm64 defconfig with Debian's cross gcc.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -73,9 +73,9 @@ for (const [name, t, target, env] of generated) {
   });
 }
 
-test('Debian amd64 + profiles/debug.config: merge and evaluate like merge_config.sh -m + make olddefconfig', () => {
+test('Debian amd64 + test/kconfig/data/debug-fragment.config: merge and evaluate like merge_config.sh -m + make olddefconfig', () => {
   const base = debianConfigs().find((c) => c.arch === 'amd64' && c.featureset === 'none' && c.flavour === 'amd64')!;
-  const frag = join(projectRoot, 'profiles', 'debug.config');
+  const frag = join(projectRoot, 'test', 'kconfig', 'data', 'debug-fragment.config');
   const expected = cOlddefconfig(X86, cMergeConfig(base.path, [frag]));
   const res = mergeConfigs({
     srctree: kernelTree().dir,

@@ -1,11 +1,13 @@
-// The README's main command: Debian amd64 + profiles/debug.config. Its report must name what did not
-// stick and why, with the reasons the kernel's Kconfig files give (the tree is Debian's real one).
+// `kdk config merge` on Debian amd64 + test/kconfig/data/debug-fragment.config (once profiles/debug.config, the
+// no-argument default): its report must name what did not stick and why, with the reasons the kernel's Kconfig
+// files give (the tree is Debian's real one). The no-argument run now merges a profile and reports no failure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import type { ConfigReport } from '../../src/kconfig/index.js';
+import { debianConfig } from '../../src/distro/index.js';
 import { kernelTree } from './reference.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
@@ -13,8 +15,9 @@ let report: ConfigReport[] | undefined;
 
 function defaultMerge(): ConfigReport[] {
   if (report) return report;
-  kernelTree();
-  const r = spawnSync(process.execPath, [kdk, 'config', 'merge', '--json', '-q'], { encoding: 'utf8' });
+  const frag = join(projectRoot, 'test', 'kconfig', 'data', 'debug-fragment.config');
+  const args = ['config', 'merge', '--srctree', kernelTree().dir, '--arch', 'x86_64', '--json', '-q'];
+  const r = spawnSync(process.execPath, [kdk, ...args, debianConfig('amd64').path, frag], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { report: ConfigReport[] };
   report = doc.report;
@@ -27,7 +30,7 @@ const entry = (sym: string): ConfigReport => {
   return e;
 };
 
-test('`kdk config merge` with no arguments reports KCSAN as blocked by !KASAN', () => {
+test('`kdk config merge` of the debug fragment reports KCSAN as blocked by !KASAN', () => {
   const e = entry('KCSAN');
   assert.equal(e.origin, 'fragment');
   assert.equal(e.requested, 'y');
@@ -69,4 +72,17 @@ test('the lock debugging options PROVE_LOCKING selects are reported as selected 
 test('requested values that stuck are not reported', () => {
   const syms = defaultMerge().map((e) => e.symbol);
   for (const s of ['KASAN', 'KCOV', 'LOCKDEP', 'PROVE_LOCKING', 'KFENCE']) assert.ok(!syms.includes(s), `${s} stuck`);
+});
+
+test('`kdk config merge` with no arguments merges the syzbot profile and reports no failure (issue 16 item 11)', () => {
+  kernelTree();
+  const r = spawnSync(process.execPath, [kdk, 'config', 'merge', '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { fragments: string[]; report: ConfigReport[] };
+  assert.match(doc.fragments[0], /profile-syzbot-[0-9a-f]+\.config$/);
+  assert.match(r.stderr, /merging the syzbot profile into Debian's amd64 config/);
+  assert.deepEqual(
+    doc.report.filter((e) => e.origin === 'fragment').map((e) => `${e.symbol}: ${e.reason.kind}`),
+    [],
+  );
 });

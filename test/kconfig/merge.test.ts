@@ -10,7 +10,7 @@ import { projectRoot } from '../helpers.js';
 import { mergeConfigs, mergeTexts } from '../../src/kconfig/index.js';
 import { debianConfigFiles } from '../../src/flavour/index.js';
 import { debianPackaging } from '../../src/distro/index.js';
-import { cMergeConfig, cOlddefconfig, kernelTree } from './reference.js';
+import { cMergeConfig, cMergeNotices, cOlddefconfig, kernelTree } from './reference.js';
 
 const casesDir = join(projectRoot, 'test', 'kconfig', 'data', 'merge');
 
@@ -32,15 +32,49 @@ for (const name of readdirSync(casesDir).sort()) {
   });
 }
 
-test("Debian's amd64 hierarchy + profiles/debug.config: merged and evaluated like merge_config.sh -m + make olddefconfig", () => {
+test("Debian's amd64 hierarchy + test/kconfig/data/debug-fragment.config: merged and evaluated like merge_config.sh -m + make olddefconfig", () => {
   const pkg = debianPackaging({ log: (l) => process.stderr.write(l + '\n') });
   const id = { arch: 'amd64', featureset: 'none', flavour: 'amd64' };
   const [base, ...rest] = debianConfigFiles(join(pkg.dir, 'debian'), id).files;
-  const fragments = [...rest, join(projectRoot, 'profiles', 'debug.config')];
+  const fragments = [...rest, join(projectRoot, 'test', 'kconfig', 'data', 'debug-fragment.config')];
   assert.ok(fragments.length >= 3, 'the hierarchy has several levels');
   const merged = cMergeConfig(base, fragments);
   assert.ok(kdkMergeText(base, fragments).equals(merged), 'merged text');
   const res = mergeConfigs({ srctree: kernelTree().dir, arch: 'x86_64', base, fragments, log: () => {} });
   assert.ok(Buffer.from(res.config, 'latin1').equals(cOlddefconfig({ arch: 'x86_64' }, merged)), 'evaluated .config');
   assert.ok(res.report.some((e) => e.symbol === 'KCSAN' && e.reason.kind === 'unmet-dependency'));
+});
+
+// merge_config.sh warns when a later fragment redefines a value (issue 16 item 11): kdk's merge gives the same
+// notices, word for word, on the data cases and on Debian's amd64 hierarchy (hundreds of redefinitions).
+function kdkNotices(base: string, fragments: string[]): string[] {
+  const read = (f: string) => ({ name: f, text: readFileSync(f, 'latin1') });
+  const notices: string[] = [];
+  mergeTexts(read(base).text, fragments.map(read), (w) => notices.push(w));
+  return notices;
+}
+
+test('redefined values: the same notices as merge_config.sh, on the data cases and Debian amd64 + a fragment', () => {
+  const cases = readdirSync(casesDir).map((name) => {
+    const dir = join(casesDir, name);
+    const frags = readdirSync(dir)
+      .filter((f) => /^\d+\.config$/.test(f))
+      .sort((a, b) => parseInt(a) - parseInt(b))
+      .map((f) => join(dir, f));
+    return { base: join(dir, 'base.config'), frags };
+  });
+  const pkg = debianPackaging({ log: (l) => process.stderr.write(l + '\n') });
+  const [base, ...rest] = debianConfigFiles(join(pkg.dir, 'debian'), {
+    arch: 'amd64',
+    featureset: 'none',
+    flavour: 'amd64',
+  }).files;
+  cases.push({ base, frags: [...rest, join(casesDir, '..', 'debug-fragment.config')] });
+  let total = 0;
+  for (const c of cases) {
+    const want = cMergeNotices(c.base, c.frags);
+    assert.deepEqual(kdkNotices(c.base, c.frags), want, c.base);
+    total += want.length;
+  }
+  assert.ok(total > 3, `the cases redefine values (${total})`);
 });

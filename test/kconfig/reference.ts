@@ -95,6 +95,24 @@ export function cMergeConfig(base: string, fragments: string[]): Buffer {
   );
 }
 
+/**
+ * merge_config.sh -m's notices for values a later fragment redefines: each "Value of CONFIG_X is redefined by
+ * fragment F:" block (with its "Previous  value:" and "New value:" lines) from the script's stdout.
+ */
+export function cMergeNotices(base: string, fragments: string[]): string[] {
+  return withObjdir((dir) => {
+    const script = join(kernelTree().dir, 'scripts', 'kconfig', 'merge_config.sh');
+    const r = spawnSync('sh', [script, '-m', '-O', dir, base, ...fragments], { cwd: dir, encoding: 'latin1' });
+    if (r.status !== 0) throw new Error(`merge_config.sh failed: ${r.stderr}`);
+    const lines = r.stdout.split('\n');
+    const out: string[] = [];
+    lines.forEach((l, i) => {
+      if (/^Value of \S+ is redefined by fragment /.test(l)) out.push(lines.slice(i, i + 3).join('\n'));
+    });
+    return out;
+  });
+}
+
 let confBin: string | undefined;
 /** The C `conf` binary, built once in the cache (from the tree's scripts/kconfig) for small synthetic trees. */
 export function confBinary(): string {

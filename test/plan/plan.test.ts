@@ -71,3 +71,10 @@ test('kdk plan --json --chart writes an SVG with a bar per strategy and metric; 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('kdk plan --help states the default build ratio the plan really uses (issue 16 item 11)', async () => {
+  const { DEFAULT_PARAMS } = await import('../../src/plan/model.js');
+  const help = run(['plan', '--help']).stdout.replace(/\s+/g, ' ');
+  assert.ok(help.includes(`records, else ${DEFAULT_PARAMS.buildRatio})`), help);
+  assert.ok(help.includes(`records, else ${DEFAULT_PARAMS.sizeRatio})`), help);
+});
