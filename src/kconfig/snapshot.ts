@@ -8,12 +8,122 @@ import { Sym, type CmpOp, type Expr, type MenuNode, type Prop, type PropType, ty
 import { SymbolTable } from './symtab.js';
 import { isStringRecord } from './shapes.js';
 
-const VERSION = 3;
+const VERSION = 4;
 const KINDS = ['sym', 'and', 'or', 'not', 'cmp'] as const;
 const OPS: CmpOp[] = ['=', '!=', '<', '<=', '>', '>='];
 const TYPES: SymType[] = ['unknown', 'bool', 'tristate', 'int', 'hex', 'string'];
 const PTYPES: PropType[] = ['prompt', 'menu', 'comment', 'default', 'select', 'imply', 'range', 'symbol'];
 const MKINDS: MenuNode['kind'][] = ['root', 'config', 'menuconfig', 'choice', 'menu', 'comment', 'if'];
+
+// One table per row kind drives both the writer and the reader: a column is a field and how it is stored
+// (an index into strings/syms/exprs/menus/props, -1 for none; an enum's position; a list of indexes).
+type Codec =
+  | 'int'
+  | 'str'
+  | 'nullStr'
+  | 'optStr'
+  | 'sym'
+  | 'expr'
+  | 'menu'
+  | 'prop'
+  | 'range'
+  | { list: 'sym' | 'menu' | 'prop' }
+  | { enum: readonly string[] };
+interface Column {
+  field: string;
+  codec: Codec;
+}
+const col = (field: string, codec: Codec): Column => ({ field, codec });
+
+const SYM_COLUMNS: Column[] = [
+  col('name', 'nullStr'),
+  col('type', { enum: TYPES }),
+  col('flags', 'int'),
+  col('props', { list: 'prop' }),
+  col('menus', { list: 'menu' }),
+  col('dirDep', 'expr'),
+  col('revDep', 'expr'),
+  col('implied', 'expr'),
+  col('choice', 'sym'),
+  col('choiceValues', { list: 'sym' }),
+];
+const PROP_COLUMNS: Column[] = [
+  col('type', { enum: PTYPES }),
+  col('expr', 'expr'),
+  col('visible', 'expr'),
+  col('range', 'range'),
+  col('text', 'optStr'),
+  col('menu', 'menu'),
+  col('file', 'str'),
+  col('line', 'int'),
+];
+const MENU_COLUMNS: Column[] = [
+  col('sym', 'sym'),
+  col('kind', { enum: MKINDS }),
+  col('parent', 'menu'),
+  col('children', { list: 'menu' }),
+  col('prompt', 'prop'),
+  col('dep', 'expr'),
+  col('visibility', 'expr'),
+  col('help', 'optStr'),
+  col('file', 'str'),
+  col('line', 'int'),
+];
+
+interface Encoder {
+  str(t: string): number;
+  sym(s: Sym): number;
+  expr(e: Expr | null): number;
+  menu(m: MenuNode): number;
+  prop(p: Prop): number;
+}
+
+interface Decoder {
+  S: string[];
+  syms: Sym[];
+  ex: Expr[];
+  menus: MenuNode[];
+  props: Prop[];
+}
+
+function encode(c: Codec, v: unknown, enc: Encoder): unknown {
+  if (typeof c === 'object') {
+    if ('enum' in c) return c.enum.indexOf(v as string);
+    return (v as unknown[]).map((x) => enc[c.list](x as never));
+  }
+  if (c === 'int') return v;
+  if (c === 'str') return enc.str(v as string);
+  if (c === 'nullStr' || c === 'optStr') return v === null || v === undefined ? -1 : enc.str(v as string);
+  if (c === 'range') return v ? (v as [Sym, Sym]).map(enc.sym) : -1;
+  if (c === 'expr') return enc.expr(v as Expr | null);
+  return v === null || v === undefined ? -1 : enc[c](v as never);
+}
+
+function decode(c: Codec, v: unknown, d: Decoder): unknown {
+  if (typeof c === 'object') {
+    if ('enum' in c) return c.enum[v as number];
+    const pool = c.list === 'sym' ? d.syms : c.list === 'menu' ? d.menus : d.props;
+    return (v as number[]).map((i) => pool[i]);
+  }
+  if (c === 'int') return v;
+  if (c === 'range') return v === -1 ? undefined : (v as number[]).map((i) => d.syms[i]);
+  const i = v as number;
+  if (c === 'str') return d.S[i];
+  if (c === 'optStr') return i < 0 ? undefined : d.S[i];
+  if (i < 0) return null;
+  if (c === 'nullStr') return d.S[i];
+  return (c === 'sym' ? d.syms : c === 'expr' ? d.ex : c === 'menu' ? d.menus : d.props)[i];
+}
+
+function encodeRow(cols: Column[], obj: object, enc: Encoder): unknown[] {
+  return cols.map((c) => encode(c.codec, (obj as Record<string, unknown>)[c.field], enc));
+}
+
+function decodeRow(cols: Column[], row: unknown[], obj: object, dec: Decoder, skip: string[] = []): void {
+  cols.forEach((c, i) => {
+    if (!skip.includes(c.field)) (obj as Record<string, unknown>)[c.field] = decode(c.codec, row[i], dec);
+  });
+}
 
 interface SnapData {
   v: number;
@@ -125,43 +235,19 @@ export function saveSnapshot(path: string, s: Snapshot, meta: SnapshotMeta): voi
     if (i !== undefined) return i;
     i = props.length;
     propIdx.set(p, i);
-    props.push([
-      PTYPES.indexOf(p.type),
-      expr(p.expr),
-      expr(p.visible),
-      p.range ? symIdx.get(p.range[0])! : -1,
-      p.range ? symIdx.get(p.range[1])! : -1,
-      p.text === undefined ? -1 : str(p.text),
-      menuIdx.get(p.menu)!,
-      str(p.file),
-      p.line,
-    ]);
+    props.push(null); // reserve the slot: encoding the row may reach further props
+    props[i] = encodeRow(PROP_COLUMNS, p, enc);
     return i;
   };
-  const syms = all.map((x) => [
-    x.name === null ? -1 : str(x.name),
-    TYPES.indexOf(x.type),
-    x.flags & ~0x80,
-    x.props.map(prop),
-    x.menus.map((m) => menuIdx.get(m)!),
-    expr(x.dirDep),
-    expr(x.revDep),
-    expr(x.implied),
-    x.choice ? symIdx.get(x.choice)! : -1,
-    x.choiceValues.map((v) => symIdx.get(v)!),
-  ]);
-  const menuData = menus.map((m) => [
-    m.sym ? symIdx.get(m.sym)! : -1,
-    MKINDS.indexOf(m.kind),
-    m.parent ? menuIdx.get(m.parent)! : -1,
-    m.children.map((c) => menuIdx.get(c)!),
-    m.prompt ? prop(m.prompt) : -1,
-    expr(m.dep),
-    expr(m.visibility),
-    m.help === undefined ? -1 : str(m.help),
-    str(m.file),
-    m.line,
-  ]);
+  const enc: Encoder = {
+    str,
+    sym: (x) => symIdx.get(x)!,
+    expr,
+    menu: (m) => menuIdx.get(m)!,
+    prop,
+  };
+  const syms = all.map((x) => encodeRow(SYM_COLUMNS, { ...x, flags: x.flags & ~0x80 } as Sym, enc));
+  const menuData = menus.map((m) => encodeRow(MENU_COLUMNS, m, enc));
   const data: SnapData = {
     v: VERSION,
     files: meta.files.map((f) => [f, ...statKey(meta.srctree, f)] as [string, number, number]),
@@ -206,21 +292,18 @@ export function loadSnapshot(
   return rebuild(d);
 }
 
-type SymRow = [number, number, number, number[], number[], number, number, number, number, number[]];
-type PropRow = [number, number, number, number, number, number, number, number, number];
-type MenuRow = [number, number, number, number[], number, number, number, number, number, number];
-
 function rebuild(d: SnapData): Snapshot {
   const S = d.strings;
   const table = new SymbolTable();
-  const rows = d.syms as SymRow[];
+  const rows = d.syms as unknown[][];
+  const nameCol = SYM_COLUMNS.findIndex((c) => c.field === 'name');
+  const flagsCol = SYM_COLUMNS.findIndex((c) => c.field === 'flags');
   const syms: Sym[] = rows.map((r, i) => {
     if (i === 0) return table.yes;
     if (i === 1) return table.mod;
     if (i === 2) return table.no;
-    const s = new Sym(r[0] < 0 ? null : S[r[0]], r[2]);
-    s.type = TYPES[r[1]];
-    return s;
+    const n = r[nameCol] as number;
+    return new Sym(n < 0 ? null : S[n], r[flagsCol] as number);
   });
   for (let i = 3; i < syms.length; i++) table.adopt(syms[i]);
   const ex: Expr[] = [];
@@ -232,47 +315,14 @@ function rebuild(d: SnapData): Snapshot {
     else if (k === 'not') ex.push({ k, e: ex[E[i + 1]] });
     else ex.push({ k, op: OPS[E[i + 3]], l: syms[E[i + 1]], r: syms[E[i + 2]] });
   }
-  const e = (i: number): Expr | null => (i < 0 ? null : ex[i]);
-  const mrows = d.menus as MenuRow[];
-  const menus: MenuNode[] = mrows.map((r) => ({
-    sym: r[0] < 0 ? null : syms[r[0]],
-    kind: MKINDS[r[1]],
-    parent: null,
-    children: [],
-    prompt: null,
-    dep: e(r[5]),
-    visibility: e(r[6]),
-    help: r[7] < 0 ? undefined : S[r[7]],
-    file: S[r[8]],
-    line: r[9],
-  }));
-  const props: Prop[] = (d.props as PropRow[]).map((r) => ({
-    type: PTYPES[r[0]],
-    expr: e(r[1]),
-    visible: e(r[2]),
-    visibleTri: 0,
-    range: r[3] < 0 ? undefined : [syms[r[3]], syms[r[4]]],
-    text: r[5] < 0 ? undefined : S[r[5]],
-    menu: menus[r[6]],
-    file: S[r[7]],
-    line: r[8],
-  }));
-  mrows.forEach((r, i) => {
-    const m = menus[i];
-    m.parent = r[2] < 0 ? null : menus[r[2]];
-    m.children = r[3].map((c) => menus[c]);
-    m.prompt = r[4] < 0 ? null : props[r[4]];
-  });
+  // Every object exists before any column is read back, so a row may point anywhere.
+  const menus = (d.menus as unknown[]).map(() => ({ parent: null, children: [], prompt: null }) as unknown as MenuNode);
+  const props = (d.props as unknown[]).map(() => ({ visibleTri: 0 }) as Prop);
+  const dec: Decoder = { S, syms, ex, menus, props };
+  (d.menus as unknown[][]).forEach((r, i) => decodeRow(MENU_COLUMNS, r, menus[i], dec));
+  (d.props as unknown[][]).forEach((r, i) => decodeRow(PROP_COLUMNS, r, props[i], dec));
   rows.forEach((r, i) => {
-    if (i < 3) return;
-    const s = syms[i];
-    s.props = r[3].map((p) => props[p]);
-    s.menus = r[4].map((m) => menus[m]);
-    s.dirDep = e(r[5]);
-    s.revDep = e(r[6]);
-    s.implied = e(r[7]);
-    s.choice = r[8] < 0 ? null : syms[r[8]];
-    s.choiceValues = r[9].map((v) => syms[v]);
+    if (i >= 3) decodeRow(SYM_COLUMNS, r, syms[i], dec, ['name']);
   });
   return {
     syms: table,
