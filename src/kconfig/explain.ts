@@ -1,7 +1,7 @@
 // `config explain`: a symbol's value, type, definition sites, and why it has that value — what the
 // dependencies, selects, implies and defaults evaluate to — plus what would have to change for another value.
 import { N, Y, type Sym } from './model.js';
-import type { KconfigTree } from './tree.js';
+import type { Kconfig } from './tree.js';
 import { activeSelectors, operands, type Operand } from './merge-report.js';
 import { andTerms, exprToString } from './printexpr.js';
 
@@ -27,7 +27,7 @@ export interface SymbolExplanation {
 
 const vname = (v: number): string => (v === 2 ? 'y' : v === 1 ? 'm' : 'n');
 
-export function explainSymbol(tree: KconfigTree, name: string): SymbolExplanation {
+export function explainSymbol(tree: Kconfig, name: string): SymbolExplanation {
   const bare = name.replace(/^CONFIG_/, '');
   const s = tree.symbol(bare);
   if (!s || s.type === 'unknown')
@@ -82,7 +82,7 @@ export function explainSymbol(tree: KconfigTree, name: string): SymbolExplanatio
   return out;
 }
 
-function reasons(tree: KconfigTree, s: Sym, out: SymbolExplanation): void {
+function reasons(tree: Kconfig, s: Sym, out: SymbolExplanation): void {
   const ev = tree.ev;
   const value = out.value!;
   if (s.type === 'bool' || s.type === 'tristate') {

@@ -2,10 +2,16 @@
 // architecture, read .config files and fragments, evaluate them as `make olddefconfig` does, write the
 // result, and explain/merge/diff with structured reasons.
 import { writeFileAtomic } from '../util/atomic.js';
-import { KconfigTree, type LoadOptions } from './tree.js';
+import { Kconfig, type LoadOptions } from './tree.js';
 import type { MergeResult } from './merge.js';
 
-export { KconfigTree, parseConfigText, type LoadOptions } from './tree.js';
+export { Kconfig, parseConfigText, type LoadOptions } from './tree.js';
+// The language's own concepts for users of the engine; the internals keep C's names (symbol.c's `struct symbol`
+// is Sym, `struct property` Prop, `struct menu` MenuNode).
+export type { Sym as Symbol, Prop as Property, MenuNode, Expr, SymType as SymbolType } from './model.js';
+import type { Sym } from './model.js';
+/** A choice: in Kconfig, as in C, a symbol of its own (`isChoice`), whose `choiceValues` are its entries. */
+export type Choice = Sym;
 export type { ConfigReport, Reason, ReasonKind, Operand } from './merge-report.js';
 export { mergeTexts, mergeAndReport, type ConfigText, type MergeResult } from './merge.js';
 export { explainSymbol, formatExplanation, type SymbolExplanation } from './explain.js';
@@ -27,8 +33,8 @@ export {
 import { readConfigFile } from './files.js';
 
 /** Load (parse + finalize) a kernel's Kconfig tree for one architecture. */
-export function loadTree(opts: LoadOptions): KconfigTree {
-  return KconfigTree.load(opts);
+export function loadTree(opts: LoadOptions): Kconfig {
+  return Kconfig.load(opts);
 }
 
 export interface OlddefconfigOptions extends LoadOptions {
@@ -46,7 +52,7 @@ export interface OlddefconfigResult {
 /** `make olddefconfig` in one call: read `in`, evaluate, write `out` atomically. */
 export function olddefconfig(opts: OlddefconfigOptions): OlddefconfigResult {
   const input = readConfigFile(opts.in);
-  const tree = KconfigTree.load(opts);
+  const tree = Kconfig.load(opts);
   const read = tree.readConfig(input);
   const config = tree.writeConfig();
   writeFileAtomic(opts.out, Buffer.from(config, 'latin1'));
@@ -63,7 +69,7 @@ export interface MergeOptions extends LoadOptions {
 export function mergeConfigs(opts: MergeOptions): MergeResult {
   readConfigFile(opts.base);
   opts.fragments.forEach((f) => readConfigFile(f));
-  const tree = KconfigTree.load(opts);
+  const tree = Kconfig.load(opts);
   const res = tree.merge(opts.base, opts.fragments);
   if (opts.out) writeFileAtomic(opts.out, Buffer.from(res.config, 'latin1'));
   return res;

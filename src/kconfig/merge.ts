@@ -1,7 +1,7 @@
 // Config fragments merged the way scripts/kconfig/merge_config.sh -m merges them (a fragment's symbols
 // are deleted from the accumulated file, then the fragment is appended: later wins), evaluated, and
 // reported: every requested value that did not stick and every base value that changed, with reasons.
-import type { KconfigTree } from './tree.js';
+import type { Kconfig } from './tree.js';
 import { parseConfigText } from './tree.js';
 import type { ConfigAssignment } from './dotconfig.js';
 import { unescapeString } from './dotconfig.js';
@@ -119,7 +119,7 @@ export interface MergeResult {
  * Evaluate base + fragments on the tree and report. `base` values that the merge changed are reported
  * with origin 'base'; fragment values that did not stick with origin 'fragment'.
  */
-export function mergeAndReport(tree: KconfigTree, base: ConfigText, fragments: ConfigText[]): MergeResult {
+export function mergeAndReport(tree: Kconfig, base: ConfigText, fragments: ConfigText[]): MergeResult {
   const warnings: string[] = [];
   const merged = mergeTexts(base.text, fragments, (w) => warnings.push(w));
   const mergedAssign = parseConfigText(merged, '.config', (w) => warnings.push(w));

@@ -41,7 +41,7 @@ export interface LoadOptions {
   log?: (line: string) => void;
 }
 
-export class KconfigTree {
+export class Kconfig {
   readonly syms: SymbolTable;
   readonly root: MenuNode;
   readonly modulesSym: Sym;
@@ -230,8 +230,8 @@ export class KconfigTree {
     }
   }
 
-  static load(opts: LoadOptions): KconfigTree {
-    return new KconfigTree(opts);
+  static load(opts: LoadOptions): Kconfig {
+    return new Kconfig(opts);
   }
 
   /** Reset evaluation state (values, flags) so another config can be evaluated on the same tree. */

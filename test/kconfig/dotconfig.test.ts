@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KconfigTree } from '../../src/kconfig/index.js';
+import { Kconfig } from '../../src/kconfig/index.js';
 import { projectRoot } from '../helpers.js';
 import { cConf } from './reference.js';
 
@@ -15,7 +15,7 @@ for (const name of readdirSync(casesDir).sort()) {
   test(`dotconfig ${name}: conf's warnings and .config, and no refusal`, () => {
     const dir = join(casesDir, name);
     const text = readFileSync(join(dir, 'input.config'), 'latin1');
-    const tree = KconfigTree.load({ srctree: dir, arch: 'x86_64', log: () => {} });
+    const tree = Kconfig.load({ srctree: dir, arch: 'x86_64', log: () => {} });
     const read = tree.readConfig({ name: '.config', text, warnings: [] });
     const c = cConf(dir, text, tree.env);
     assert.equal(c.status, 0, `conf failed: ${c.stderr}`);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KconfigTree, olddefconfig } from '../../src/kconfig/index.js';
+import { Kconfig, olddefconfig } from '../../src/kconfig/index.js';
 import { KdkError } from '../../src/util/errors.js';
 import { projectRoot } from '../helpers.js';
 import { tmpDir } from './tmp.js';
@@ -14,7 +14,7 @@ const badDir = join(projectRoot, 'test', 'kconfig', 'data', 'bad');
 
 function kdkError(dir: string): KdkError {
   try {
-    KconfigTree.load({ srctree: dir, arch: 'x86_64', log: () => {} });
+    Kconfig.load({ srctree: dir, arch: 'x86_64', log: () => {} });
   } catch (e) {
     assert.ok(e instanceof KdkError, `a KdkError, not ${String(e)}`);
     return e;

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KconfigTree, mergeConfigs, parseConfigText } from '../../src/kconfig/index.js';
+import { Kconfig, mergeConfigs, parseConfigText } from '../../src/kconfig/index.js';
 import { debianConfigs } from '../../src/distro/index.js';
 import { ensurePackages } from '../../src/util/deps.js';
 import { projectRoot } from '../helpers.js';
@@ -13,13 +13,13 @@ import { cMakeConfig, cMergeConfig, cOlddefconfig, kernelTree, type MakeTarget }
 
 const X86: MakeTarget = { arch: 'x86_64' };
 const ARM64: MakeTarget = { arch: 'arm64', crossCompile: 'aarch64-linux-gnu-' };
-const trees = new Map<string, KconfigTree>();
+const trees = new Map<string, Kconfig>();
 
-function kdkTree(t: MakeTarget): KconfigTree {
+function kdkTree(t: MakeTarget): Kconfig {
   const key = `${t.arch}/${t.crossCompile ?? ''}`;
   let tree = trees.get(key);
   if (!tree) {
-    tree = KconfigTree.load({ srctree: kernelTree().dir, arch: t.arch, crossCompile: t.crossCompile, log: () => {} });
+    tree = Kconfig.load({ srctree: kernelTree().dir, arch: t.arch, crossCompile: t.crossCompile, log: () => {} });
     trees.set(key, tree);
   }
   return tree;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KconfigTree, parseConfigText } from '../../src/kconfig/index.js';
+import { Kconfig, parseConfigText } from '../../src/kconfig/index.js';
 import { KdkError } from '../../src/util/errors.js';
 import { projectRoot } from '../helpers.js';
 import { tmpDir } from './tmp.js';
@@ -21,7 +21,7 @@ const samples = readdirSync(treesDir).map((n) => readFileSync(join(treesDir, n, 
 function tryTree(text: string, config: string): void {
   writeFileSync(join(dir, 'Kconfig'), text, 'latin1');
   try {
-    const tree = KconfigTree.load({ srctree: dir, arch: 'x86_64', probes, noSnapshot: true, log: () => {} });
+    const tree = Kconfig.load({ srctree: dir, arch: 'x86_64', probes, noSnapshot: true, log: () => {} });
     tree.evaluate(parseConfigText(config, '.config'));
     const out = tree.writeConfig();
     assert.equal(typeof out, 'string');
@@ -149,7 +149,7 @@ test('fuzz: mutated test trees only ever fail with KdkError', () => {
 });
 
 test('fuzz: random .config text on a real small tree never crashes', () => {
-  const tree = KconfigTree.load({ srctree: join(treesDir, 'choices'), arch: 'x86_64', log: () => {} });
+  const tree = Kconfig.load({ srctree: join(treesDir, 'choices'), arch: 'x86_64', log: () => {} });
   fc.assert(
     fc.property(configText, fc.string({ maxLength: 200 }), (c, junk) => {
       tree.evaluate(parseConfigText(c + '\n' + junk, '.config'));

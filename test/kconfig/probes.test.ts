@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KconfigTree, parseConfigText, readProbeFile } from '../../src/kconfig/index.js';
+import { Kconfig, parseConfigText, readProbeFile } from '../../src/kconfig/index.js';
 import { debianConfig } from '../../src/distro/index.js';
 import { projectRoot } from '../helpers.js';
 import { KdkError } from '../../src/util/errors.js';
@@ -12,8 +12,8 @@ import { tmpDir } from './tmp.js';
 import { kernelTree } from './reference.js';
 
 test('a second load of the real tree answers every probe from the cache', () => {
-  KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
-  const warm = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
+  Kconfig.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
+  const warm = Kconfig.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
   assert.equal(warm.probes.stats.runs, 0, 'no subprocess on a warm run');
   assert.ok(warm.probes.stats.hits > 50, `the x86 tree asks many probes (${warm.probes.stats.hits})`);
 });
@@ -21,14 +21,14 @@ test('a second load of the real tree answers every probe from the cache', () => 
 test('exported probes evaluate the Debian config identically with no toolchain on PATH', () => {
   const file = join(tmpDir('kdk-probes-'), 'probes.json');
   const input = readFileSync(debianConfig('amd64').path, 'latin1');
-  const local = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', exportProbes: file, log: () => {} });
+  const local = Kconfig.load({ srctree: kernelTree().dir, arch: 'x86_64', exportProbes: file, log: () => {} });
   local.evaluate(parseConfigText(input, '.config'));
   const expected = local.writeConfig();
   assert.equal(readProbeFile(file).env.CC, 'gcc');
   const path = process.env.PATH;
   process.env.PATH = '/nonexistent';
   try {
-    const remote = KconfigTree.load({
+    const remote = Kconfig.load({
       srctree: kernelTree().dir,
       arch: 'x86_64',
       probes: file,
@@ -45,7 +45,7 @@ test('exported probes evaluate the Debian config identically with no toolchain o
 
 test("older kernels' spellings parse: option modules/env/defconfig_list/allnoconfig_y, ---help---", () => {
   process.env.KDK_TEST_ENV = 'from-env';
-  const tree = KconfigTree.load({
+  const tree = Kconfig.load({
     srctree: join(projectRoot, 'test', 'kconfig', 'data', 'old-syntax'),
     arch: 'x86_64',
     log: () => {},
@@ -59,9 +59,9 @@ test("older kernels' spellings parse: option modules/env/defconfig_list/allnocon
 
 test('a tree loaded from the parsed-tree snapshot evaluates exactly like a fresh parse', () => {
   const input = readFileSync(debianConfig('amd64').path, 'latin1');
-  const fresh = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
-  KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
-  const snap = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  const fresh = Kconfig.load({ srctree: kernelTree().dir, arch: 'x86_64', noSnapshot: true, log: () => {} });
+  Kconfig.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  const snap = Kconfig.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
   fresh.evaluate(parseConfigText(input, '.config'));
   snap.evaluate(parseConfigText(input, '.config'));
   assert.equal(snap.writeConfig(), fresh.writeConfig());
@@ -70,10 +70,10 @@ test('a tree loaded from the parsed-tree snapshot evaluates exactly like a fresh
 
 test('the tree object API: evaluateFile/writeConfigFile and merge give the same results as the one-call helpers', () => {
   const dir = tmpDir('kdk-api-');
-  const tree = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  const tree = Kconfig.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
   tree.evaluateFile(debianConfig('amd64').path);
   tree.writeConfigFile(join(dir, 'a.config'));
-  const again = KconfigTree.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
+  const again = Kconfig.load({ srctree: kernelTree().dir, arch: 'x86_64', log: () => {} });
   again.evaluate(parseConfigText(readFileSync(debianConfig('amd64').path, 'latin1'), '.config'));
   assert.equal(readFileSync(join(dir, 'a.config'), 'latin1'), again.writeConfig());
   const merged = tree.merge(debianConfig('amd64').path, [

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KconfigTree, parseConfigText } from '../../src/kconfig/index.js';
+import { Kconfig, parseConfigText } from '../../src/kconfig/index.js';
 import { projectRoot } from '../helpers.js';
 import { cConf } from './reference.js';
 
@@ -18,7 +18,7 @@ for (const name of readdirSync(treesDir).sort()) {
     const dir = join(treesDir, name);
     const input = readFileSync(join(dir, 'input.config'), 'latin1');
     const info: string[] = [];
-    const tree = KconfigTree.load({ srctree: dir, arch: 'x86_64', log: () => {}, onInfo: (t) => info.push(t) });
+    const tree = Kconfig.load({ srctree: dir, arch: 'x86_64', log: () => {}, onInfo: (t) => info.push(t) });
     tree.evaluate(parseConfigText(input, '.config'));
     const mine = tree.writeConfig();
     const c = cConf(dir, input, { ...tree.env, ...testEnv });
