@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ensurePackages } from '../../src/util/deps.js';
 import { processAlive } from '../../src/util/proc.js';
-import { smallTestKernel } from '../../src/vm/index.js';
+import { smallTestKernel } from '../../src/build/index.js';
 import { projectRoot } from '../helpers.js';
 
 /** Debian's stock kernel (linux-image-amd64), apt-installed when missing. */
