@@ -14,7 +14,15 @@ import { projectRoot } from '../helpers.js';
 
 /** Debian's stock kernel (linux-image-amd64), apt-installed when missing. */
 export function stockKernel(): string {
-  ensurePackages(['linux-image-amd64', 'qemu-system-x86', 'busybox-static', 'gcc', 'libc6-dev']);
+  ensurePackages([
+    'linux-image-amd64',
+    'initramfs-tools',
+    'qemu-system-x86',
+    'busybox-static',
+    'gcc',
+    'libc6-dev',
+    'bubblewrap',
+  ]);
   const names = readdirSync('/boot')
     .filter((n) => n.startsWith('vmlinuz-'))
     .sort();
