@@ -2,5 +2,5 @@
 export { buildInitramfs, programsFromFiles, INITRAMFS_PACKAGES, type GuestProgram } from './initramfs.js';
 export { compileStatic } from './compile.js';
 export { newcArchive, type CpioEntry } from './cpio.js';
-export { MARKER, MARK_USERSPACE, MARK_DONE, GUEST_PROG_DIR } from './guest-init.js';
+export { MARKER, MARK_USERSPACE, MARK_START, MARK_EXIT, MARK_DONE, GUEST_PROG_DIR } from './guest-init.js';
 export { buildDebianImage, exportDebianImage, type DebianImage } from './debian-image.js';

@@ -9,7 +9,7 @@ import { ensurePackages } from '../util/deps.js';
 import { inputError } from '../util/errors.js';
 import { spawnTracked, type TrackedChild } from '../util/proc.js';
 import { ReportStream, type CrashReport } from '../report/index.js';
-import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/guest-init.js';
+import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/index.js';
 import { findOnPath } from './path.js';
 import { archProfile, type ArchProfile } from './arch.js';
 import { checkKernelFile } from './kernel-file.js';

@@ -1,5 +1,5 @@
 // The runner's public shapes (RunResult follows docs/conventions.md).
-import type { CrashReport } from '../report/types.js';
+import type { CrashReport } from '../report/index.js';
 import type { GuestArch } from './arch.js';
 
 export type Accel = 'kvm' | 'tcg';
