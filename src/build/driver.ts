@@ -5,14 +5,14 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { join, resolve } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { ensurePackages } from '../util/deps.js';
-import { KERNEL_BUILD_PACKAGES } from '../util/debian.js';
+import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';
 import { ccacheDelta, ccacheStats } from './ccache.js';
 import { runMake } from './make.js';
 import { extractBuildErrors } from './errors.js';
-import { formatConfig, parseConfig } from '../flavour/index.js';
+import { formatConfigMap, parseConfigMap } from '../kconfig/index.js';
 
 // bindeb-pkg runs dpkg-buildpackage, which refuses to start unless the Build-Depends that the kernel's
 // scripts/package/mkdebian writes are installed (6.1.176 lists rsync, kmod and cpio besides the compilers):
@@ -73,7 +73,7 @@ function artifacts(flavourDir: string, build: string, arch: string, before: Set<
 function flavourName(flavourDir: string, configText: string): { flavour: string; profile: string; base: string } {
   const report = join(flavourDir, 'report.json');
   if (!existsSync(report)) {
-    const base = hashOf(formatConfig(parseConfig(configText, join(flavourDir, '.config')))).slice(0, 16);
+    const base = hashOf(formatConfigMap(parseConfigMap(configText, join(flavourDir, '.config')))).slice(0, 16);
     return { flavour: resolve(flavourDir).split('/').pop()!, profile: '', base };
   }
   const r = JSON.parse(readFileSync(report, 'utf8'));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { populateDirAtomic } from '../util/atomic.js';
 import { ensurePackages } from '../util/deps.js';
-import { KERNEL_BUILD_PACKAGES } from '../util/debian.js';
+import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import { scratchDir } from '../util/scratch.js';
 import { olddefconfig } from '../kconfig/index.js';

@@ -40,7 +40,7 @@ export function registerBuild(program: Command): void {
         throw inputError(`--jobs: expected a positive integer, got '${opts.jobs}'`);
       // The stage loads here, not at start-up: other commands never pay for it.
       const { buildFlavour } = await import('../build/index.js');
-      const { debianSourceTree, debianSourceTreeAt } = await import('../util/debian.js');
+      const { debianSourceTree, debianSourceTreeAt } = await import('../distro/index.js');
       const { makeProgress } = await import('../util/progress.js');
       const progress = makeProgress({ quiet: opts.quiet });
       const log = (l: string) => progress.step(l.replace(/^kdk: /, ''));

@@ -4,18 +4,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
-import { debianReleaseSourceTree, debianSourceTree } from '../util/debian.js';
+import { debianReleaseSourceTree, debianSourceTree, debianPackaging, systemRelease } from '../distro/index.js';
 import { hashOf } from '../util/cache.js';
-import { type ConfigMap, formatConfig } from './config-file.js';
+import { type ConfigMap, formatConfigMap } from '../kconfig/index.js';
 import { composeDebianBase, type FlavourId, hierarchyFormat } from './debian-hierarchy.js';
 import { composeKernelArk } from './kernel-ark.js';
 import { readFlatConfig } from './flat.js';
 import { composeProfiles, type ComposedProfile, removedFrom } from './profiles.js';
 import { olddefconfig, mergeWithReasons } from './evaluate.js';
-import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './report.js';
+import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './flavour-report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
 import { treeKernelVersion, treeSymbols } from './tree-symbols.js';
-import { debianPackaging, systemRelease } from '../util/debian-source.js';
 
 /** Debian releases kdk composes, and their kernel series. */
 export const SUPPORTED_RELEASES: Record<string, string> = { bookworm: '6.1', trixie: '6.12' };
@@ -154,7 +153,7 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
       id: base.id,
       files: base.files,
       symbols: base.config.size,
-      key: hashOf(formatConfig(base.config)).slice(0, 16),
+      key: hashOf(formatConfigMap(base.config)).slice(0, 16),
     },
     tree,
     evaluator: final.evaluator,
@@ -184,7 +183,7 @@ export function writeFlavour(r: FlavourResult, out: string): string[] {
     written.push(join(out, rel));
   };
   put('report.json', JSON.stringify(reportJson(r), null, 2) + '\n');
-  put('fragment.config', formatConfig(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
+  put('fragment.config', formatConfigMap(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
   for (const [rel, data] of Object.entries(r.debianFiles)) put(rel, data);
   put('.config', r.text);
   return written;

@@ -6,8 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../util/proc.js';
 import { KdkError, ExitCode } from '../util/errors.js';
-import { loadTree, mergeAndReport, parseConfigText, type ConfigReport } from '../kconfig/index.js';
-import { type ConfigMap, formatConfig, parseConfig } from './config-file.js';
+import {
+  loadTree,
+  mergeAndReport,
+  parseConfigText,
+  parseConfigMap,
+  formatConfigMap,
+  type ConfigMap,
+  type ConfigReport,
+} from '../kconfig/index.js';
 
 export interface Evaluated {
   text: string;
@@ -40,14 +47,14 @@ export function srcArch(arch: string): string {
 }
 
 const ENGINE = 'kdk Kconfig engine (src/kconfig)';
-const text = (c: ConfigMap | string) => (typeof c === 'string' ? c : formatConfig(c));
+const text = (c: ConfigMap | string) => (typeof c === 'string' ? c : formatConfigMap(c));
 
 /** olddefconfig with the Kconfig engine. */
 export function olddefconfig(tree: string, arch: string, input: ConfigMap | string): Evaluated {
   const t = loadTree({ srctree: tree, arch: makeArch(arch), log: () => {} });
   t.evaluate(parseConfigText(text(input), '.config'));
   const out = t.writeConfig();
-  return { text: out, config: parseConfig(out, '.config'), evaluator: ENGINE };
+  return { text: out, config: parseConfigMap(out, '.config'), evaluator: ENGINE };
 }
 
 /** Base + fragment, evaluated once, with the engine's structured reasons for every value that did not stick. */
@@ -59,7 +66,7 @@ export function mergeWithReasons(
 ): Evaluated & { report: ConfigReport[] } {
   const t = loadTree({ srctree: tree, arch: makeArch(arch), log: () => {} });
   const r = mergeAndReport(t, { name: 'base', text: text(base) }, [{ name: 'profiles', text: text(fragment) }]);
-  return { text: r.config, config: parseConfig(r.config, '.config'), evaluator: ENGINE, report: r.report };
+  return { text: r.config, config: parseConfigMap(r.config, '.config'), evaluator: ENGINE, report: r.report };
 }
 
 /** olddefconfig with the kernel's C conf tool, in a private O= directory (the source tree stays read-only). */
@@ -78,7 +85,7 @@ export async function olddefconfigC(tree: string, arch: string, input: ConfigMap
     const out = readFileSync(join(dir, '.config'), 'utf8');
     return {
       text: out,
-      config: parseConfig(out, join(dir, '.config')),
+      config: parseConfigMap(out, join(dir, '.config')),
       evaluator: 'kernel C conf (make olddefconfig)',
     };
   } finally {

@@ -13,11 +13,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { composeDebianBase, debianAbiname, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
 import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
-import { diffConfigs, readConfigFile } from '../../src/flavour/config-file.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
-import { debianReleaseSourceTree } from '../../src/util/debian.js';
-import { debianShippedConfig } from '../../src/util/debian-shipped-config.js';
-import { aptSourceBinaries, privateApt } from '../../src/util/debian-apt.js';
+import { diffConfigMaps as diffConfigs, readConfigMap as readConfigFile } from '../../src/kconfig/index.js';
+import {
+  debianPackaging,
+  debianReleaseSourceTree,
+  debianShippedConfig,
+  aptSourceBinaries,
+  privateApt,
+} from '../../src/distro/index.js';
 import { rulesGen } from './rules-gen.js';
 
 const pkg = debianPackaging({ release: 'trixie' });

@@ -7,14 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { readConfigFile } from '../../src/flavour/config-file.js';
+import { readConfigMap as readConfigFile } from '../../src/kconfig/index.js';
 import { projectRoot } from '../helpers.js';
 import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
 import { composeDebianBase, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
 import { availableProfiles, loadProfile } from '../../src/flavour/profiles.js';
 import { treeSymbols } from '../../src/flavour/tree-symbols.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
-import { debianReleaseSourceTree, debianSourceTree } from '../../src/util/debian.js';
+import { debianPackaging, debianReleaseSourceTree, debianSourceTree } from '../../src/distro/index.js';
 
 const pkg = debianPackaging({ release: 'trixie' });
 const trixieTree = debianReleaseSourceTree('trixie', pkg.version).dir;

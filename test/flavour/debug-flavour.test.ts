@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDebugFlavour } from '../../src/flavour/debug-flavour.js';
 import { olddefconfigC } from '../../src/flavour/evaluate.js';
-import { debianSourceTree } from '../../src/util/debian.js';
+import { debianSourceTree } from '../../src/distro/index.js';
 
 test("the syzbot flavour's .config is a fixed point of the kernel's own C conf (engine and C tool agree)", async () => {
   const r = await makeDebugFlavour({ distro: 'debian', arch: 'amd64', profiles: ['syzbot'] });

@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cacheDir } from './cache.js';
-import { tempPathFor } from './atomic.js';
-import { isRoot } from './deps.js';
-import { envError } from './errors.js';
+import { cacheDir } from '../util/cache.js';
+import { tempPathFor } from '../util/atomic.js';
+import { isRoot } from '../util/deps.js';
+import { envError } from '../util/errors.js';
 
 export interface PrivateApt {
   release: string;
