@@ -15,7 +15,7 @@ import {
 import { basename, join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { ensurePackages } from '../util/deps.js';
-import { KdkError, ExitCode, inputError } from '../util/errors.js';
+import { KdkError, ExitCode, envError, inputError } from '../util/errors.js';
 import { run } from '../util/proc.js';
 import { tempPathFor, writeFileAtomic } from '../util/atomic.js';
 import { withScratchDir } from '../util/scratch.js';
@@ -86,6 +86,13 @@ export async function compileStatic(
     writeFileAtomic(join(dir, 'src', name), text);
     const argv = sandboxArgv(join(dir, 'src'), join(dir, 'out'), ['gcc', ...CFLAGS, '-o', '/out/bin', name]);
     const r = await run('bwrap', argv, { timeoutMs: LIMITS.wallMs, maxBuffer: 1024 * 1024 });
+    // bwrap's own failure (no user namespaces for a non-root user, say) is the machine's, not the reproducer's.
+    if (r.code !== 0 && /^bwrap: /m.test(r.stderr) && !/^[^:\n]+:\d+:/m.test(r.stderr)) {
+      throw envError(
+        `the compile sandbox cannot start: ${excerpt(r.stderr)}`,
+        'run as root, or enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)',
+      );
+    }
     if (r.code !== 0 || !existsSync(join(dir, 'out', 'bin'))) {
       const first = /^([^:\n]+):(\d+):(?:\d+:)? (?:fatal )?error: (.*)$/m.exec(r.stderr);
       const msg = r.timedOut
