@@ -191,6 +191,7 @@ function crashReportComplete(s: VmState, quietS: number): boolean {
 /** The guest stays stopped at its crash: only the hold time (or the abort signal) ends it now. */
 function holdCrashed(s: VmState): void {
   s.crashHeld = true;
+  clearTimeout(s.timers.boot);
   clearTimeout(s.timers.run);
   clearTimeout(s.timers.total);
   const t = s.limits.holdTimeoutS;
