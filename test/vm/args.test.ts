@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { qemuArgs, kernelCmdline } from '../../src/vm/qemu-args.js';
 import { spawnSync } from 'node:child_process';
-import { ARCHES, checkKernelFile, distroInitrd, loadBundle, MAX_TIMEOUT_S, runVm } from '../../src/vm/index.js';
+import {
+  ARCHES,
+  checkKernelFile,
+  distroInitrd,
+  gdbSession,
+  loadBundle,
+  MAX_TIMEOUT_S,
+  runVm,
+} from '../../src/vm/index.js';
 import { KdkError } from '../../src/util/errors.js';
 
 const base = { kernel: '/k', initramfs: '/i', memoryMb: 512, smp: 1 };
@@ -152,4 +160,26 @@ test('a distro kernel (vmlinuz-VERSION) boots a disk image with its own initrd; 
   writeFileSync(join(boot, 'initrd.img-6.1.0-99-amd64'), 'i');
   assert.equal(distroInitrd(kernel), join(boot, 'initrd.img-6.1.0-99-amd64'));
   assert.equal(distroInitrd(join(boot, 'bzImage')), undefined);
+});
+
+test("the gdb command loads the kernel's own helpers when it has them (CONFIG_GDB_SCRIPTS), and says so when not", () => {
+  const withHelpers = gdbSession(4321, '/k/vmlinux', '/k/vmlinux-gdb.py');
+  assert.deepEqual(withHelpers.args, [
+    '-iex',
+    'add-auto-load-safe-path /k',
+    '-ex',
+    'target remote 127.0.0.1:4321',
+    '-ex',
+    'source /k/vmlinux-gdb.py',
+    '/k/vmlinux',
+  ]);
+  assert.equal(
+    withHelpers.command,
+    "gdb -iex 'add-auto-load-safe-path /k' -ex 'target remote 127.0.0.1:4321' -ex 'source /k/vmlinux-gdb.py' /k/vmlinux",
+  );
+  assert.match(withHelpers.hint, /lx-dmesg/);
+  const plain = gdbSession(4321, '/k/vmlinux');
+  assert.equal(plain.command, "gdb -ex 'target remote 127.0.0.1:4321' /k/vmlinux");
+  assert.match(plain.hint, /no CONFIG_GDB_SCRIPTS/);
+  assert.match(gdbSession(4321).hint, /no vmlinux/);
 });
