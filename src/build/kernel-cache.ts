@@ -11,6 +11,7 @@ import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import { scratchDir } from '../util/scratch.js';
 import { olddefconfig } from '../kconfig/index.js';
+import { archFacts, kernelArch } from '../util/arch.js';
 import { withLock } from './lock.js';
 import { runMake } from './make.js';
 
@@ -51,7 +52,14 @@ function makeRunner(spec: KernelBuildSpec, outDir: string, log: (l: string) => v
   const jobs = spec.jobs ?? 2;
   return async (targets, opts = {}) => {
     let lastLog = 0;
-    const args = ['-C', spec.srcTree, `O=${outDir}`, `ARCH=${spec.arch ?? 'x86_64'}`, `-j${jobs}`, ...targets];
+    const args = [
+      '-C',
+      spec.srcTree,
+      `O=${outDir}`,
+      `ARCH=${kernelArch(spec.arch ?? 'x86_64')}`,
+      `-j${jobs}`,
+      ...targets,
+    ];
     const r = await runMake(args, {
       timeoutMs: BUILD_TIMEOUT_MS,
       maxBuffer: 4 * 1024 * 1024,
@@ -111,8 +119,7 @@ async function configured(spec: KernelBuildSpec, root: string, log: (l: string) 
 
 /** Copy what the cache keeps: the images, the config and, with CONFIG_GDB_SCRIPTS, the gdb helpers. */
 function publish(outDir: string, tmp: string, key: string, buildSeconds: number, arch: string): void {
-  const image = arch === 'arm64' ? 'arch/arm64/boot/Image' : 'arch/x86/boot/bzImage';
-  copyFileSync(join(outDir, image), join(tmp, 'bzImage'));
+  copyFileSync(join(outDir, archFacts(arch).image), join(tmp, 'bzImage'));
   copyFileSync(join(outDir, 'vmlinux'), join(tmp, 'vmlinux'));
   copyFileSync(join(outDir, '.config'), join(tmp, '.config'));
   // vmlinux-gdb.py and scripts/gdb/linux/ are symlinks into the source tree plus generated constants.py:

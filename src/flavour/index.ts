@@ -5,7 +5,9 @@ export { composeDebianBase, debianConfigFiles, listDebianFlavours, debianAbiname
 export type { FlavourId, ComposedBase } from './debian-hierarchy.js';
 export { composeKernelArk, readPriority } from './kernel-ark.js';
 export { readFlatConfig, readFlatConfigText, flatConfigId } from './flat.js';
-export { olddefconfig, olddefconfigC, mergeWithReasons, makeArch, srcArch } from './evaluate.js';
-export { makeDebugFlavour, writeFlavour, reportJson, SUPPORTED_RELEASES } from './debug-flavour.js';
+export { evaluateConfig, evaluateConfigC, mergeWithReasons } from './evaluate.js';
+export { makeDebugFlavour, writeFlavour, reportJson, flavourManifest, SUPPORTED_RELEASES } from './debug-flavour.js';
+export { FlavourManifest, MANIFEST_FILE, readFlavourManifest } from './manifest.js';
+export { treeKernelVersion } from './tree-symbols.js';
 export type { FlavourRequest, FlavourResult } from './debug-flavour.js';
 export type { ConfigValue, ConfigReason, BaseChange } from './flavour-report.js';

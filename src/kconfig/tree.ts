@@ -1,5 +1,6 @@
 // Loading a kernel's Kconfig tree for one architecture: environment, macro expansion with cached probes,
 // parsing, menu finalization. The loaded tree evaluates any number of configs (olddefconfig semantics).
+import { kernelArch } from '../util/arch.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { KdkError, ExitCode } from '../util/errors.js';
@@ -65,8 +66,9 @@ export class KconfigTree {
     if (!existsSync(join(srctree, 'Kconfig')))
       throw new KdkError(`${opts.srctree} has no top-level Kconfig: not a kernel source tree`, { file: opts.srctree });
     this.srctree = srctree;
-    this.arch = opts.arch;
-    this.env = makeEnv(srctree, opts.arch, opts.crossCompile ?? '');
+    // make's ARCH, also when given Debian's name (amd64 → x86_64).
+    this.arch = kernelArch(opts.arch);
+    this.env = makeEnv(srctree, this.arch, opts.crossCompile ?? '');
     this.probes = new ProbeCache(this.env, { importFile: opts.probes, noCache: opts.noProbeCache });
     if (!this.env.CC_VERSION_TEXT) this.env.CC_VERSION_TEXT = this.probes.ccVersionText();
     const envOf = (name: string): string | undefined => this.env[name] ?? process.env[name];
@@ -75,7 +77,7 @@ export class KconfigTree {
         ? null
         : join(
             cacheDir('kconfig'),
-            `tree-${hashOf('kconfig-tree-v1', srctree, opts.arch, this.probes.key, JSON.stringify(this.env)).slice(0, 24)}.json`,
+            `tree-${hashOf('kconfig-tree-v1', srctree, this.arch, this.probes.key, JSON.stringify(this.env)).slice(0, 24)}.json`,
           );
     const snap = snapFile ? loadSnapshot(snapFile, srctree, envOf) : undefined;
     let parsed: Snapshot;

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
+import { ARCH_TABLE, archFacts, hostArch } from '../util/arch.js';
 
 export const QemuVmConfig = z
   .object({
@@ -63,8 +64,6 @@ export interface ManagerConfigRequest {
   http?: string;
 }
 
-const TARGETS: Record<string, string> = { amd64: 'linux/amd64', x86_64: 'linux/amd64', arm64: 'linux/arm64' };
-
 export function managerConfig(req: ManagerConfigRequest): ManagerConfig {
   const kernelObj = resolve(req.kernelObj);
   if (!existsSync(kernelObj) || !statSync(kernelObj).isDirectory()) {
@@ -76,12 +75,15 @@ export function managerConfig(req: ManagerConfigRequest): ManagerConfig {
   ] as const) {
     if (!existsSync(p)) throw inputError(`${flag} ${p}: file not found`);
   }
-  const arch = req.arch ?? 'amd64';
-  const target = TARGETS[arch];
-  if (!target) throw inputError(`unsupported arch '${arch}' (${Object.keys(TARGETS).join(', ')})`);
-  const bzImage = resolve(kernelObj, arch === 'arm64' ? 'arch/arm64/boot/Image' : 'arch/x86/boot/bzImage');
+  const facts = archFacts(req.arch ?? hostArch().debian);
+  const target = facts.syzTarget;
+  if (!target || !facts.guest) {
+    const known = ARCH_TABLE.filter((a) => a.syzTarget && a.guest).map((a) => a.debian);
+    throw inputError(`unsupported arch '${req.arch}' (${known.join(', ')})`);
+  }
+  const bzImage = resolve(kernelObj, facts.image);
   const cfg = {
-    name: `kdk-${arch}`,
+    name: `kdk-${facts.debian}`,
     target,
     http: req.http ?? '127.0.0.1:56741',
     workdir: resolve(req.workdir ?? 'syz-workdir'),

@@ -1,10 +1,11 @@
 // A reproducer bundle, laid out like a syzbot bug page: bug.json (title, kernel, compiler), .config, repro.c and
 // optionally the kernel (bzImage, vmlinux) and a disk image. bug.json is external data: validated with zod,
 // errors name the file and the field.
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
+import { readJsonFile } from '../util/json-file.js';
 import { MAX_TIMEOUT_S } from './limits.js';
 
 export const BugJson = z
@@ -66,24 +67,13 @@ export function loadBundle(dir: string): Bundle {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw inputError('bundle directory not found', dir);
   const bugPath = join(dir, 'bug.json');
   if (!present(bugPath)) throw inputError('bundle has no bug.json (title, kernel, compiler)', bugPath);
-  regularFile(bugPath);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(bugPath, 'utf8'));
-  } catch (err) {
-    throw inputError(`not valid JSON: ${(err as Error).message}`, bugPath);
-  }
-  const parsed = BugJson.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw inputError(`invalid field "${issue.path.join('.') || '(root)'}": ${issue.message}`, bugPath);
-  }
+  const bug = readJsonFile(regularFile(bugPath), BugJson, { what: 'bug.json' });
   const repro = join(dir, 'repro.c');
   if (!present(repro)) throw inputError('bundle has no repro.c', repro);
   regularFile(repro);
   const bundle: Bundle = {
     dir,
-    bug: parsed.data,
+    bug,
     config: optional(dir, '.config', 'config'),
     repro,
     bzImage: optional(dir, 'bzImage', 'kernel'),

@@ -8,7 +8,7 @@ import { inputError } from '../util/errors.js';
 import { buildInitramfs, compileStatic } from '../image/index.js';
 import { kernelFromConfig } from '../build/index.js';
 import { resolveAccel, type AccelChoice, type AccelVerdict } from './accel.js';
-import { archProfile, type GuestArch } from './arch.js';
+import { archProfile, type GuestArch } from '../util/arch.js';
 import { checkKernelFile } from './kernel-file.js';
 import { gdbSession, type GdbSession } from './gdb.js';
 import { runMany, summarize, type ManySummary } from './many.js';

@@ -11,7 +11,7 @@ import { spawnTracked, type TrackedChild } from '../util/proc.js';
 import { ReportStream, type CrashReport } from '../report/index.js';
 import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/index.js';
 import { findOnPath } from './path.js';
-import { archProfile, type ArchProfile } from './arch.js';
+import { archProfile, type ArchProfile } from '../util/arch.js';
 import { checkKernelFile } from './kernel-file.js';
 import { freePort } from './ports.js';
 import { qemuArgs } from './qemu-args.js';
