@@ -4,7 +4,6 @@
 import { archFacts, configArch, findArch, kernelArch } from '../util/arch.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { run } from '../util/proc.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { ensurePackages } from '../util/deps.js';
 import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
@@ -12,6 +11,7 @@ import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';
 import { ccacheDelta, ccacheStats } from './ccache.js';
+import { runMake } from './make.js';
 import { extractBuildErrors } from './errors.js';
 import { formatConfigMap, parseConfigMap } from '../kconfig/index.js';
 import type { FlavourManifest } from '../flavour/index.js';
@@ -89,21 +89,9 @@ function flavourName(
   return { flavour: `${m.flavour}${profile ? '-' + profile : ''}`, profile, base: m.baseKey };
 }
 
-/** One make invocation with the shell's `times` appended, so the children's CPU time can be read back. */
-async function make(args: string[], env: NodeJS.ProcessEnv, onLine: (l: string) => void) {
-  let buf = '';
-  const r = await run('bash', ['-c', 'make "$@"; rc=$?; times >&2; exit $rc', 'make', ...args], {
-    env,
-    onStdout: (c) => {
-      buf += c.toString('utf8');
-      const lines = buf.split('\n');
-      buf = lines.pop() ?? '';
-      lines.forEach(onLine);
-    },
-  });
-  const t = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stderr.trim());
-  const cpu = t ? Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4]) : 0;
-  return { ...r, cpu, output: r.stdout + '\n' + r.stderr.replace(/\n[^\n]*\n[^\n]*$/, '') };
+/** One make invocation of the build (env: ccache, reproducible timestamps), its lines to `onLine`. */
+function make(args: string[], env: NodeJS.ProcessEnv, onLine: (l: string) => void) {
+  return runMake(args, { env, onLine });
 }
 
 /**
@@ -166,7 +154,7 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
   let result = cfg;
   if (cfg.code === 0) {
     const target = req.target ?? 'bindeb-pkg';
-    const kver = (await run('make', ['-s', ...common, 'kernelrelease'], { env })).stdout.trim();
+    const kver = (await runMake(['-s', ...common, 'kernelrelease'], { env })).stdout.trim();
     req.progress.start(prev?.steps ?? 0, `make -j${jobs} ${target} (${kver})`);
     // Several targets may be given in one string ('bzImage modules'): make gets them as separate words.
     const targets = target.split(/\s+/).filter(Boolean);
@@ -181,7 +169,7 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
     req.progress.done();
   }
   const end = new Date();
-  const kernelVersion = (await run('make', ['-s', ...common, 'kernelrelease'], { env })).stdout.trim();
+  const kernelVersion = (await runMake(['-s', ...common, 'kernelrelease'], { env })).stdout.trim();
   const record: BuildRecord = {
     flavour: names.flavour,
     profile: names.profile,

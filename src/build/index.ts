@@ -1,5 +1,10 @@
-// The build stage's public API: build a flavour directory, and the build records other stages read.
+// The build stage's public API: build a flavour directory, the cached kernels other stages boot (the small test
+// kernel, a kernel from a bundle's .config), and the build records other stages read.
 export { buildFlavour, BUILD_PACKAGES } from './driver.js';
 export type { BuildRequest } from './driver.js';
 export { BuildRecord, loadRecords, saveRecord, debugRatios, recordsDir } from './record.js';
 export { extractBuildErrors } from './errors.js';
+export { buildKernel, cachedKernel, kernelFromConfig, treeIdentity } from './kernel-cache.js';
+export type { BuiltKernel, KernelBuildSpec } from './kernel-cache.js';
+export { smallTestKernel, testKernelOptions, TEST_KERNEL_PROFILE } from './test-kernel.js';
+export { runMake, type MakeResult } from './make.js';

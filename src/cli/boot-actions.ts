@@ -1,7 +1,4 @@
 // The actions of `kdk boot`, `kdk run`, `kdk repro`, loaded only when one of them runs (boot.ts registers them).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { printJson, say, setExitCode } from './common.js';
 import {
   guessVmlinux,
@@ -13,16 +10,16 @@ import {
   resultJson,
   type VmCliOptions,
 } from './vm-common.js';
-import { buildInitramfs, compileStatic } from '../image/index.js';
+import { buildInitramfs } from '../image/index.js';
 import {
-  bundleKernel,
   checkKernelFile,
   archProfile,
   loadBundle,
   reproduceBundle,
-  runMany,
+  runReproducer,
   runVm,
-  summarize,
+  RUN_DEFAULTS,
+  type VmSettings,
 } from '../vm/index.js';
 import { ExitCode } from '../util/errors.js';
 
@@ -43,6 +40,8 @@ export interface RunOptions extends VmCliOptions {
 export interface ReproOptions extends VmCliOptions {
   srctree?: string;
   repeat?: string;
+  gdb?: boolean;
+  gdbHold?: string;
 }
 
 const log = (opts: VmCliOptions) => (l: string) => {
@@ -88,70 +87,62 @@ export async function bootCommand(opts: BootOptions): Promise<void> {
 }
 
 export async function runCommand(opts: RunOptions): Promise<void> {
-  const arch = guestArch(opts);
-  const repeat = positiveNumber(opts.repeat, '--repeat', 1);
-  const parallel = positiveNumber(opts.parallel, '--parallel', 1);
-  const timeout = positiveNumber(opts.timeout, '--timeout', 300);
-  accelFlag(opts);
-  checkKernelFile(opts.kernel, archProfile(arch));
-  const binary = await compileStatic(opts.repro, log(opts));
-  const initramfs = buildInitramfs([{ name: 'repro', path: binary }], log(opts));
-  const accel = await resolveAccel(opts, opts.kernel, log(opts));
-  const results = await runMany(
-    {
-      kernel: opts.kernel,
-      arch,
-      initramfs,
-      append: opts.append,
-      memoryMb: positiveNumber(opts.memory, '--memory', 1024),
-      bootTimeoutS: Math.min(timeout, 120),
-      runTimeoutS: timeout,
-      totalTimeoutS: timeout,
-      silenceS: positiveNumber(opts.silenceTimeout, '--silence-timeout', 60),
+  const repeat = positiveNumber(opts.repeat, '--repeat', RUN_DEFAULTS.repeat);
+  const out = await runReproducer({
+    kernel: opts.kernel,
+    arch: guestArch(opts),
+    repro: opts.repro,
+    accel: accelFlag(opts),
+    repeat,
+    parallel: positiveNumber(opts.parallel, '--parallel', RUN_DEFAULTS.parallel),
+    timeoutS: positiveNumber(opts.timeout, '--timeout', RUN_DEFAULTS.timeoutS),
+    vm: vmSettings(opts),
+    log: log(opts),
+    onEvent: (i, e) => {
+      if (e.kind === 'userspace') log(opts)(`kdk: run ${i + 1}: userspace after ${e.seconds.toFixed(1)} s`);
+      else if (e.kind === 'program-start') log(opts)(`kdk: run ${i + 1}: program ${e.name} started`);
     },
-    accel.accel,
-    {
-      repeat,
-      parallel,
-      workRoot: mkdtempSync(join(tmpdir(), 'kdk-run-')),
-      onEvent: (i, e) => {
-        if (e.kind === 'userspace') log(opts)(`kdk: run ${i + 1}: userspace after ${e.seconds.toFixed(1)} s`);
-        else if (e.kind === 'program-start') log(opts)(`kdk: run ${i + 1}: program ${e.name} started`);
-      },
-      onResult: (i, r) =>
-        log(opts)(`kdk: run ${i + 1}/${repeat}: ${r.verdict}${r.crashes[0] ? `: ${r.crashes[0].title}` : ''}`),
-    },
-  );
-  const summary = summarize(results);
-  if (opts.json) printJson({ summary, accelVerdict: accel, runs: results.map(resultJson) });
+    onResult: (i, r) =>
+      log(opts)(`kdk: run ${i + 1}/${repeat}: ${r.verdict}${r.crashes[0] ? `: ${r.crashes[0].title}` : ''}`),
+  });
+  const { summary, runs } = out;
+  if (opts.json) printJson({ summary, accelVerdict: out.accelVerdict, runs: runs.map(resultJson) });
   else {
-    results.forEach((r, i) => printResult(opts, r, `run ${i + 1}: `));
+    runs.forEach((r, i) => printResult(opts, r, `run ${i + 1}: `));
     say(opts, `verdict: ${summary.verdict} in ${summary.runs} run(s)`);
     for (const [t, n] of Object.entries(summary.titles)) say(opts, `  ${n} x ${t}`);
   }
   setExitCode(summary.verdict === 'no-crash' ? ExitCode.ok : ExitCode.failure);
 }
 
-export async function reproCommand(dir: string, opts: ReproOptions): Promise<void> {
-  const bundle = loadBundle(dir);
-  const lg = log(opts);
-  let kernelForProbe = bundle.bzImage;
-  const srcTree = opts.srctree;
-  const repeat = opts.repeat === undefined ? undefined : positiveNumber(opts.repeat, '--repeat', 3);
-  const timeoutS = opts.timeout === undefined ? undefined : positiveNumber(opts.timeout, '--timeout', 120);
-  // The probe needs a bootable kernel: the bundle's, or the one built from the tree (built first).
-  if (!kernelForProbe) {
-    kernelForProbe = (await bundleKernel(bundle, srcTree, lg)).kernel;
-  }
-  checkKernelFile(kernelForProbe, archProfile(bundle.bug.arch ?? 'x86_64'));
-  const accel = await resolveAccel(opts, kernelForProbe, lg);
-  const vm = {
+function vmSettings(opts: VmCliOptions): VmSettings {
+  return {
     append: opts.append,
     memoryMb: positiveNumber(opts.memory, '--memory', 1024),
     silenceS: positiveNumber(opts.silenceTimeout, '--silence-timeout', 60),
   };
-  const res = await reproduceBundle(bundle, { srcTree, accel: accel.accel, repeat, timeoutS, log: lg, vm });
-  if (opts.json) printJson({ ...res, runs: res.runs.map(resultJson), accelVerdict: accel });
+}
+
+export async function reproCommand(dir: string, opts: ReproOptions): Promise<void> {
+  const bundle = loadBundle(dir);
+  const res = await reproduceBundle(bundle, {
+    srcTree: opts.srctree,
+    accel: accelFlag(opts),
+    repeat: opts.repeat === undefined ? undefined : positiveNumber(opts.repeat, '--repeat', 3),
+    timeoutS: opts.timeout === undefined ? undefined : positiveNumber(opts.timeout, '--timeout', 120),
+    log: log(opts),
+    vm: vmSettings(opts),
+    gdb: opts.gdb,
+    holdTimeoutS: opts.gdbHold === undefined ? undefined : positiveNumber(opts.gdbHold, '--gdb-hold', 3600),
+    onGdb: (g) => {
+      // On stderr even with --json: the guest is waiting for the user now, the JSON comes when it ends.
+      process.stderr.write(`kdk: crashed guest held for gdb (Ctrl-C ends it): ${g.command}
+`);
+      process.stderr.write(`kdk: ${g.hint}
+`);
+    },
+  });
+  if (opts.json) printJson({ ...res, runs: res.runs.map(resultJson) });
   else {
     const what =
       res.verdict === 'reproduced'

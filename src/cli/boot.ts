@@ -64,7 +64,12 @@ export function registerBoot(program: Command): void {
         .argument('<bundle>', 'bundle directory')
         .option('--srctree <dir>', 'kernel source tree to build from when the bundle has no bzImage')
         .option('--repeat <n>', 'runs before concluding "no crash" (default: bug.json\'s repeat or 3)')
-        .option('--timeout <s>', 'per-run limit in seconds after boot'),
+        .option('--timeout <s>', 'per-run limit in seconds after boot')
+        .option(
+          '--gdb',
+          "hold the crashed guest at its crash with QEMU's gdb stub open (nokaslr, panic without reboot) and print the gdb command",
+        )
+        .option('--gdb-hold <s>', 'with --gdb: how long the crashed guest is held (Ctrl-C ends it sooner)', '3600'),
     ).addHelpText(
       'after',
       '\nVerdicts: reproduced (exit 0), different crash (exit 1, with its title), no crash after N runs (exit 1).\n' +

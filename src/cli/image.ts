@@ -1,9 +1,8 @@
 // `kdk image initramfs` and `kdk image debian`: the root images kdk boots (the image stage loads when one runs).
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
-import { tempPathFor, writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 interface InitramfsOptions extends CommonOptions {
   add: string[];
@@ -52,16 +51,10 @@ export function registerImage(program: Command): void {
       '\nNeeds root (debootstrap, mount). Example:\n  kdk image debian --release bookworm --out images/bookworm',
     )
     .action(async (opts: DebianOptions) => {
-      const { buildDebianImage } = await import('../image/index.js');
+      const { buildDebianImage, exportDebianImage } = await import('../image/index.js');
       const log = (l: string) => !opts.quiet && process.stderr.write(l + '\n');
       const res = await buildDebianImage({ release: opts.release, sizeMb: Number(opts.size ?? 2048), log });
-      mkdirSync(opts.out, { recursive: true });
-      for (const f of ['disk.img', 'id_ed25519', 'id_ed25519.pub', 'image.json']) {
-        const tmp = tempPathFor(join(opts.out, f));
-        copyFileSync(join(res.dir, f), tmp);
-        renameSync(tmp, join(opts.out, f));
-      }
-      chmodSync(join(opts.out, 'id_ed25519'), 0o600);
+      await exportDebianImage(res, opts.out);
       if (opts.json) printJson({ out: opts.out, ...res });
       else say(opts, `wrote ${opts.out}/disk.img (ssh key: ${opts.out}/id_ed25519)`);
     });

@@ -1,7 +1,7 @@
 // What `kdk boot`, `kdk run` and `kdk repro` share: the accelerator choice, numeric flags, and result printing.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { chooseAccel, type AccelVerdict, type GuestArch, type RunResult } from '../vm/index.js';
+import { resolveAccel as resolveVmAccel, type AccelVerdict, type GuestArch, type RunResult } from '../vm/index.js';
 import { reportToJson } from '../report/index.js';
 import { inputError } from '../util/errors.js';
 import { findArch, guestNames } from '../util/arch.js';
@@ -44,11 +44,7 @@ export async function resolveAccel(
   kernel: string,
   log: (l: string) => void,
 ): Promise<AccelVerdict> {
-  const a = accelFlag(opts);
-  if (a === 'kvm' || a === 'tcg') return { accel: a, reason: 'set by --accel', source: 'forced', host: '' };
-  const v = await chooseAccel(kernel, guestArch(opts), log);
-  log(`kdk: accelerator: ${v.accel} (${v.source}: ${v.reason})`);
-  return v;
+  return resolveVmAccel(accelFlag(opts), kernel, guestArch(opts), log);
 }
 
 /** Where a bzImage's vmlinux probably is: beside it, or at the top of the build dir it came from. */

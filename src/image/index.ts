@@ -3,4 +3,4 @@ export { buildInitramfs, programsFromFiles, INITRAMFS_PACKAGES, type GuestProgra
 export { compileStatic } from './compile.js';
 export { newcArchive, type CpioEntry } from './cpio.js';
 export { MARKER, MARK_USERSPACE, MARK_START, MARK_EXIT, MARK_DONE, GUEST_PROG_DIR } from './guest-init.js';
-export { buildDebianImage, DEBIAN_IMAGE_PACKAGES, type DebianImage } from './debian-image.js';
+export { buildDebianImage, exportDebianImage, DEBIAN_IMAGE_PACKAGES, type DebianImage } from './debian-image.js';

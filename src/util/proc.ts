@@ -24,7 +24,8 @@ export function killAllChildren(): void {
   live.clear();
 }
 
-function installExitHooks(): void {
+/** Kill children on exit and end kdk on SIGINT/SIGTERM/SIGHUP through process.exit (so 'exit' hooks run). */
+export function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
   process.on('exit', killAllChildren);

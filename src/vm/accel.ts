@@ -103,3 +103,19 @@ export async function chooseAccel(
   writeFileAtomic(cacheFile, JSON.stringify(verdict, null, 2) + '\n');
   return verdict;
 }
+
+export type AccelChoice = 'auto' | Accel;
+
+/** `kvm`/`tcg` force the accelerator; `auto` asks the per-host probe (which boots `kernel` once per host). */
+export async function resolveAccel(
+  choice: AccelChoice,
+  kernel: string,
+  arch: GuestArch,
+  log: (l: string) => void,
+): Promise<AccelVerdict> {
+  if (choice === 'kvm' || choice === 'tcg')
+    return { accel: choice, reason: 'set by --accel', source: 'forced', host: '' };
+  const v = await chooseAccel(kernel, arch, log);
+  log(`kdk: accelerator: ${v.accel} (${v.source}: ${v.reason})`);
+  return v;
+}

@@ -1,11 +1,12 @@
 // A reproducer bundle, laid out like a syzbot bug page: bug.json (title, kernel, compiler), .config, repro.c and
 // optionally the kernel (bzImage, vmlinux) and a disk image. bug.json is external data: validated with zod,
 // errors name the file and the field.
-import { readJsonFile } from '../util/json-file.js';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
+import { readJsonFile } from '../util/json-file.js';
+import { MAX_TIMEOUT_S } from './limits.js';
 
 export const BugJson = z
   .object({
@@ -21,8 +22,8 @@ export const BugJson = z
     arch: z.enum(['x86_64', 'arm64']).optional(),
     /** How many runs before "no crash" (syzbot's reproducers usually crash on the first). */
     repeat: z.number().int().positive().max(1000).optional(),
-    /** Seconds a run may take after boot. */
-    timeout: z.number().positive().optional(),
+    /** Seconds a run may take after boot (bounded: Node's timers overflow past 24.8 days and fire at once). */
+    timeout: z.number().positive().max(MAX_TIMEOUT_S).optional(),
   })
   .passthrough();
 export type BugJson = z.infer<typeof BugJson>;
@@ -37,18 +38,39 @@ export interface Bundle {
   image?: string;
 }
 
+/**
+ * A bundle comes from a stranger: each file kdk reads from it must be a regular file in the directory, never a
+ * symlink (a `repro.c` or `.config` link would make kdk read any host file and show it in errors or the guest).
+ */
+function regularFile(path: string): string {
+  const st = lstatSync(path);
+  if (st.isSymbolicLink()) throw inputError('bundle files must not be symlinks: refused', path);
+  if (!st.isFile()) throw inputError('bundle entry is not a regular file', path);
+  return path;
+}
+
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function optional(dir: string, ...names: string[]): string | undefined {
-  for (const n of names) if (existsSync(join(dir, n))) return join(dir, n);
+  for (const n of names) if (present(join(dir, n))) return regularFile(join(dir, n));
   return undefined;
 }
 
 export function loadBundle(dir: string): Bundle {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw inputError('bundle directory not found', dir);
   const bugPath = join(dir, 'bug.json');
-  if (!existsSync(bugPath)) throw inputError('bundle has no bug.json (title, kernel, compiler)', bugPath);
-  const bug = readJsonFile(bugPath, BugJson, { what: 'bug.json' });
+  if (!present(bugPath)) throw inputError('bundle has no bug.json (title, kernel, compiler)', bugPath);
+  const bug = readJsonFile(regularFile(bugPath), BugJson, { what: 'bug.json' });
   const repro = join(dir, 'repro.c');
-  if (!existsSync(repro)) throw inputError('bundle has no repro.c', repro);
+  if (!present(repro)) throw inputError('bundle has no repro.c', repro);
+  regularFile(repro);
   const bundle: Bundle = {
     dir,
     bug,

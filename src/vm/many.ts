@@ -8,8 +8,8 @@ import type { Accel, RunResult, VmEvent, VmOptions } from './types.js';
 export interface ManyOptions {
   repeat: number;
   parallel: number;
-  /** Where each run's work dir goes (run-1, run-2...). */
-  workRoot: string;
+  /** Where each run's work dir goes (run-1, run-2...); absent: each console log goes to $KDK_CACHE/logs/. */
+  workRoot?: string;
   /** Stop starting new runs once one crashed (the reproduce loop). */
   stopOnCrash?: boolean;
   onResult?: (index: number, r: RunResult) => void;
@@ -33,8 +33,8 @@ export async function runMany(base: VmOptions, accel: Accel, opts: ManyOptions):
   const worker = async () => {
     while (!stop && next < opts.repeat) {
       const i = next++;
-      const workDir = join(opts.workRoot, `run-${i + 1}`);
-      mkdirSync(workDir, { recursive: true });
+      const workDir = opts.workRoot && join(opts.workRoot, `run-${i + 1}`);
+      if (workDir) mkdirSync(workDir, { recursive: true });
       const r = await runVm({ ...base, workDir, onEvent: (e) => opts.onEvent?.(i, e) }, accel);
       results[i] = r;
       opts.onResult?.(i, r);

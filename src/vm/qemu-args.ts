@@ -15,11 +15,21 @@ export interface QemuArgsInput {
   gdbPort?: number;
   sshPort?: number;
   hold?: boolean;
+  /** A crash stops the guest where it is (for gdb) instead of resetting it. */
+  holdOnCrash?: boolean;
+}
+
+/** A value inside a QEMU option list (`-drive file=...,format=raw`): a comma is written `,,` (QEMU's escape). */
+export function qemuOptValue(v: string): string {
+  return v.replace(/,/g, ',,');
 }
 
 /** kdk's part of the kernel command line; the user's --append comes after it and so wins. */
 export function kernelCmdline(i: QemuArgsInput): string {
-  const parts = [`console=${i.profile.console}`, 'panic=-1', 'nokaslr'];
+  // panic=-1 resets at once (ending QEMU, -no-reboot). Held for gdb: panic=0 waits forever in panic(), and every
+  // oops, WARNING or KASAN report panics, so the guest stays stopped at the crash with its stack intact.
+  const panic = i.holdOnCrash ? ['panic=0', 'oops=panic', 'panic_on_warn=1'] : ['panic=-1'];
+  const parts = [`console=${i.profile.console}`, ...panic, 'nokaslr'];
   if (i.image) parts.push('root=/dev/vda', 'rw', 'net.ifnames=0');
   if (i.hold) parts.push('kdk.hold=1');
   if (i.append) parts.push(i.append);
@@ -33,7 +43,7 @@ export function qemuArgs(i: QemuArgsInput): string[] {
   args.push('-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot');
   args.push('-kernel', i.kernel, '-append', kernelCmdline(i));
   if (i.initramfs) args.push('-initrd', i.initramfs);
-  if (i.image) args.push('-drive', `file=${i.image},format=raw,if=virtio,snapshot=on`);
+  if (i.image) args.push('-drive', `file=${qemuOptValue(i.image)},format=raw,if=virtio,snapshot=on`);
   if (i.sshPort) {
     args.push('-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${i.sshPort}-:22`);
     args.push('-device', 'virtio-net-pci,netdev=net0');

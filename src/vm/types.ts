@@ -29,9 +29,16 @@ export interface VmOptions {
   gdb?: boolean;
   /** Keep the guest up after its programs (until the run timeout or `stop()`). */
   hold?: boolean;
+  /**
+   * Keep a crashed guest stopped at its crash (panic without reboot, oops and warnings panic) until the whole-VM
+   * timeout or the abort signal, for a debugger on the gdb stub; the 'crash-held' event says when.
+   */
+  holdOnCrash?: boolean;
+  /** Seconds a crashed guest is held (holdOnCrash), replacing the other timeouts once it is (default 3600). */
+  holdTimeoutS?: number;
   /** Forward a host port to the guest's ssh (disk images). */
   ssh?: boolean;
-  /** Directory for this VM's console log; a fresh temporary one when absent. */
+  /** Directory for this VM's console log (console.log); when absent, a new file under $KDK_CACHE/logs/. */
   workDir?: string;
   /** Live console output (raw chunks) and runner events, for progress and streaming. */
   onConsole?: (chunk: Buffer) => void;
@@ -46,6 +53,8 @@ export type VmEvent =
   | { kind: 'program-start'; name: string }
   | { kind: 'program-exit'; name: string; status: number }
   | { kind: 'crash-seen'; seconds: number }
+  /** holdOnCrash: the crash report is complete and the guest stays stopped there. */
+  | { kind: 'crash-held'; seconds: number; gdbPort?: number }
   | { kind: 'watchdog'; reason: string };
 
 export interface ProgramStatus {
@@ -67,6 +76,8 @@ export interface RunResult {
   reason: string;
   crashes: CrashReport[];
   consoleLog: string;
+  /** The initramfs or distro initrd booted (with a disk image: the initrd matching a distro kernel). */
+  initramfs?: string;
   programs: ProgramStatus[];
   gdbPort?: number;
   sshPort?: number;

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, skipIf } from '../../test/helpers.js';
 import { cacheDir } from '../../src/util/cache.js';
-import { smallTestKernel } from '../../src/vm/index.js';
+import { smallTestKernel } from '../../src/build/index.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
 const kdkRun = (args: string[]) =>

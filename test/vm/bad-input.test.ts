@@ -1,7 +1,7 @@
 // Bad input and broken guests: each ends within its timeout with a clear verdict or error, and no QEMU left.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cFile, kdk, noQemuWith, stockKernel, tag, tmp } from './fixtures.js';
 
@@ -35,21 +35,26 @@ test("a reproducer that does not compile: exit 2 with the compiler's error", asy
 
 test("a guest that never reaches kdk's userspace: boot-failure by the silence watchdog", async () => {
   const t = tag();
+  const tmpdir = tmp('kdk-tmpdir-');
   // rdinit=/bin/sh: the kernel starts a shell that waits on the console for input, so kdk's /init never runs.
-  const r = await kdk([
-    'boot',
-    '--kernel',
-    kernel,
-    '--append',
-    `${t} rdinit=/bin/sh`,
-    '--timeout',
-    '90',
-    '--silence-timeout',
-    '15',
-    '--json',
-  ]);
+  const r = await kdk(
+    [
+      'boot',
+      '--kernel',
+      kernel,
+      '--append',
+      `${t} rdinit=/bin/sh`,
+      '--timeout',
+      '90',
+      '--silence-timeout',
+      '15',
+      '--json',
+    ],
+    { env: { TMPDIR: tmpdir } },
+  );
   assert.equal(r.code, 1);
   const res = JSON.parse(r.stdout);
+  assert.deepEqual(readdirSync(tmpdir), [], 'no kdk-vm-* directory left after a failed boot');
   assert.equal(res.booted, false);
   assert.equal(res.verdict, 'boot-failure');
   assert.match(res.reason, /no console output for 15 s/);

@@ -9,12 +9,20 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ensurePackages } from '../../src/util/deps.js';
 import { processAlive } from '../../src/util/proc.js';
-import { smallTestKernel } from '../../src/vm/index.js';
+import { smallTestKernel } from '../../src/build/index.js';
 import { projectRoot } from '../helpers.js';
 
 /** Debian's stock kernel (linux-image-amd64), apt-installed when missing. */
 export function stockKernel(): string {
-  ensurePackages(['linux-image-amd64', 'qemu-system-x86', 'busybox-static', 'gcc', 'libc6-dev']);
+  ensurePackages([
+    'linux-image-amd64',
+    'initramfs-tools',
+    'qemu-system-x86',
+    'busybox-static',
+    'gcc',
+    'libc6-dev',
+    'bubblewrap',
+  ]);
   const names = readdirSync('/boot')
     .filter((n) => n.startsWith('vmlinuz-'))
     .sort();

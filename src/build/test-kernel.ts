@@ -1,55 +1,27 @@
-// The small test kernel: x86_64 tinyconfig from Debian's linux-source-6.1 plus what kdk's initramfs and
-// debugging need (serial console, initramfs, debugfs, kallsyms for symbolic traces) and the bug finders the
-// reproduce loop is shown with (KASAN, KCOV, LKDTM built in). Builds in a few minutes on 2 cores.
+// The small test kernel: x86_64 tinyconfig from Debian's linux-source-6.1 plus profiles/test-kernel.json
+// (serial console, initramfs, debugfs, kallsyms and frame pointers for symbolic traces, KASAN, KCOV and LKDTM
+// built in). Builds in about 2 minutes on 2 cores; cached by the tree and the final .config.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { debianSourceTree } from '../distro/index.js';
 import { KdkError } from '../util/errors.js';
-import { buildKernel, cachedKernel, type BuiltKernel } from './kernel-build.js';
+import { loadProfile } from '../flavour/index.js';
+import { buildKernel, cachedKernel, type BuiltKernel } from './kernel-cache.js';
 
-export const SMALL_KERNEL_OPTIONS = [
-  'CONFIG_64BIT=y',
-  'CONFIG_PRINTK=y',
-  'CONFIG_PRINTK_TIME=y',
-  'CONFIG_BUG=y',
-  'CONFIG_KALLSYMS=y',
-  'CONFIG_TTY=y',
-  'CONFIG_SERIAL_8250=y',
-  'CONFIG_SERIAL_8250_CONSOLE=y',
-  'CONFIG_BLK_DEV_INITRD=y',
-  'CONFIG_RD_GZIP=y',
-  'CONFIG_BINFMT_ELF=y',
-  'CONFIG_BINFMT_SCRIPT=y',
-  'CONFIG_PROC_FS=y',
-  'CONFIG_SYSFS=y',
-  'CONFIG_DEVTMPFS=y',
-  'CONFIG_DEVTMPFS_MOUNT=y',
-  'CONFIG_FUTEX=y',
-  'CONFIG_MULTIUSER=y',
-  'CONFIG_POSIX_TIMERS=y',
-  'CONFIG_SHMEM=y',
-  'CONFIG_TMPFS=y',
-  'CONFIG_SLUB=y',
-  'CONFIG_DEBUG_KERNEL=y',
-  'CONFIG_DEBUG_FS=y',
-  'CONFIG_DEBUG_FS_ALLOW_ALL=y',
-  'CONFIG_KASAN=y',
-  'CONFIG_KASAN_GENERIC=y',
-  'CONFIG_KASAN_OUTLINE=y',
-  'CONFIG_KCOV=y',
-  'CONFIG_RUNTIME_TESTING_MENU=y',
-  'CONFIG_LKDTM=y',
-  'CONFIG_UNWINDER_FRAME_POINTER=y',
-  'CONFIG_FRAME_POINTER=y',
-  'CONFIG_KERNEL_GZIP=y',
-];
+export const TEST_KERNEL_PROFILE = 'test-kernel';
+
+/** The profile's options as .config lines, in the profile's order (that text names the cache alias). */
+export function testKernelOptions(): string[] {
+  return loadProfile(TEST_KERNEL_PROFILE).options.map((o) => `CONFIG_${o.symbol}=${o.value}`);
+}
 
 /** Build (once, cached by tree version + options) and return the small LKDTM/KASAN test kernel. */
 export async function smallTestKernel(log?: (l: string) => void): Promise<BuiltKernel & { treeVersion: string }> {
   const tree = debianSourceTree(log);
-  const fragment = SMALL_KERNEL_OPTIONS.join('\n') + '\n';
+  const options = testKernelOptions();
+  const fragment = options.join('\n') + '\n';
   // The options' hash names an alias to the config-keyed build, so later calls skip even the configure step.
   const alias = join(
     cacheDir('kernels'),
@@ -68,7 +40,7 @@ export async function smallTestKernel(log?: (l: string) => void): Promise<BuiltK
       appendFileSync(join(outDir, '.config'), fragment);
       await make(['olddefconfig'], { quiet: true });
       const config = readFileSync(join(outDir, '.config'), 'utf8');
-      const lost = SMALL_KERNEL_OPTIONS.filter((o) => !config.split('\n').includes(o));
+      const lost = options.filter((o) => !config.split('\n').includes(o));
       if (lost.length) throw new KdkError(`small kernel config: olddefconfig dropped ${lost.join(', ')}`);
     },
   });
