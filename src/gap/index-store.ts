@@ -6,6 +6,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { gitSync } from '../util/git.js';
 import { cacheDir, hashFile, hashOf } from '../util/cache.js';
 import { populateDirAtomic, writeFileAtomic } from '../util/atomic.js';
 import { envError, inputError, KdkError, ExitCode } from '../util/errors.js';
@@ -64,14 +65,20 @@ function unpackTarball(tarball: string, hash: string, progress?: Progress): stri
   return dir;
 }
 
-/** The identity of a checkout: its git commit when clean, else a fingerprint of the record files. */
+/**
+ * The identity of a checkout: its git commit when clean, else a fingerprint of the record files. Whether it
+ * is clean, git can only say by reading changed-looking files through the repository's clean filters
+ * (commands its config names, which no `-c` reliably switches off): with any filter driver configured, git
+ * is not asked and the fingerprint keys the index (a stat per file: only slower).
+ */
 export function dirKey(pub: string): string {
-  const head = spawnSync('git', ['-C', pub, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
-  if (head.status === 0) {
-    const dirty = spawnSync('git', ['-C', pub, 'status', '--porcelain', '--untracked-files=normal', '--', '.'], {
-      encoding: 'utf8',
-    });
-    if (dirty.status === 0 && dirty.stdout.trim() === '') return `git:${head.stdout.trim()}`;
+  const head = gitSync(pub, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+  const filters = gitSync(pub, ['config', '--name-only', '--get-regexp', '^filter\\.']);
+  // Exit 1: no such keys. Anything else (a driver, or an unreadable config) keeps git out of it.
+  if (head.status === 0 && filters.status === 1 && filters.stdout === '') {
+    const changed = gitSync(pub, ['diff-index', '--quiet', '--no-ext-diff', '--no-textconv', 'HEAD', '--', '.']);
+    const untracked = gitSync(pub, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
+    if (changed.status === 0 && untracked.status === 0 && untracked.stdout === '') return `git:${head.stdout.trim()}`;
   }
   return `files:${listFilesFingerprint(pub)}`;
 }
