@@ -10,6 +10,7 @@ import { gitSync } from '../util/git.js';
 import { cacheDir, hashFile, hashOf } from '../util/cache.js';
 import { populateDirAtomic, writeFileAtomic } from '../util/atomic.js';
 import { envError, inputError, KdkError, ExitCode } from '../util/errors.js';
+import { excerpt } from '../util/text.js';
 import type { Progress } from '../util/progress.js';
 import { buildIndex, INDEX_FORMAT, publishedDir, type CveIndex } from './index-build.js';
 import { listFilesFingerprint } from './fingerprint.js';
@@ -53,12 +54,32 @@ async function memoHash(path: string): Promise<string> {
   return h;
 }
 
+/** Refuses a tarball holding anything but regular files and directories: a symlink or hard link would lead
+ * the indexer out of the tree, a fifo would hang it, a device (tar as root makes them) would read the host. */
+function checkMembers(tarball: string): void {
+  const r = spawnSync('tar', ['-tvJf', tarball, '--quoting-style=escape', '--numeric-owner'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0) throw inputError(`cannot list: ${r.stderr.trim() || 'tar failed'}`, tarball);
+  const lines = r.stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const type = lines[i].charAt(0);
+    if (type === '' || type === '-' || type === 'd') continue;
+    const kind = { l: 'a symlink', h: 'a hard link', p: 'a fifo', c: 'a device', b: 'a device' }[type] ?? 'not a file';
+    throw inputError(`member ${i + 1} is ${kind}: ${excerpt(lines[i], 160)}; refusing the tarball`, tarball);
+  }
+}
+
 function unpackTarball(tarball: string, hash: string, progress?: Progress): string {
   const dir = join(cacheDir('vulns'), `tar-${hash.slice(0, 16)}`);
   if (!existsSync(dir)) {
     progress?.step(`unpacking ${tarball} into ${dir} (once)`);
+    checkMembers(tarball);
     populateDirAtomic(dir, (tmp) => {
-      const r = spawnSync('tar', ['-xJf', tarball, '-C', tmp], { encoding: 'utf8' });
+      const r = spawnSync('tar', ['-xJf', tarball, '-C', tmp, '--no-same-owner', '--no-same-permissions'], {
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw inputError(`cannot unpack: ${r.stderr.trim() || 'tar failed'}`, tarball);
     });
   }
@@ -128,6 +149,7 @@ export async function openIndex(opts: SourceOptions = {}): Promise<OpenedIndex> 
   } else {
     source = resolve(src.tarball!);
     if (!existsSync(source)) throw inputError(`--tarball ${src.tarball}: no such file`);
+    if (!statSync(source).isFile()) throw inputError(`--tarball ${src.tarball}: not a regular file`);
     key = `tar:${await memoHash(source)}`;
   }
   const path = join(cacheDir('vulns'), `index-${hashOf(source, key).slice(0, 16)}.json`);
