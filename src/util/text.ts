@@ -22,9 +22,13 @@ export function escapeLine(s: string): string {
   return escapeTerminal(s).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
 }
 
-/** For Markdown text and table cells: controls escaped, markup characters backslash-escaped, one line. */
+/** For Markdown text and table cells: controls escaped, one line, and backslash-escaped every character that
+ * opens inline markup (code, emphasis, links, HTML) or ends a table cell. An underscore inside a word opens
+ * nothing (`nft_set_rbtree.c` stays readable). */
 export function escapeMarkdown(s: string): string {
-  return escapeLine(s).replace(/[\\`*_{}[\]<>()#+\-!|~]/g, '\\$&');
+  // Markup first: the `\xNN` the line escaping adds must keep its single backslash (Markdown shows it as is).
+  const marked = s.replace(/[\\`*[\]<>|~]/g, '\\$&').replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
+  return escapeLine(marked);
 }
 
 /** A short excerpt of hostile text, quoted and escaped (at most `max` characters of it, then `...`). */

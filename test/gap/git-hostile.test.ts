@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { gitGap } from '../../src/gap/git-scan.js';
@@ -119,5 +119,31 @@ test('refs and URLs that look like options are refused with exit 2, and no file 
     env,
   });
   assert.equal(up.status, 2, up.stderr);
+  assert.ok(!existsSync(marker));
+});
+
+test('commit subjects with terminal escapes and table pipes print inert, as text and as Markdown', () => {
+  const { r, marker } = hostile();
+  r.git('checkout', '-q', 'master');
+  const bug = r.git('rev-parse', 'v1');
+  r.commit('init.c', 'x;', `init: fix \x1b]0;owned\x07\x1b[2J| cell | *bold*\n\nFixes: ${bug.slice(0, 12)} ("b")`);
+  rmSync(marker, { force: true }); // the plain git above ran the repository's filters and hooks
+  const env = { ...process.env, KDK_CACHE: tempDir('kdk-cache-') };
+  for (const format of ['text', 'markdown']) {
+    const res = spawnSync(
+      process.execPath,
+      [kdk, 'gap', 'git', '--repo', r.dir, '--branch', 'distro', '--upstream', 'master', '--format', format],
+      { encoding: 'utf8', env },
+    );
+    assert.equal(res.status, 1, res.stderr);
+    assert.doesNotMatch(res.stdout + res.stderr, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, format);
+    const shown =
+      format === 'text' ? /init: fix \\x1b\]0;owned\\x07\\x1b\[2J/ : /init: fix \\x1b\\\]0;owned\\x07\\x1b\\\[2J/;
+    assert.match(res.stdout, shown);
+    if (format === 'markdown') {
+      const row = res.stdout.split('\n').find((l) => l.includes('init: fix'))!;
+      assert.equal(row.split(/(?<!\\)\|/).length, 7, `one row of five cells: ${row}`);
+    }
+  }
   assert.ok(!existsSync(marker));
 });

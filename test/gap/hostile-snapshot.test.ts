@@ -34,7 +34,12 @@ function hostileTree(): { root: string; secretDir: string } {
     join(y, 'CVE-2024-0001.json'),
     JSON.stringify({
       cveMetadata: { cveId: 'CVE-2024-0001' },
-      containers: { cna: { descriptions: [{ lang: 'en', value: 'net: fix \x1b]0;pwned\x07 it' }] } },
+      containers: {
+        cna: {
+          descriptions: [{ lang: 'en', value: 'net: fix \x1b]0;pwned\x07 it' }],
+          affected: [{ programFiles: ['\x1b[2J\x1b[1;1Hnet/a.c', 'x|y.c'] }],
+        },
+      },
     }),
   );
   symlinkSync(join(secretDir, 'secret.txt'), join(y, 'CVE-2024-0002.dyad'));
