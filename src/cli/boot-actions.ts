@@ -22,6 +22,7 @@ import {
   type VmSettings,
 } from '../vm/index.js';
 import { ExitCode } from '../util/errors.js';
+import { escapeTerminal } from '../util/text.js';
 
 export interface BootOptions extends VmCliOptions {
   kernel: string;
@@ -45,7 +46,7 @@ export interface ReproOptions extends VmCliOptions {
 }
 
 const log = (opts: VmCliOptions) => (l: string) => {
-  if (!opts.quiet) process.stderr.write(l.endsWith('\n') ? l : l + '\n');
+  if (!opts.quiet) process.stderr.write(escapeTerminal(l.endsWith('\n') ? l : l + '\n'));
 };
 
 export async function bootCommand(opts: BootOptions): Promise<void> {

@@ -1,6 +1,7 @@
 // What every command shares: --json/--quiet handling, output helpers, and the mapping of errors to exit codes.
 import type { Command } from 'commander';
 import { KdkError, ExitCode, systemError } from '../util/errors.js';
+import { escapeTerminal } from '../util/text.js';
 
 export interface CommonOptions {
   json?: boolean;
@@ -19,7 +20,9 @@ export function printJson(value: unknown): void {
 
 /** Human-readable lines: stdout normally, stderr when --json owns stdout. */
 export function say(opts: CommonOptions, text: string): void {
-  (opts.json ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
+  // Human text quotes titles and subjects strangers wrote: their escape sequences never reach the terminal.
+  const safe = escapeTerminal(text);
+  (opts.json ? process.stderr : process.stdout).write(safe.endsWith('\n') ? safe : safe + '\n');
 }
 
 /** The exit code a command sets; commander actions store it here since they cannot return it. */
@@ -51,7 +54,7 @@ export function exitQuietlyOnBrokenPipe(stream: NodeJS.WriteStream = process.std
 export function reportError(err: unknown): number {
   const known = err instanceof KdkError ? err : systemError(err);
   if (known) {
-    process.stderr.write(`kdk: error: ${known.format()}\n`);
+    process.stderr.write(`kdk: error: ${escapeTerminal(known.format())}\n`);
     return known.exitCode;
   }
   throw err;

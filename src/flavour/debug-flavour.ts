@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
+import { excerpt } from '../util/text.js';
 import { debianReleaseSourceTree, debianSourceTree, debianPackaging, systemRelease } from '../distro/index.js';
 import { hashOf } from '../util/cache.js';
 import { type ConfigMap, formatConfigMap } from '../kconfig/index.js';
@@ -102,8 +103,9 @@ function baseConfig(req: FlavourRequest): Base {
   const release = otherRelease(req);
   const pkg = req.debianDir ? undefined : debianPackaging({ release, log: req.log });
   const root = req.debianDir ?? pkg!.dir;
+  // Read (and checked) first: with --release the version names a cache directory.
+  const version = pkg?.version ?? (release ? changelogVersion(join(root, 'debian', 'changelog')) : undefined);
   const b = composeDebianBase(join(root, 'debian'), id);
-  const version = pkg?.version ?? changelogVersion(join(root, 'debian', 'changelog'));
   return {
     config: b.config,
     source: `Debian packaging ${root}`,
@@ -114,9 +116,16 @@ function baseConfig(req: FlavourRequest): Base {
   };
 }
 
-function changelogVersion(file: string): string {
+/** Debian's version syntax (Policy 5.6.12): [epoch:]upstream[-revision], upstream starting with a digit.
+ * No slash, no space, never `.` or `..`: a version is safe as one path component. */
+const DEBIAN_VERSION = /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/;
+
+export function changelogVersion(file: string): string {
   const m = /^\S+ \(([^)\s]+)\)/.exec(readFileSync(file, 'utf8'));
   if (!m) throw inputError('no version in the first line', file, 1);
+  if (!DEBIAN_VERSION.test(m[1]) || m[1].length > 128) {
+    throw inputError(`${excerpt(m[1], 60)} is not a Debian version ([epoch:]upstream[-revision])`, file, 1);
+  }
   return m[1];
 }
 

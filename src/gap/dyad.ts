@@ -1,5 +1,6 @@
 // The CVE team's `.dyad` files: one `vulnerable-version:vulnerable-commit:fixed-version:fixed-commit` line per
 // branch. `0:0` as either half means unknown (vulnerable since the beginning) or never fixed on that branch.
+import { excerpt } from '../util/text.js';
 import { parseVersion, type Version } from './version.js';
 
 export interface DyadLine {
@@ -37,7 +38,7 @@ export function parseDyad(text: string, file: string, problems: Problem[]): Dyad
     const vuln = parts.length === 4 ? half(parts[0], parts[1]) : { ok: false };
     const fix = parts.length === 4 ? half(parts[2], parts[3]) : { ok: false };
     if (!vuln.ok || !fix.ok || (!vuln.v && !fix.v)) {
-      problems.push({ file, line: i + 1, message: `malformed dyad line ${JSON.stringify(line.slice(0, 120))}` });
+      problems.push({ file, line: i + 1, message: `malformed dyad line ${excerpt(line)}` });
       continue;
     }
     out.push({ vuln: vuln.v, vulnCommit: parts[1], fix: fix.v, fixCommit: parts[3] });

@@ -1,7 +1,6 @@
 // Streams `git log` output commit by commit (NUL-separated records), so a history of any size is read in
 // constant memory: the caller sees one commit at a time and keeps only what it needs.
-import { spawn } from 'node:child_process';
-import { trackChild } from '../util/proc.js';
+import { gitSpawn } from '../util/git.js';
 import { KdkError, ExitCode } from '../util/errors.js';
 
 export interface LogCommit {
@@ -13,14 +12,16 @@ export interface LogCommit {
 
 const FORMAT = '--format=%H%x1f%an <%ae>%x1f%s%x1f%b';
 
-/** Run `git log <args>` in `repo` and hand each commit to `onCommit`; resolves with the number of commits. */
-export function streamLog(repo: string, args: string[], onCommit: (c: LogCommit) => void): Promise<number> {
+/** Run `git log <revs>` in `repo` and hand each commit to `onCommit`; resolves with the number of commits.
+ * `revs` are revisions only (resolved commits, `^commit`): they follow `--end-of-options`. */
+export function streamLog(repo: string, revs: string[], onCommit: (c: LogCommit) => void): Promise<number> {
+  const args = revs;
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', repo, 'log', '-z', FORMAT, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const untrack = child.pid ? trackChild(child.pid) : () => false;
+    const { child, untrack } = gitSpawn(
+      repo,
+      ['log', '-z', '--no-show-signature', FORMAT, '--end-of-options', ...revs, '--'],
+      ['ignore', 'pipe', 'pipe'],
+    );
     let rest = '';
     let count = 0;
     let err = '';
@@ -30,13 +31,13 @@ export function streamLog(repo: string, args: string[], onCommit: (c: LogCommit)
       count++;
       onCommit({ sha: sha.trim(), author, subject, body: body ?? '' });
     };
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
       const parts = (rest + chunk).split('\0');
       rest = parts.pop()!;
       for (const p of parts) emit(p);
     });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', (e) => {
       untrack();
       reject(e);

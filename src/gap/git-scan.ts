@@ -4,9 +4,7 @@
 // or a backport naming it), which fixes it carries under another id (a backport naming them, or the same
 // subject and author), and its reverts. Pass 3 asks `git patch-id --stable` about the few fixes still unaccounted
 // for, against the branch's own commits that touch the same files.
-import { spawn, spawnSync } from 'node:child_process';
-import { inputError } from '../util/errors.js';
-import { run, trackChild } from '../util/proc.js';
+import { git, gitSpawn, resolveCommit } from '../util/git.js';
 import type { Progress } from '../util/progress.js';
 import { streamLog, type LogCommit } from './git-log.js';
 import { PrefixIndex, fixesTags, revertTarget, upstreamRefs } from './prefix.js';
@@ -62,19 +60,14 @@ interface Candidate {
 
 const key = (subject: string, author: string) => `${author}\x1f${subject.trim()}`;
 
-/** All refs resolve to commits (one git call; a second pass names the bad one). */
-function verifyRefs(repo: string, refs: [string, string][]): void {
-  const all = spawnSync('git', ['-C', repo, 'rev-parse', '--quiet', ...refs.map(([r]) => `${r}^{commit}`)], {
-    encoding: 'utf8',
-  });
-  if (all.status === 0) return;
-  for (const [ref, flag] of refs) {
-    const r = spawnSync('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) throw inputError(`${flag} ${ref}: no such branch or commit in ${repo}`);
-  }
-  throw inputError(`${repo}: not a git repository or unreadable refs: ${all.stderr.trim()}`);
+/** The refs as full commit hashes: what every git call below gets (a name never reaches git log). */
+function resolveRefs(o: GitGapOptions): GitGapOptions {
+  return {
+    ...o,
+    branch: resolveCommit(o.repo, o.branch, '--branch'),
+    upstream: resolveCommit(o.repo, o.upstream, '--upstream'),
+    since: o.since === undefined ? undefined : resolveCommit(o.repo, o.since, '--since'),
+  };
 }
 
 async function collectCandidates(o: GitGapOptions): Promise<{ list: Candidate[]; scanned: number }> {
@@ -144,24 +137,32 @@ async function scanBranch(o: GitGapOptions, cands: Candidate[]): Promise<BranchS
 async function patchIds(repo: string, logArgs: string[], stdin?: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   await new Promise<void>((resolve, reject) => {
-    const log = spawn('git', ['-C', repo, 'log', '-p', '--no-color', '--format=commit %H', ...logArgs], {
-      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
-      detached: true,
-    });
-    const pid = spawn('git', ['-C', repo, 'patch-id', '--stable'], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-      detached: true,
-    });
-    const untrack = [log.pid, pid.pid].map((p) => (p ? trackChild(p) : () => false));
-    pid.stdin.on('error', () => undefined); // patch-id may finish first; its result is still read
-    log.stdout!.pipe(pid.stdin);
+    // No external diff or textconv driver of the repository's: they are commands, and they change the patch.
+    const { child: log, untrack: u1 } = gitSpawn(
+      repo,
+      [
+        'log',
+        '-p',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-show-signature',
+        '--format=commit %H',
+        ...logArgs,
+      ],
+      [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
+    );
+    const { child: pid, untrack: u2 } = gitSpawn(repo, ['patch-id', '--stable'], ['pipe', 'pipe', 'ignore']);
+    const untrack = [u1, u2];
+    pid.stdin!.on('error', () => undefined); // patch-id may finish first; its result is still read
+    log.stdout!.pipe(pid.stdin!);
     if (stdin !== undefined) {
       log.stdin!.on('error', () => undefined);
       log.stdin!.end(stdin);
     }
     let buf = '';
-    pid.stdout.setEncoding('utf8');
-    pid.stdout.on('data', (c: string) => (buf += c));
+    pid.stdout!.setEncoding('utf8');
+    pid.stdout!.on('data', (c: string) => (buf += c));
     pid.on('error', reject);
     log.on('error', reject);
     pid.on('close', () => {
@@ -176,9 +177,17 @@ async function patchIds(repo: string, logArgs: string[], stdin?: string): Promis
   return out;
 }
 
-/** Commit → files it touches, for `git log <args> --name-only` (commits given on stdin when `stdin` is set). */
-async function filesOf(repo: string, args: string[], stdin?: string): Promise<Map<string, string[]>> {
-  const r = await run('git', ['-C', repo, 'log', '--no-merges', '--format=%x00%H', '--name-only', ...args], {
+/** Commit → files it touches, for `git log <options> <revs> -- <paths> --name-only` (commits given on stdin
+ * when `stdin` is set); revs are resolved commits only, behind `--end-of-options`. */
+async function filesOf(
+  repo: string,
+  opts: string[],
+  revs: string[],
+  paths: string[],
+  stdin?: string,
+): Promise<Map<string, string[]>> {
+  const args = ['log', '--no-merges', '--no-show-signature', '--format=%x00%H', '--name-only', ...opts];
+  const r = await git(repo, [...args, '--end-of-options', ...revs, '--', ...paths], {
     input: stdin,
     maxBuffer: 1 << 30,
   });
@@ -209,9 +218,9 @@ async function matchPatchIds(o: GitGapOptions, open: Candidate[], theirs: Map<st
   const theirFiles = new Set([...theirs.values()].flat());
   if (theirFiles.size === 0) return;
   // Path-limited (cheap) when the branch's own patches touch a modest set of files.
-  const paths = theirFiles.size <= 2000 ? ['--', ...theirFiles] : [];
+  const paths = theirFiles.size <= 2000 ? [...theirFiles] : [];
   const shas = open.map((c) => c.c.sha).join('\n') + '\n';
-  const mineFiles = await filesOf(o.repo, ['--no-walk=unsorted', '--stdin', ...paths], shas);
+  const mineFiles = await filesOf(o.repo, ['--no-walk=unsorted', '--stdin'], [], paths, shas);
   const overlapping = open.filter((c) => (mineFiles.get(c.c.sha) ?? []).some((f) => theirFiles.has(f)));
   if (overlapping.length === 0) return;
   const wanted = new Set(overlapping.flatMap((c) => mineFiles.get(c.c.sha) ?? []));
@@ -249,12 +258,10 @@ async function revertedFixes(
   if (live.length === 0) return [];
   const info = new Map<string, LogCommit>();
   const shas = live.map((r) => r.target);
-  const res = await run(
-    'git',
-    ['-C', o.repo, 'log', '-z', '--no-walk=unsorted', '--stdin', '--format=%H%x1f%an <%ae>%x1f%s%x1f%b'],
-    {
-      input: shas.join('\n') + '\n',
-    },
+  const res = await git(
+    o.repo,
+    ['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--stdin', '--format=%H%x1f%an <%ae>%x1f%s%x1f%b'],
+    { input: shas.join('\n') + '\n' },
   );
   for (const rec of res.stdout.split('\0')) {
     const [sha, author, subject, body] = rec.split('\x1f');
@@ -285,18 +292,16 @@ async function revertedFixes(
   return out;
 }
 
-export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
-  const refs: [string, string][] = [
-    [o.branch, '--branch'],
-    [o.upstream, '--upstream'],
-  ];
-  verifyRefs(o.repo, o.since ? [...refs, [o.since, '--since']] : refs);
+export async function gitGap(named: GitGapOptions): Promise<GitGapReport> {
+  const o = resolveRefs(named);
   // The branch's own (non-backport) commits and their files, read while the two log passes run.
-  const own = filesOf(o.repo, [...BACKPORT_GREP, o.branch, `^${o.upstream}`]);
+  const own = filesOf(o.repo, BACKPORT_GREP, [o.branch, `^${o.upstream}`], []);
   own.catch(() => undefined); // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
-  o.progress?.step(`reading upstream fixes: git log ${o.upstream} ^${o.branch}${o.since ? ` ^${o.since}` : ''}`);
+  o.progress?.step(
+    `reading upstream fixes: git log ${named.upstream} ^${named.branch}${named.since ? ` ^${named.since}` : ''}`,
+  );
   const { list, scanned } = await collectCandidates(o);
-  o.progress?.step(`${list.length} fixes among ${scanned} upstream commits; reading ${o.branch}`);
+  o.progress?.step(`${list.length} fixes among ${scanned} upstream commits; reading ${named.branch}`);
   const scan = await scanBranch(o, list);
   const relevant = list.filter((c) => c.present.size > 0);
   const unaccounted = relevant.filter((c) => !c.carried);
@@ -309,7 +314,7 @@ export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
       fixCommit: c.c.sha,
       subject: c.c.subject,
       author: c.c.author,
-      branch: o.branch,
+      branch: named.branch,
       status: 'open',
       fixes: [...c.present].map(([target, p]) => ({ target, ...p })),
       cves: c.c.cves,
@@ -324,12 +329,13 @@ export async function gitGap(o: GitGapOptions): Promise<GitGapReport> {
   const carried = relevant
     .filter((c) => c.carried)
     .map((c) => ({ fixCommit: c.c.sha, subject: c.c.subject, how: c.carried!.how, by: c.carried!.by }));
-  const reverted = await revertedFixes(o, scan.reverts, list);
+  // Findings name the branch as the user did (o.branch is its resolved hash).
+  const reverted = await revertedFixes({ ...o, branch: named.branch }, scan.reverts, list);
   return {
     repo: o.repo,
-    branch: o.branch,
-    upstream: o.upstream,
-    since: o.since,
+    branch: named.branch,
+    upstream: named.upstream,
+    since: named.since,
     upstreamCommits: scanned,
     branchCommits: scan.commits,
     fixesConsidered: list.length,

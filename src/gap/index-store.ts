@@ -6,9 +6,11 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { gitSync } from '../util/git.js';
 import { cacheDir, hashFile, hashOf } from '../util/cache.js';
 import { populateDirAtomic, writeFileAtomic } from '../util/atomic.js';
 import { envError, inputError, KdkError, ExitCode } from '../util/errors.js';
+import { excerpt } from '../util/text.js';
 import type { Progress } from '../util/progress.js';
 import { buildIndex, INDEX_FORMAT, publishedDir, type CveIndex } from './index-build.js';
 import { listFilesFingerprint } from './fingerprint.js';
@@ -52,26 +54,52 @@ async function memoHash(path: string): Promise<string> {
   return h;
 }
 
+/** Refuses a tarball holding anything but regular files and directories: a symlink or hard link would lead
+ * the indexer out of the tree, a fifo would hang it, a device (tar as root makes them) would read the host. */
+function checkMembers(tarball: string): void {
+  const r = spawnSync('tar', ['-tvJf', tarball, '--quoting-style=escape', '--numeric-owner'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0) throw inputError(`cannot list: ${r.stderr.trim() || 'tar failed'}`, tarball);
+  const lines = r.stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const type = lines[i].charAt(0);
+    if (type === '' || type === '-' || type === 'd') continue;
+    const kind = { l: 'a symlink', h: 'a hard link', p: 'a fifo', c: 'a device', b: 'a device' }[type] ?? 'not a file';
+    throw inputError(`member ${i + 1} is ${kind}: ${excerpt(lines[i], 160)}; refusing the tarball`, tarball);
+  }
+}
+
 function unpackTarball(tarball: string, hash: string, progress?: Progress): string {
   const dir = join(cacheDir('vulns'), `tar-${hash.slice(0, 16)}`);
   if (!existsSync(dir)) {
     progress?.step(`unpacking ${tarball} into ${dir} (once)`);
+    checkMembers(tarball);
     populateDirAtomic(dir, (tmp) => {
-      const r = spawnSync('tar', ['-xJf', tarball, '-C', tmp], { encoding: 'utf8' });
+      const r = spawnSync('tar', ['-xJf', tarball, '-C', tmp, '--no-same-owner', '--no-same-permissions'], {
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw inputError(`cannot unpack: ${r.stderr.trim() || 'tar failed'}`, tarball);
     });
   }
   return dir;
 }
 
-/** The identity of a checkout: its git commit when clean, else a fingerprint of the record files. */
+/**
+ * The identity of a checkout: its git commit when clean, else a fingerprint of the record files. Whether it
+ * is clean, git can only say by reading changed-looking files through the repository's clean filters
+ * (commands its config names, which no `-c` reliably switches off): with any filter driver configured, git
+ * is not asked and the fingerprint keys the index (a stat per file: only slower).
+ */
 export function dirKey(pub: string): string {
-  const head = spawnSync('git', ['-C', pub, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
-  if (head.status === 0) {
-    const dirty = spawnSync('git', ['-C', pub, 'status', '--porcelain', '--untracked-files=normal', '--', '.'], {
-      encoding: 'utf8',
-    });
-    if (dirty.status === 0 && dirty.stdout.trim() === '') return `git:${head.stdout.trim()}`;
+  const head = gitSync(pub, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+  const filters = gitSync(pub, ['config', '--name-only', '--get-regexp', '^filter\\.']);
+  // Exit 1: no such keys. Anything else (a driver, or an unreadable config) keeps git out of it.
+  if (head.status === 0 && filters.status === 1 && filters.stdout === '') {
+    const changed = gitSync(pub, ['diff-index', '--quiet', '--no-ext-diff', '--no-textconv', 'HEAD', '--', '.']);
+    const untracked = gitSync(pub, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
+    if (changed.status === 0 && untracked.status === 0 && untracked.stdout === '') return `git:${head.stdout.trim()}`;
   }
   return `files:${listFilesFingerprint(pub)}`;
 }
@@ -121,6 +149,7 @@ export async function openIndex(opts: SourceOptions = {}): Promise<OpenedIndex> 
   } else {
     source = resolve(src.tarball!);
     if (!existsSync(source)) throw inputError(`--tarball ${src.tarball}: no such file`);
+    if (!statSync(source).isFile()) throw inputError(`--tarball ${src.tarball}: not a regular file`);
     key = `tar:${await memoHash(source)}`;
   }
   const path = join(cacheDir('vulns'), `index-${hashOf(source, key).slice(0, 16)}.json`);

@@ -1,4 +1,5 @@
 // Output for people: aligned text tables, and markdown or HTML reports for a security team's weekly review.
+import { escapeLine, escapeMarkdown } from '../util/text.js';
 import type { CveQueryResult, CveFinding } from './cves.js';
 import type { GitGapReport, GitFinding } from './git-scan.js';
 import type { CrashMatch } from './match.js';
@@ -31,15 +32,19 @@ export function table(head: string[], rows: string[][]): string {
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const md = (s: string) => s.replace(/\|/g, '\\|');
+const md = escapeMarkdown;
 
+// Subjects, CVE descriptions and crash titles are strangers' text: no escape sequence reaches a terminal.
 function render(format: ReportFormat, title: string, intro: string[], head: string[], rows: string[][]): string {
-  if (format === 'text') return `${title}\n${intro.join('\n')}\n\n${table(head, rows)}`;
+  if (format === 'text') {
+    const t = (r: string[]) => r.map(escapeLine);
+    return `${escapeLine(title)}\n${t(intro).join('\n')}\n\n${table(head, rows.map(t))}`;
+  }
   if (format === 'markdown') {
     return [
-      `# ${title}`,
+      `# ${md(title)}`,
       '',
-      ...intro.map((l) => `- ${l}`),
+      ...intro.map((l) => `- ${md(l)}`),
       '',
       `| ${head.map(md).join(' | ')} |`,
       `|${head.map(() => '---').join('|')}|`,

@@ -42,7 +42,18 @@ const CMP: Partial<Record<Tok, CmpOp>> = {
   GREATER_EQUAL: '>=',
 };
 
+/**
+ * How deep blocks (if/menu/choice) and expressions may nest, and how many operands one `&&`/`||` chain may
+ * have. Every later pass over the tree and its expressions recurses, so a tree past these would overflow
+ * the stack somewhere far from its cause; real kernels stay under 20 levels and 100 operands. Past them the
+ * file and line are named (an input error, exit 2).
+ */
+export const MAX_NESTING = 500;
+export const MAX_CHAIN = 2000;
+
 export class Parser {
+  private blockDepth = 0;
+  private exprDepth = 0;
   /** The lookahead, lexed only when looked at: C actions run before the next line is read (macros!). */
   private la: Token | null = null;
   private get tok(): Token {
@@ -280,17 +291,21 @@ export class Parser {
   }
 
   expr(): Expr {
+    if (++this.exprDepth > MAX_NESTING) this.fail(`expression nested more than ${MAX_NESTING} deep`, this.tok.line);
     let l = this.andExpr();
-    while (this.tok.t === 'OR') {
+    for (let n = 1; this.tok.t === 'OR'; n++) {
+      if (n >= MAX_CHAIN) this.fail(`more than ${MAX_CHAIN} operands of '||' in one expression`, this.tok.line);
       this.advance();
       l = { k: 'or', l, r: this.andExpr() };
     }
+    this.exprDepth--;
     return l;
   }
 
   private andExpr(): Expr {
     let l = this.unary();
-    while (this.tok.t === 'AND') {
+    for (let n = 1; this.tok.t === 'AND'; n++) {
+      if (n >= MAX_CHAIN) this.fail(`more than ${MAX_CHAIN} operands of '&&' in one expression`, this.tok.line);
       this.advance();
       l = { k: 'and', l, r: this.unary() };
     }
@@ -299,8 +314,15 @@ export class Parser {
 
   private unary(): Expr {
     if (this.tok.t === 'NOT') {
-      this.advance();
-      return { k: 'not', e: this.unary() };
+      // `!!!...!A`: iterative, so only the nesting it builds counts (each `!` is a level of the tree).
+      let nots = 0;
+      while (this.tok.t === 'NOT') {
+        if (++nots > MAX_NESTING) this.fail(`expression nested more than ${MAX_NESTING} deep`, this.tok.line);
+        this.advance();
+      }
+      let e = this.unary();
+      while (nots-- > 0) e = { k: 'not', e };
+      return e;
     }
     if (this.tok.t === 'OPEN_PAREN') {
       this.advance();
@@ -492,6 +514,8 @@ export class Parser {
   }
 
   private enterBlock(node: MenuNode): void {
+    if (++this.blockDepth > MAX_NESTING)
+      this.fail(`blocks nested more than ${MAX_NESTING} deep (if/menu/choice)`, node.line, node.file);
     this.menu = node;
   }
 
@@ -505,6 +529,7 @@ export class Parser {
       this.fail(`'end${kind}' in different file than '${kind}' (${node.file}:${node.line})`, this.tok.line);
     this.advance();
     this.eol();
+    this.blockDepth--;
     this.menu = node.parent!;
     this.entry = node;
   }

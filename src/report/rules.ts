@@ -59,12 +59,14 @@ export const PATTERNS = {
   /** A frame of a backtrace, as the symbolizer reads it: name, offset, size, module. */
   symbolizeFrame: String.raw`(?:\[<(?:(?:0x)?[0-9a-f]+)>\])?[ \t]+\(?(?:[0-9]+:)?([a-zA-Z0-9_.]+)\+0x([0-9a-f]+)/0x([0-9a-f]+)( ?\[([a-zA-Z0-9_.]+)( .*)?\])?\)?`,
   /** The source locations that name the guilty file. */
-  fileName: String.raw`([a-zA-Z0-9_\-./]*[a-zA-Z0-9_-]+\.(c|h)):[0-9]+`,
+  // A match starts where a path starts (the leftmost match always does) and `[...]*[...]+` overlapped:
+  // both made the search cubic in a line of path characters.
+  fileName: String.raw`(?<![a-zA-Z0-9_\-./])([a-zA-Z0-9_\-./]*[a-zA-Z0-9_-]\.(c|h)):[0-9]+`,
   deeperPath: String.raw`^/[a-zA-Z0-9_\-./]+/[a-zA-Z0-9_-]+\.(c|h)$`,
   // Irq-state and held-lock lines say where state changed or a lock was taken, not where the bug is.
   guiltyLineIgnore: String.raw`(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: `,
   /** The frame named in a title (`... in FUNC`). */
-  titleFrame: String.raw`.* in ((?:<[a-zA-Z0-9_: ]+>)?[a-zA-Z0-9_:]+)`,
+  titleFrame: String.raw`^.* in ((?:<[a-zA-Z0-9_: ]+>)?[a-zA-Z0-9_:]+)`,
   panicked: 'Kernel panic - not syncing',
   executorComm: String.raw` Comm: syz\.(\d+)\.(\d+) `,
   /** Console output that means the connection to the VM died, so the report is likely cut. */
@@ -907,7 +909,9 @@ const WARNING_FORMATS: OopsFormat[] = [
     noStackTrace: true,
   },
   {
-    title: String.raw`WARNING: .*mm/.*\.c.* k?.?malloc`,
+    // The first mm/ and the first .c after it are the ones to try (any later ones match no more), so the
+    // scans up to them never backtrack: `.*mm/.*\.c.*` was cubic in the line length.
+    title: String.raw`WARNING: (?:(?!mm/).)*mm/(?:(?!\.c).)*\.c.* k?.?malloc`,
     fmt: 'WARNING: kmalloc bug in %[1]v',
     stack: warningStack('kmalloc', 'krealloc', 'slab', 'kmem'),
   },

@@ -41,8 +41,24 @@ function captures(m: RegExpExecArray): string[] {
   return m.slice(1).map((g) => g ?? '');
 }
 
+/** How many lines of a report its title and report patterns see. A title comes from the report's first
+ * lines (the oops line and the few after it that lockdep/KASAN formats read: syzkaller's corpus needs 10),
+ * and the bound keeps a guest's 2,000-line report from costing every format a scan of all of it. */
+export const TITLE_LINES = 50;
+
+/** The first TITLE_LINES lines of the report (lines are already capped by the stream). */
+export function titleWindow(output: string): string {
+  let end = -1;
+  for (let i = 0; i < TITLE_LINES; i++) {
+    end = output.indexOf('\n', end + 1);
+    if (end === -1) return output;
+  }
+  return output.slice(0, end + 1);
+}
+
 /** Picks the format matching earliest in the report and builds its title and alternatives. */
 export function extractDescription(output: string, oops: CompiledOops): Description {
+  const head = titleWindow(output);
   let startPos = output.length;
   let title = '';
   let corrupted = '';
@@ -50,8 +66,8 @@ export function extractDescription(output: string, oops: CompiledOops): Descript
   let chosen: CompiledFormat | undefined;
   let matchedTitle = false;
   for (const f of oops.formats) {
-    if (f.hint && !output.includes(f.hint)) continue;
-    let m = f.title.exec(output);
+    if (f.hint && !head.includes(f.hint)) continue;
+    let m = f.title.exec(head);
     if (!m || m.index > startPos) continue;
     if (m.index === startPos && title !== '') continue;
     if (m.index < startPos) {
@@ -61,7 +77,7 @@ export function extractDescription(output: string, oops: CompiledOops): Descript
     }
     matchedTitle = true;
     if (f.report) {
-      m = f.report.exec(output);
+      m = f.report.exec(head);
       if (!m) continue;
     }
     const argPrefix = captures(m);
