@@ -104,19 +104,23 @@ export function renderGit(r: GitGapReport, format: ReportFormat): string {
 export function renderMatches(ms: CrashMatch[], kernel: string, format: ReportFormat): string {
   const rows: string[][] = [];
   for (const m of ms) {
-    if (m.bugs.length === 0) rows.push([m.title, m.verdict, '', '', '']);
+    const title = m.count > 1 ? `${m.title} (x${m.count})` : m.title;
+    if (m.bugs.length === 0) rows.push([title, m.verdict, '', '', '']);
     for (const b of m.bugs) {
       const has = b.affected
         ? `${kernel} lacks the fix${b.fixedIn ? ` (fixed in ${b.fixedIn})` : ''}`
         : `${kernel} has the fix or never had the bug`;
-      rows.push([m.title, b.cve, b.fixCommits.map(short).join(' '), has, b.summary]);
+      rows.push([title, b.cve, b.fixCommits.map(short).join(' '), has, b.summary]);
     }
   }
+  const reports = ms.reduce((n, m) => n + m.count, 0);
   return render(
     format,
     `Known upstream bugs for crashes on ${kernel}`,
-    [`${ms.length} crashes, ${ms.filter((m) => m.bugs.length).length} matched`],
-    ['crash title', 'CVE', 'fix', `in ${kernel}`, 'summary'],
+    [
+      `${reports} crash reports with ${ms.length} distinct titles, ${ms.filter((m) => m.bugs.length).length} titles matched`,
+    ],
+    ['crash title (times seen)', 'CVE', 'fix', `in ${kernel}`, 'summary'],
     rows,
   );
 }
