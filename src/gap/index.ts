@@ -7,7 +7,16 @@ export { normaliseTitle, quotedCrashes, type QuotedCrash } from './crash-title.j
 export { buildIndex, publishedDir, type CveIndex, type IndexedCve } from './index-build.js';
 export { openIndex, setCurrentSource, sharedSnapshot, VULNS_GIT_URL, type SourceOptions } from './index-store.js';
 export { queryCves, type CveFinding, type CveQueryResult } from './cves.js';
-export { readDistroSource, parsePatchHeader, parseChangelog, distroClosure, type DistroSource } from './distro.js';
+export {
+  readDistroSource,
+  readChangelogFile,
+  parsePatchHeader,
+  parseChangelog,
+  distroClosure,
+  type DistroSource,
+} from './distro.js';
+export { parseKernelSpec, chooseDistroSource, linuxSourceChangelog, type KernelSpec } from './debian-fixes.js';
+export { compareDebianVersions, parseDebianKernel } from './debian-version.js';
 export { gitGap, type GitGapReport, type GitFinding } from './git-scan.js';
 export { matchCrashes, type CrashMatch } from './match.js';
 export { crashesFromFile } from './crash-input.js';

@@ -61,19 +61,22 @@ function render(format: ReportFormat, title: string, intro: string[], head: stri
 
 export function renderCves(r: CveQueryResult, format: ReportFormat): string {
   const open = r.findings.filter((f) => f.status === 'open');
+  const name = r.debianVersion ? `${r.debianVersion} (Debian, upstream ${r.kernel})` : r.kernel;
   const intro = [
-    `${open.length} CVEs open in ${r.kernel} (${r.findings.length} affect plain upstream ${r.kernel}; ${r.indexSize} CVEs indexed)`,
+    `${open.length} CVEs open in ${name} (${r.findings.length} affect plain upstream ${r.kernel}; ${r.indexSize} CVEs indexed)`,
     `${r.findings.filter((f) => !f.fixedIn).length} of them have no fix on the ${r.branch} branch`,
   ];
   if (r.newestKnownFix)
     intro.push(`the data's newest ${r.branch} fix is ${r.newestKnownFix}: a newer kernel looks only as fixed as that`);
   if (r.distro) {
+    const from = r.distro.origin === 'changelog' ? `changelog ${r.distro.dir}` : `packaging ${r.distro.dir}`;
     intro.push(
-      `distro packaging ${r.distro.version ?? r.distro.dir}: ${r.distro.closedByPatch} closed by distro patches, ${r.distro.closedPerChangelog} fixed per debian/changelog (upstream stable releases the CVE data does not know yet)`,
+      `Debian's fixes counted from ${from} (${r.distro.version ?? 'unknown version'}${r.distro.upTo ? `, uploads up to ${r.distro.upTo}` : ''}): ${r.distro.closedByPatch} closed by distro patches, ${r.distro.closedPerChangelog} fixed per the changelog (upstream stable releases the CVE data does not know yet)${r.distro.reopenedByRevert ? `, ${r.distro.reopenedByRevert} open again (a later upload reverted the fix)` : ''}`,
     );
   }
+  if (r.distroNote) intro.push(r.distroNote);
   if (r.problems.length) intro.push(`${r.problems.length} malformed records skipped (see --json)`);
-  return render(format, `CVEs affecting Linux ${r.kernel}`, intro, CVE_HEAD, r.findings.map(cveRow));
+  return render(format, `CVEs affecting Linux ${name}`, intro, CVE_HEAD, r.findings.map(cveRow));
 }
 
 function gitRow(f: GitFinding): string[] {
