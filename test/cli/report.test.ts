@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
@@ -225,4 +225,12 @@ test('report parse --follow reports a crash appended to a growing file', { timeo
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("report parse carries syzkaller's suppressed verdict in --json and the summary", () => {
+  const data = readFileSync(join(projectRoot, 'test', 'report', 'data', 'report', 'suppressed-oom-executor'), 'utf8');
+  const log = data.slice(data.indexOf('\n\n') + 2);
+  const j = run(['report', 'parse', '--json'], log);
+  assert.equal((JSON.parse(j.stdout) as { reports: { suppressed: boolean }[] }).reports[0].suppressed, true);
+  assert.match(run(['report', 'parse'], log).stdout, /suppressed \(the test harness caused it\)/);
 });
