@@ -8,7 +8,7 @@
 // Exit 1 when syzkaller has a header, format or suppression kdk lacks and kdk's KNOWN_DIFFERENCES below does
 // not explain it.
 import { readFileSync } from 'node:fs';
-import { LINUX_OOPSES } from '../src/report/rules.js';
+import { CORRUPTED_TITLES, LINUX_OOPSES, STALL_ANCHOR_FRAMES } from '../src/report/rules.js';
 
 interface Format {
   title: string;
@@ -132,7 +132,27 @@ const normRe = (s: string) =>
     .replace(/\\\//g, '/')
     .replace(/\s+/g, ' ');
 
-export function diff(syz: Oops[]): string[] {
+/** The patterns of a `var NAME = []*regexp.Regexp{ compile(...), ... }` table. */
+export function goRegexpList(src: string, name: string): string[] {
+  const at = src.indexOf(`var ${name} = []*regexp.Regexp{`);
+  if (at < 0) return [];
+  const text = block(src, src.indexOf('{', at));
+  return [...text.matchAll(/(?:compile|regexp\.MustCompile)\(/g)].map(
+    (c) => concatenated(text.slice((c.index ?? 0) + c[0].length)) ?? '',
+  );
+}
+
+/** The same comparison for a plain list of patterns (stall anchors, corrupted titles). */
+export function diffList(what: string, syz: string[], ours: string[]): string[] {
+  const out: string[] = [];
+  const o = new Set(ours.map(normRe));
+  const s = new Set(syz.map(normRe));
+  for (const p of syz) if (!o.has(normRe(p))) out.push(`missing ${what}: ${JSON.stringify(p)}`);
+  for (const p of ours) if (!s.has(normRe(p))) out.push(`kdk only  ${what}: ${JSON.stringify(p)}`);
+  return out;
+}
+
+export function diff(syz: Oops[], lists: { anchors: string[]; corruptedTitles: string[] }): string[] {
   const out: string[] = [];
   const ours = new Map(LINUX_OOPSES.map((o) => [o.header, o]));
   const explained = (key: string, line: string) => {
@@ -188,6 +208,14 @@ export function diff(syz: Oops[]): string[] {
   }
   const syzHeaders = new Set(syz.map((o) => o.header));
   for (const o of LINUX_OOPSES) if (!syzHeaders.has(o.header)) out.push(`kdk only  header ${JSON.stringify(o.header)}`);
+  for (const [what, theirs, ours] of [
+    ['stall anchor', lists.anchors, STALL_ANCHOR_FRAMES],
+    ['corrupted title', lists.corruptedTitles, CORRUPTED_TITLES],
+  ] as const) {
+    const d = diffList(what, theirs, ours);
+    missing += d.filter((l) => l.startsWith('missing')).length;
+    out.push(...d);
+  }
   out.push(`${missing} unexplained entries of syzkaller's table missing from kdk's`);
   return out;
 }
@@ -198,7 +226,11 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     process.stderr.write('usage: npx tsx scripts/syzkaller-rules-diff.ts LINUX.GO\n');
     process.exit(2);
   }
-  const lines = diff(parseLinuxGo(readFileSync(file, 'utf8')));
+  const src = readFileSync(file, 'utf8');
+  const lines = diff(parseLinuxGo(src), {
+    anchors: goRegexpList(src, 'linuxStallAnchorFrames'),
+    corruptedTitles: goRegexpList(src, 'linuxCorruptedTitles'),
+  });
   process.stdout.write(lines.join('\n') + '\n');
   process.exitCode = /^0 unexplained/.test(lines[lines.length - 1]) ? 0 : 1;
 }
