@@ -2,7 +2,8 @@
 // or a list of them: read and validated by the report stage) or from a raw console log (parsed by the report
 // stage, with the oops lines in each report's text as further keys). Both are streamed and grouped by title as
 // they are read: a console that repeats one crash 40,000 times is one crash seen 40,000 times.
-import { normaliseTitle, quotedCrashes } from './crash-title.js';
+import { normaliseTitle } from './crash-title.js';
+import { quotedCrashes } from './quoted-crashes.js';
 import type { CrashInput } from './match.js';
 import type { CrashReport } from '../report/index.js';
 

@@ -11,7 +11,7 @@ import { compileDyad } from './rule.js';
 import { parseVersion } from './version.js';
 import type { Progress } from '../util/progress.js';
 
-export const INDEX_FORMAT = 5;
+export const INDEX_FORMAT = 6;
 
 export interface IndexedCve {
   id: string;

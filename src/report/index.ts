@@ -12,6 +12,7 @@ export { reportToJson, reportFromJson, readReportFile, looksLikeReportJson } fro
 export { readLogReports, checkInputFile, type ReadLogOptions } from './read.js';
 export { followLog, CRASH_GRACE, type FollowOptions } from './follow.js';
 export { checkDebugBinary } from './elf.js';
+export { oopsLineStarts, startsReport } from './starts.js';
 
 /** All crash reports in a console log, in order (none when the log holds no crash). */
 export function parseLog(log: Buffer | string): CrashReport[] {
