@@ -62,7 +62,7 @@ function registerCves(gap: Command): void {
     async (opts: SourceFlags & { kernel: string; distro?: string; distroSource?: string }) => {
       const { parseKernelSpec, chooseDistroSource, openIndex, queryCves, renderCves } = await gapStage();
       const spec = parseKernelSpec(opts.kernel);
-      const choice = chooseDistroSource(spec, opts);
+      const choice = await chooseDistroSource(spec, opts);
       const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
       const r = queryCves(index, spec.version, choice.source, { debianVersion: spec.debian, distroNote: choice.note });
       for (const p of r.problems.slice(0, 20))

@@ -2,7 +2,6 @@
 // `--distro debian` counts them by default, read from the packaging kdk has cached (patches + changelog) or,
 // when none is, from the changelog the installed linux-source-* package ships. Nothing is downloaded here.
 import { existsSync } from 'node:fs';
-import { cachedPackagings } from '../util/debian-source.js';
 import { inputError } from '../util/errors.js';
 import { compareDebianVersions, parseDebianKernel } from './debian-version.js';
 import { readChangelogFile, readDistroSource, type DistroSource } from './distro.js';
@@ -35,10 +34,10 @@ export interface DistroChoice {
  * `--distro debian`, the newest cached packaging of the branch or the installed linux-source changelog
  * (whichever is newer; packaging wins a tie, as it has the patches too).
  */
-export function chooseDistroSource(
+export async function chooseDistroSource(
   spec: KernelSpec,
   opts: { distro?: string; distroSource?: string; changelogFile?: (branch: string) => string },
-): DistroChoice {
+): Promise<DistroChoice> {
   if (opts.distro !== undefined && opts.distro !== 'debian') {
     throw inputError(`--distro ${opts.distro}: only debian is known`);
   }
@@ -54,6 +53,8 @@ export function chooseDistroSource(
     };
   }
   const branch = branchOf(spec.version);
+  // Loaded only here: a plain upstream query never needs the distro stage.
+  const { cachedPackagings } = await import('../util/debian-source.js');
   const cached = cachedPackagings()
     .filter((p) => p.version.startsWith(`${branch}.`))
     .sort((a, b) => compareDebianVersions(b.version, a.version));

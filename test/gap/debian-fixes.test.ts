@@ -93,7 +93,7 @@ test(
     );
     assert.equal(after.distro!.reopenedByRevert, 1);
     // Asked about 6.1.150-1, the revert (6.1.152-1) is a later upload and does not count.
-    const before = chooseDistroSource(parseKernelSpec('6.1.150-1'), { distroSource: root });
+    const before = await chooseDistroSource(parseKernelSpec('6.1.150-1'), { distroSource: root });
     const r = queryCves(index, parseKernelArg('6.1.150'), before.source);
     assert.equal(r.findings.find((x) => x.cve === 'CVE-2023-52452')!.status, 'fixed');
   },
@@ -111,7 +111,7 @@ test(
     try {
       const index = await snapshotIndex();
       const spec = parseKernelSpec('6.1.150-1');
-      const choice = chooseDistroSource(spec, { changelogFile: () => cl });
+      const choice = await chooseDistroSource(spec, { changelogFile: () => cl });
       assert.equal(choice.source?.changelogFile, cl);
       const r = queryCves(index, spec.version, choice.source, { debianVersion: spec.debian });
       const st = (id: string) => r.findings.find((x) => x.cve === id)!;
@@ -119,12 +119,12 @@ test(
       assert.equal(st('CVE-2023-52490').status, 'fixed-by-distro-patch');
       assert.match(st('CVE-2023-52490').evidence, /changelog\.Debian\.gz:15: Debian upload 6\.1\.150-1/);
       assert.equal(r.distro!.origin, 'changelog');
-      const plain = chooseDistroSource(parseKernelSpec('6.1.150'), { changelogFile: () => cl });
+      const plain = await chooseDistroSource(parseKernelSpec('6.1.150'), { changelogFile: () => cl });
       assert.equal(plain.source, undefined);
       assert.match(plain.note!, /distro fixes are not counted/);
-      const asked = chooseDistroSource(parseKernelSpec('6.1.150'), { distro: 'debian', changelogFile: () => cl });
+      const asked = await chooseDistroSource(parseKernelSpec('6.1.150'), { distro: 'debian', changelogFile: () => cl });
       assert.equal(asked.source?.changelogFile, cl);
-      assert.throws(() => chooseDistroSource(spec, { distro: 'fedora' }), /only debian/);
+      await assert.rejects(chooseDistroSource(spec, { distro: 'fedora' }), /only debian/);
     } finally {
       if (saved === undefined) delete process.env.KDK_CACHE;
       else process.env.KDK_CACHE = saved;
@@ -141,7 +141,7 @@ test(
     try {
       const version = /^linux \(([^)]+)\)/.exec(gunzipSync(readFileSync(INSTALLED)).toString('utf8'))![1];
       const spec = parseKernelSpec(version);
-      const choice = chooseDistroSource(spec, {});
+      const choice = await chooseDistroSource(spec, {});
       assert.equal(choice.source?.changelogFile, INSTALLED);
       const r = queryCves(await snapshotIndex(), spec.version, choice.source, { debianVersion: spec.debian });
       const closed = r.findings.filter((x) => x.status !== 'open');
