@@ -54,7 +54,7 @@ export async function chooseDistroSource(
   }
   const branch = branchOf(spec.version);
   // Loaded only here: a plain upstream query never needs the distro stage.
-  const { cachedPackagings } = await import('../util/debian-source.js');
+  const { cachedPackagings } = await import('../distro/index.js');
   const cached = cachedPackagings()
     .filter((p) => p.version.startsWith(`${branch}.`))
     .sort((a, b) => compareDebianVersions(b.version, a.version));

@@ -4,6 +4,7 @@ import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
+import { jsonErrorLine } from '../util/json-location.js';
 import { checkInputFile } from './read.js';
 import type { CrashReport, Frame } from './types.js';
 
@@ -164,7 +165,8 @@ function parseJson(text: string, file: string, line?: number): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw inputError(`not a report document: ${(e as Error).message}`, file, line);
+    // A whole document: name the line where it stops being JSON (Node's message often gives no position).
+    throw inputError(`not a report document: ${(e as Error).message}`, file, line ?? jsonErrorLine(text));
   }
 }
 

@@ -122,6 +122,11 @@ test('report parse of a directory, and symbolize of a report of the wrong shape:
       assert.equal(s.status, 2, s.stderr);
       assert.ok(s.stderr.startsWith(`kdk: error: ${bad}: not a report document`), s.stderr);
     }
+    // Not JSON at all: the line where it stops being JSON is named.
+    writeFileSync(bad, '{\n  "reports": [\n    {"title": "x",}\n  ]\n}\n');
+    const syntax = run(['report', 'symbolize', '--vmlinux', '/bin/ls', bad]);
+    assert.equal(syntax.status, 2, syntax.stderr);
+    assert.ok(syntax.stderr.startsWith(`kdk: error: ${bad}:3: not a report document`), syntax.stderr);
   });
 });
 
