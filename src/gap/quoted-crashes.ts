@@ -2,7 +2,7 @@
 // start a crash is the report stage's knowledge (its oops headers and title starts, its suppressions and its
 // "not a new report" lines), not restated here; this module is loaded only where texts are read (index build,
 // `gap match`), so that `gap cves` does not load the report stage's rules.
-import { oopsLineStarts, startsReport } from '../report/starts.js';
+import { oopsLineStarts, startsReport } from '../report/index.js';
 import { PREFIX_RE, RIP_RE, fn, genericClass, normaliseTitle, type QuotedCrash } from './crash-title.js';
 
 /**
