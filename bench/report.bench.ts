@@ -29,6 +29,23 @@ function parse(file: string): Figures {
   return JSON.parse(r.stdout) as Figures;
 }
 
+/** `kdk report parse FILE [--json]` as a user runs it: wall time and peak RSS (a preload prints maxRSS). */
+function cliRun(file: string, dir: string, json: boolean): { ms: number; rssMiB: number } {
+  const preload = join(dir, 'rss.mjs');
+  writeFileSync(
+    preload,
+    "process.on('exit', () => process.stderr.write('maxRSS=' + process.resourceUsage().maxRSS + '\\n'));\n",
+  );
+  const t = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    ['--import', preload, join('bin', 'kdk.js'), 'report', 'parse', file, ...(json ? ['--json'] : [])],
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
+  );
+  const ms = performance.now() - t;
+  return { ms, rssMiB: Number(/maxRSS=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024 };
+}
+
 function grepMs(file: string): number {
   const t = process.hrtime.bigint();
   const r = spawnSync('grep', ['-c', 'BUG:', file], { encoding: 'utf8' });
@@ -88,6 +105,13 @@ function main(): void {
       Buffer.concat(Array.from({ length: 10 }, () => logs.flatMap((l) => [l, Buffer.from('\n')])).flat()),
     );
     report('(a) corpus concatenated x10', parse(a10), grepMs(a10));
+    const mib = (statSync(a10).size / 2 ** 20).toFixed(0);
+    for (const json of [false, true]) {
+      const c = cliRun(a10, dir, json);
+      console.log(
+        `(a) kdk report parse${json ? ' --json' : ''} on the x10 log (${mib} MiB): ${(c.ms / 1000).toFixed(2)} s, peak RSS ${c.rssMiB.toFixed(0)} MiB`,
+      );
+    }
 
     const b = join(dir, 'console-1g.log');
     const fd = openSync(b, 'w');

@@ -46,20 +46,25 @@ function registerCves(gap: Command): void {
   const cmd = gap
     .command('cves')
     .description('every published CVE affecting one exact kernel version, and what a distro closes itself')
-    .requiredOption('--kernel <version>', 'kernel version, e.g. 6.1.192 (stable), 6.8 or 6.9-rc3 (mainline)')
+    .requiredOption(
+      '--kernel <version>',
+      "kernel version: upstream (6.1.192, 6.8, 6.9-rc3) or Debian (6.1.192-3: Debian's fixes count)",
+    )
+    .option('--distro <name>', "count a distro's own fixes for an upstream version (debian)")
     .option('--distro-source <dir>', "a distro's packaging (the dir holding Debian's debian/) to credit its patches")
     .addHelpText(
       'after',
       '\nExit status: 0 no open CVE, 1 open CVEs found, 2 bad input, 3 no CVE data (run kdk gap update).' +
-        '\nExample:\n  kdk gap cves --kernel 6.1.192 --distro-source ~/.cache/kdk/debian/linux-packaging_6.1.187-1 --report gap.html\n',
+        "\nDebian's fixes come from the packaging kdk has cached, else the changelog linux-source-* ships." +
+        '\nExample:\n  kdk gap cves --kernel 6.1.192-3 --report gap.html\n  kdk gap cves --kernel 6.1.192 --json\n',
     );
   addCommonOptions(withReport(withSource(cmd))).action(
-    async (opts: SourceFlags & { kernel: string; distroSource?: string }) => {
-      const { parseKernelArg, readDistroSource, openIndex, queryCves, renderCves } = await gapStage();
-      const v = parseKernelArg(opts.kernel);
-      const distro = opts.distroSource ? readDistroSource(opts.distroSource) : undefined;
+    async (opts: SourceFlags & { kernel: string; distro?: string; distroSource?: string }) => {
+      const { parseKernelSpec, chooseDistroSource, openIndex, queryCves, renderCves } = await gapStage();
+      const spec = parseKernelSpec(opts.kernel);
+      const choice = await chooseDistroSource(spec, opts);
       const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
-      const r = queryCves(index, v, distro);
+      const r = queryCves(index, spec.version, choice.source, { debianVersion: spec.debian, distroNote: choice.note });
       for (const p of r.problems.slice(0, 20))
         process.stderr.write(`kdk: warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
       emit(opts, r, (f) => renderCves(r, f));

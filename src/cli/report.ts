@@ -1,21 +1,59 @@
 // `kdk report ...`: crash reports from kernel console logs (syzkaller's titles), and their symbolization.
-import { createReadStream, existsSync, openSync, readSync, closeSync, statSync, readFileSync } from 'node:fs';
+// Reports are printed as they complete, so a log of any size is read in bounded memory.
 import type { Command } from 'commander';
-import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
-import { inputError } from '../util/errors.js';
+import { addCommonOptions, say, setExitCode, type CommonOptions } from './common.js';
+import { ExitCode, KdkError, systemError } from '../util/errors.js';
 import type { CrashReport } from '../report/index.js';
 
 // Loaded inside the actions, so that other commands never pay for the report stage at start-up.
 const reportStage = () => import('../report/index.js');
 
-interface ParseOptions extends CommonOptions {
+interface OutputOptions extends CommonOptions {
+  jsonl?: boolean;
+}
+
+interface ParseOptions extends OutputOptions {
   follow?: boolean;
+}
+
+/**
+ * Prints reports one at a time: `--jsonl` one JSON report per line; `--json` one document `{"reports":[...]}`
+ * written as a streamed array (one report per line, so `symbolize` and `gap match` read it line by line too);
+ * else a numbered summary.
+ */
+class ReportPrinter {
+  private n = 0;
+  constructor(
+    private readonly opts: OutputOptions,
+    private readonly toJson: (r: CrashReport) => unknown,
+  ) {
+    if (opts.json && !opts.jsonl) process.stdout.write('{"reports":[\n');
+  }
+
+  print(reports: CrashReport[]): void {
+    for (const r of reports) {
+      const i = this.n++;
+      if (this.opts.jsonl) process.stdout.write(JSON.stringify(this.toJson(r)) + '\n');
+      else if (this.opts.json) process.stdout.write((i ? ',\n' : '') + JSON.stringify(this.toJson(r)));
+      else printSummary(this.opts, r, i);
+    }
+  }
+
+  end(): void {
+    if (this.opts.jsonl) return;
+    if (this.opts.json) process.stdout.write((this.n ? '\n' : '') + ']}\n');
+    else if (this.n === 0) say(this.opts, 'no crash found');
+  }
+}
+
+function withOutput(cmd: Command): Command {
+  return addCommonOptions(cmd).option('--jsonl', 'print one JSON report per line as each completes');
 }
 
 export function registerReport(program: Command): void {
   const report = program.command('report').description('crash reports from kernel console output');
 
-  addCommonOptions(
+  withOutput(
     report
       .command('parse')
       .argument('[file]', "console log ('-' or none: stdin)", '-')
@@ -23,149 +61,98 @@ export function registerReport(program: Command): void {
       .description('find the crash reports in a console log')
       .addHelpText(
         'after',
-        '\nExit 0 whether or not a crash was found. With --follow --json, one JSON document per line\n' +
-          'is printed per report as it completes.\n\nExample:\n  kdk report parse console.log --json\n' +
+        '\nExit 0 whether or not a crash was found. Reports are printed as they complete, in bounded memory\n' +
+          'at any log size; with --follow a report is printed once the console has been quiet for 2 s after\n' +
+          'it started (10 s at most), as the VM runner does.\n\nExample:\n  kdk report parse console.log --json\n' +
           '  kdk report parse --follow vm-serial.log',
       ),
   ).action(async (file: string, opts: ParseOptions) => {
-    const { reportToJson } = await reportStage();
-    if (opts.follow && file !== '-') return followFile(file, opts);
-    const reports = await parseStream(file);
-    if (opts.json) printJson({ reports: reports.map(reportToJson) });
-    else printSummary(opts, reports);
+    const { readLogReports, followLog, reportToJson } = await reportStage();
+    // A followed log never ends, so its JSON is one report per line (as documented), not one document.
+    const out = new ReportPrinter(opts.follow ? { ...opts, jsonl: opts.jsonl ?? opts.json } : opts, reportToJson);
+    if (opts.follow && file !== '-') {
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      const following = followLog(file, { onReports: (r) => out.print(r), signal: stop.signal });
+      if (!opts.quiet) process.stderr.write(`following ${file} (Ctrl-C to stop)\n`);
+      await following;
+    } else {
+      for await (const reps of readLogReports(file)) out.print(reps);
+    }
+    out.end();
   });
-
-  report
-    .command('titles')
-    .argument('<files...>', 'console logs')
-    .description("print the first crash's title of each log (an empty line when there is none)")
-    .addHelpText('after', '\nExample:\n  kdk report titles logs/*.txt')
-    .action(async (files: string[]) => {
-      // Streamed like `parse`, so a multi-gigabyte log is read in bounded memory.
-      for (const f of files) {
-        const reps = await parseStream(f, 1);
-        process.stdout.write((reps[0]?.title ?? '') + '\n');
-      }
-    });
 
   addCommonOptions(
     report
+      .command('titles')
+      .argument('<files...>', 'console logs')
+      .description("print each log's name and its first crash's title ('(no crash)' when there is none)")
+      .addHelpText(
+        'after',
+        '\nA file that cannot be read is reported and the rest are still read; the exit status is then 2.\n' +
+          '\nExample:\n  kdk report titles logs/*.txt\n  kdk report titles logs/*.txt --json',
+      ),
+  ).action(async (files: string[], opts: CommonOptions) => {
+    const { readLogReports } = await reportStage();
+    const rows: { file: string; title: string | null; error?: string }[] = [];
+    for (const f of files) {
+      let title: string | null = null;
+      try {
+        // Stops at the first report: no need to read on for a later panic line that would set `panicked`.
+        for await (const reps of readLogReports(f, { eager: true })) {
+          title = reps[0].title;
+          break;
+        }
+      } catch (e) {
+        const known = e instanceof KdkError ? e : systemError(e);
+        if (!known) throw e;
+        rows.push({ file: f, title: null, error: known.message });
+        if (!opts.quiet) process.stderr.write(`kdk: error: ${known.format()}\n`);
+        setExitCode(ExitCode.usage);
+        continue;
+      }
+      rows.push({ file: f, title });
+      if (!opts.json) process.stdout.write(`${f}: ${title ?? '(no crash)'}\n`);
+    }
+    if (opts.json) process.stdout.write(JSON.stringify({ files: rows }, null, 2) + '\n');
+  });
+
+  withOutput(
+    report
       .command('symbolize')
-      .argument('[reports]', "JSON from 'kdk report parse --json' ('-' or none: stdin)", '-')
-      .requiredOption('--vmlinux <file>', 'the kernel image with debug info')
+      .argument('[reports]', "reports from 'kdk report parse --json' or --jsonl ('-' or none: stdin)", '-')
+      .requiredOption('--vmlinux <file>', 'the kernel image with debug info (the unstripped vmlinux of the build)')
       .option('--modules <dir>', 'directory searched for <module>.ko files')
       .description('add file:line and inlined frames to the stack frames of reports (addr2line)')
       .addHelpText(
         'after',
-        '\nExample:\n  kdk report parse console.log --json | kdk report symbolize --vmlinux build/vmlinux --modules build',
+        '\nExit 2 when the reports are malformed or the vmlinux has no symbols or debug info.\n' +
+          '\nExample:\n  kdk report parse console.log --json | kdk report symbolize --vmlinux build/vmlinux --modules build',
       ),
-  ).action(async (file: string, opts: CommonOptions & { vmlinux: string; modules?: string }) => {
-    const { reportFromJson, reportToJson, symbolize } = await reportStage();
-    const input = readInput(file).toString('utf8');
-    let reports: CrashReport[];
-    try {
-      const doc = JSON.parse(input) as { reports?: Record<string, unknown>[] };
-      if (!Array.isArray(doc.reports)) throw new Error('no "reports" array');
-      reports = doc.reports.map(reportFromJson);
-    } catch (e) {
-      throw inputError(`not a report document: ${(e as Error).message}`, file === '-' ? '<stdin>' : file);
-    }
-    if (!existsSync(opts.vmlinux)) throw inputError('no such file', opts.vmlinux);
-    const out = await symbolize(reports, { vmlinux: opts.vmlinux, modulesDir: opts.modules });
-    if (opts.json) printJson({ reports: out.map(reportToJson) });
-    else printSummary(opts, out);
+  ).action(async (file: string, opts: OutputOptions & { vmlinux: string; modules?: string }) => {
+    const { readReportFile, reportToJson, symbolize, checkInputFile, checkDebugBinary } = await reportStage();
+    const reports: CrashReport[] = [];
+    for await (const r of readReportFile(file)) reports.push(r);
+    checkInputFile(opts.vmlinux);
+    checkDebugBinary(opts.vmlinux);
+    const out = new ReportPrinter(opts, reportToJson);
+    out.print(await symbolize(reports, { vmlinux: opts.vmlinux, modulesDir: opts.modules }));
+    out.end();
   });
 }
 
-function readInput(file: string): Buffer {
-  if (file === '-') return readFileSync(0);
-  if (!existsSync(file)) throw inputError('no such file', file);
-  return readFileSync(file);
-}
-
-/** The reports of a log, streamed; with `enough`, reading stops once that many are known. */
-async function parseStream(file: string, enough = Infinity): Promise<CrashReport[]> {
-  if (file !== '-' && !existsSync(file)) throw inputError('no such file', file);
-  const { ReportStream } = await reportStage();
-  const s = new ReportStream();
-  const out: CrashReport[] = [];
-  const input = file === '-' ? process.stdin : createReadStream(file);
-  for await (const chunk of input) {
-    out.push(...s.push(chunk as Buffer));
-    // Titles only: no need to wait for a later panic line that would set `panicked`.
-    if (enough !== Infinity) out.push(...s.flush());
-    if (out.length >= enough) {
-      if ('destroy' in input) input.destroy();
-      return out.slice(0, enough);
-    }
+function printSummary(opts: CommonOptions, r: CrashReport, i: number): void {
+  say(opts, `#${i + 1} ${r.title}`);
+  const flags = [
+    `type ${r.type || 'unknown'}`,
+    r.corrupted ? `corrupted (${r.corruptedReason})` : '',
+    r.suppressed ? 'suppressed (the test harness caused it)' : '',
+    r.panicked ? 'panicked' : '',
+    `bytes ${r.start}-${r.end}`,
+  ].filter(Boolean);
+  say(opts, `   ${flags.join(', ')}`);
+  if (r.guiltyFrame || r.guiltyFile) {
+    say(opts, `   guilty: ${[r.guiltyFrame, r.guiltyFile].filter(Boolean).join(' in ')}`);
   }
-  out.push(...s.end());
-  return out;
-}
-
-/** tail -f: read what is there, then poll for growth; Ctrl-C flushes the report in progress. */
-async function followFile(file: string, opts: ParseOptions): Promise<void> {
-  if (!existsSync(file)) throw inputError('no such file', file);
-  const { ReportStream, reportToJson } = await reportStage();
-  let s = new ReportStream();
-  const emit = (reps: CrashReport[]): void => {
-    for (const r of reps) {
-      if (opts.json) process.stdout.write(JSON.stringify(reportToJson(r)) + '\n');
-      else printSummary(opts, [r]);
-    }
-  };
-  let pos = 0;
-  const buf = Buffer.alloc(1 << 20);
-  await new Promise<void>((resolve) => {
-    const tick = (): void => {
-      const size = statSync(file).size;
-      if (size < pos) {
-        // Truncated or rotated: a new log.
-        emit(s.end());
-        s = new ReportStream();
-        pos = 0;
-      }
-      if (size > pos) {
-        const fd = openSync(file, 'r');
-        try {
-          let n: number;
-          while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) {
-            pos += n;
-            emit(s.push(buf.subarray(0, n)));
-          }
-        } finally {
-          closeSync(fd);
-        }
-      }
-    };
-    const timer = setInterval(tick, 250);
-    tick();
-    process.once('SIGINT', () => {
-      clearInterval(timer);
-      emit(s.end());
-      resolve();
-    });
-    if (!opts.quiet) process.stderr.write(`following ${file} (Ctrl-C to stop)\n`);
-  });
-}
-
-function printSummary(opts: CommonOptions, reports: CrashReport[]): void {
-  if (reports.length === 0) {
-    say(opts, 'no crash found');
-    return;
-  }
-  reports.forEach((r, i) => {
-    say(opts, `#${i + 1} ${r.title}`);
-    const flags = [
-      `type ${r.type || 'unknown'}`,
-      r.corrupted ? `corrupted (${r.corruptedReason})` : '',
-      r.panicked ? 'panicked' : '',
-      `bytes ${r.start}-${r.end}`,
-    ].filter(Boolean);
-    say(opts, `   ${flags.join(', ')}`);
-    if (r.guiltyFrame || r.guiltyFile) {
-      say(opts, `   guilty: ${[r.guiltyFrame, r.guiltyFile].filter(Boolean).join(' in ')}`);
-    }
-    for (const alt of r.altTitles) say(opts, `   also: ${alt}`);
-  });
+  for (const alt of r.altTitles) say(opts, `   also: ${alt}`);
 }

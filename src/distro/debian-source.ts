@@ -24,6 +24,20 @@ export interface DebianPackaging {
   version: string;
 }
 
+/** The versions of Debian's packaging already extracted in the cache, without any look-up or download. */
+export function cachedPackagings(): DebianPackaging[] {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir('debian'));
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => /^linux-packaging_(.+)$/.exec(n)?.[1])
+    .filter((v): v is string => v !== undefined && extracted(v))
+    .map((v) => ({ dir: packagingDir(v), version: v }));
+}
+
 const aptSourceVersions = (pkg: string) => privateSourceVersions(pkg);
 
 /** The machine's own Debian release (VERSION_CODENAME in /etc/os-release), whose apt state kdk uses as is. */

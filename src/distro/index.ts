@@ -16,7 +16,7 @@ export {
   treeKey,
   readMaybeGz,
 } from './debian.js';
-export { type DebianPackaging, debianPackaging, systemRelease } from './debian-source.js';
+export { type DebianPackaging, debianPackaging, cachedPackagings, systemRelease } from './debian-source.js';
 export { type ShippedConfig, STRIPPED_BY_DEBIAN, debianShippedConfig } from './debian-shipped-config.js';
 export {
   type PrivateApt,

@@ -1,55 +1,43 @@
-// Crash titles to match, from a report JSON (`{"reports":[{"title":...}]}`, a CrashReport, or a list of them)
-// or from a raw console log (the oops lines in it, with the RIP line completing generic titles).
-import { readFileSync } from 'node:fs';
-import { inputError } from '../util/errors.js';
-import { normaliseTitle, quotedCrashes } from './crash-title.js';
+// Crash titles to match, from a report file (whatever `kdk report parse --json`/`--jsonl` writes, a CrashReport,
+// or a list of them: read and validated by the report stage) or from a raw console log (parsed by the report
+// stage, with the oops lines in each report's text as further keys). Both are streamed and grouped by title as
+// they are read: a console that repeats one crash 40,000 times is one crash seen 40,000 times.
+import { normaliseTitle } from './crash-title.js';
+import { quotedCrashes } from './quoted-crashes.js';
 import type { CrashInput } from './match.js';
+import type { CrashReport } from '../report/index.js';
 
-interface ReportLike {
-  title?: unknown;
-  altTitles?: unknown;
-  text?: unknown;
+// Only `gap match` needs the report stage: the other gap commands do not load it.
+const reportStage = () => import('../report/index.js');
+
+/** The crash keys a report adds to its title: its alternative titles and the oops lines in its text. */
+function keysOf(r: Pick<CrashReport, 'altTitles' | 'text'>): string[] {
+  const alt = r.altTitles.map((t) => normaliseTitle(t)).filter((k): k is string => k !== undefined);
+  return [...alt, ...quotedCrashes(r.text).flatMap((q) => q.keys)];
 }
 
-function fromReport(r: ReportLike, file: string, i: number): CrashInput {
-  if (typeof r.title !== 'string' || r.title === '') throw inputError(`report ${i}: no "title" string`, file);
-  const alt = (Array.isArray(r.altTitles) ? r.altTitles : [])
-    .filter((t): t is string => typeof t === 'string')
-    .map((t) => normaliseTitle(t))
-    .filter((k): k is string => k !== undefined);
-  const fromText = typeof r.text === 'string' ? quotedCrashes(r.text).flatMap((q) => q.keys) : [];
-  return { title: r.title, keys: [...alt, ...fromText] };
+class TitleGroups {
+  private readonly groups = new Map<string, { keys: Set<string>; count: number }>();
+  add(r: Pick<CrashReport, 'title' | 'altTitles' | 'text'>): void {
+    let g = this.groups.get(r.title);
+    if (!g) this.groups.set(r.title, (g = { keys: new Set(), count: 0 }));
+    g.count++;
+    for (const k of keysOf(r)) g.keys.add(k);
+  }
+  list(): CrashInput[] {
+    return [...this.groups].map(([title, g]) => ({ title, keys: [...g.keys], count: g.count }));
+  }
 }
 
 export async function crashesFromFile(file: string): Promise<CrashInput[]> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError(`cannot read ${file}`);
+  const { checkInputFile, looksLikeReportJson, readReportFile, readLogReports } = await reportStage();
+  checkInputFile(file);
+  const groups = new TitleGroups();
+  // A console may start with `[  12.3]`: only a .json/.jsonl name or a leading `{` means a report file.
+  if (/\.jsonl?$/.test(file) || looksLikeReportJson(file)) {
+    for await (const r of readReportFile(file)) groups.add(r);
+  } else {
+    for await (const reps of readLogReports(file)) for (const r of reps) groups.add(r);
   }
-  // A console may start with `[  12.3]`: only a .json name or a leading `{` means a report file.
-  if (file.endsWith('.json') || /^\s*\{/.test(text)) return jsonCrashes(text, file);
-  return consoleCrashes(text);
-}
-
-function jsonCrashes(text: string, file: string): CrashInput[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw inputError(`invalid JSON: ${(err as Error).message}`, file);
-  }
-  const list = Array.isArray(json) ? json : ((json as { reports?: unknown }).reports ?? [json]);
-  if (!Array.isArray(list)) throw inputError('"reports" is not a list', file);
-  return list.map((r, i) => fromReport(r as ReportLike, file, i));
-}
-
-/**
- * Crash titles of a console log: syzkaller's titles from the report stage's parser, with the keys of the oops
- * lines in each report's text as further keys (a raw `BUG: KASAN: ... in f+0x1/0x2` and its RIP line).
- */
-export async function consoleCrashes(log: string): Promise<CrashInput[]> {
-  const { parseLog } = await import('../report/index.js'); // only consoles need the report stage's parser
-  return parseLog(log).map((r) => fromReport(r, '', 0));
+  return groups.list();
 }

@@ -4,11 +4,8 @@
 // access direction dropped. Titles that name no function or file (a bare `BUG: memory leak`) match nothing by
 // themselves; for those the first `RIP:`/`pc :` line after them supplies the function.
 
-/** Lines that start an oops report in a console or in a description quoting one. */
-const TITLE_RE =
-  /^(?:BUG: |WARNING: |possible deadlock in |memory leak in |inconsistent lock state in |KASAN: |KMSAN: |KCSAN: |KFENCE: |UBSAN: |general protection fault|kernel BUG at |Unable to handle kernel |divide error|Oops: |watchdog: BUG: |INFO: task |refcount_t: |list_(?:add|del) corruption)/;
-const PREFIX_RE = /^\s*(?:<\d>)?(?:\[\s*\d+\.\d+\]\s*)?(?:\[\s*[TC]\d+\]\s*)?/;
-const RIP_RE =
+export const PREFIX_RE = /^\s*(?:<\d>)?(?:\[\s*\d+\.\d+\]\s*)?(?:\[\s*[TC]\d+\]\s*)?/;
+export const RIP_RE =
   /^\s*(?:\[\s*\d+\.\d+\]\s*)?(?:RIP: [0-9a-f]{4}:|pc : |PC is at |NIP \[[0-9a-f]+\] |epc : )([A-Za-z_.$][\w.$]*)\+0x/;
 
 export interface QuotedCrash {
@@ -18,7 +15,7 @@ export interface QuotedCrash {
   keys: string[];
 }
 
-const fn = (s: string) =>
+export const fn = (s: string) =>
   s.replace(/\+0x[0-9a-f]+(?:\/0x[0-9a-f]+)?/g, '').replace(/\.(?:constprop|isra|part|cold)\.?\d*$/g, '');
 
 /** The key a single title line reduces to, or undefined when it names no function, file or object. */
@@ -63,7 +60,7 @@ export function normaliseTitle(raw: string): string | undefined {
 }
 
 /** The generic class of a title that names no function, so that a following RIP line can complete it. */
-function genericClass(line: string): string | undefined {
+export function genericClass(line: string): string | undefined {
   const s = line.replace(PREFIX_RE, '').replace(/^(?:Oops: )+/, '');
   if (
     /^(?:BUG: )?(?:kernel|Kernel|unable to handle kernel) NULL pointer dereference|^Unable to handle kernel NULL pointer/.test(
@@ -80,33 +77,4 @@ function genericClass(line: string): string | undefined {
   if (/^kernel BUG at /.test(s)) return 'kernel BUG';
   if (/^(?:watchdog: )?BUG: soft lockup/.test(s)) return 'soft lockup';
   return undefined;
-}
-
-/** Every oops title quoted in a text (description or console), each once, with its matching keys. */
-export function quotedCrashes(text: string): QuotedCrash[] {
-  const lines = text.split('\n');
-  const out: QuotedCrash[] = [];
-  const seen = new Set<string>();
-  for (let i = 0; i < lines.length; i++) {
-    const title = lines[i].replace(PREFIX_RE, '').trim();
-    if (!TITLE_RE.test(title) || /^WARNING: CPU: \d+ PID: \d+ at$/.test(title)) continue;
-    if (/^(?:Oops: )+[0-9a-f]{4}\b/.test(title)) continue; // the line after a title, not a title
-    const keys = new Set<string>();
-    const key = normaliseTitle(title);
-    if (key) keys.add(key);
-    const cls = genericClass(title);
-    if (cls) {
-      for (let j = i + 1; j < Math.min(lines.length, i + 25); j++) {
-        const rip = RIP_RE.exec(lines[j]);
-        if (rip) {
-          keys.add(`${cls} in ${fn(rip[1])}`);
-          break;
-        }
-      }
-    }
-    if (seen.has(title)) continue;
-    seen.add(title);
-    out.push({ title, keys: [...keys] });
-  }
-  return out;
 }

@@ -35,7 +35,23 @@ export interface CveQueryResult {
   indexSize: number;
   findings: CveFinding[];
   problems: Problem[];
-  distro?: { dir: string; version?: string; patches: number; closedByPatch: number; closedPerChangelog: number };
+  distro?: {
+    dir: string;
+    version?: string;
+    /** Where the distro's fixes were read: its packaging (patches + changelog) or only its changelog. */
+    origin?: 'packaging' | 'changelog';
+    /** Uploads counted up to this Debian version (`--kernel 6.1.192-3`). */
+    upTo?: string;
+    patches: number;
+    closedByPatch: number;
+    closedPerChangelog: number;
+    /** Fixed per the changelog, then reverted by a later upload: open again. */
+    reopenedByRevert: number;
+  };
+  /** The Debian version asked about (`--kernel 6.1.192-3`), when one was. */
+  debianVersion?: string;
+  /** Said with the results: why the distro's own fixes are not counted, or what their source lacks. */
+  distroNote?: string;
 }
 
 function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
@@ -66,7 +82,12 @@ function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
 /** Releases and stable versions are judged on their stable branch; -rc versions on mainline. */
 const onStableBranch = (v: Version) => v.kind === 'stable' || v.rc === 0;
 
-export function queryCves(index: CveIndex, v: Version, distro?: DistroSource): CveQueryResult {
+export function queryCves(
+  index: CveIndex,
+  v: Version,
+  distro?: DistroSource,
+  about: { debianVersion?: string; distroNote?: string } = {},
+): CveQueryResult {
   const findings: CveFinding[] = [];
   for (const c of index.cves) {
     const verdict = judgeCode(c.code, v);
@@ -82,6 +103,8 @@ export function queryCves(index: CveIndex, v: Version, distro?: DistroSource): C
     indexSize: index.cves.length,
     findings,
     problems: index.problems,
+    ...(about.debianVersion ? { debianVersion: about.debianVersion } : {}),
+    ...(about.distroNote ? { distroNote: about.distroNote } : {}),
   };
   if (distro) applyDistro(result, index, distro);
   return result;
@@ -91,19 +114,27 @@ function applyDistro(result: CveQueryResult, index: CveIndex, distro: DistroSour
   const byId = new Map(index.cves.map((c) => [c.id, c]));
   let closedByPatch = 0;
   let closedPerChangelog = 0;
+  let reopenedByRevert = 0;
   for (const f of result.findings) {
     const c = byId.get(f.cve)!;
     const fixCommits = [...c.sha1, ...(c.fixes ? c.fixes.split(' ').map((f) => f.split('=')[1]) : [])];
     const closure: DistroClosure | undefined = distroClosure(distro, f.cve, fixCommits, result.kernel);
     if (!closure) continue;
-    f.status = closure.kind;
     f.evidence = closure.evidence;
+    if (closure.kind === 'reverted') {
+      reopenedByRevert++;
+      continue;
+    }
+    f.status = closure.kind;
     if (closure.kind === 'fixed-by-distro-patch') closedByPatch++;
     else closedPerChangelog++;
   }
   result.distro = {
     dir: distro.dir,
     version: distro.version,
+    origin: distro.patches.length || distro.changelogFile === 'debian/changelog' ? 'packaging' : 'changelog',
+    upTo: distro.upTo,
+    reopenedByRevert,
     patches: distro.patches.filter((p) => p.applied).length,
     closedByPatch,
     closedPerChangelog,

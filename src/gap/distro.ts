@@ -5,7 +5,9 @@
 // upload that brought each.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { inputError } from '../util/errors.js';
+import { compareDebianVersions } from './debian-version.js';
 
 export interface DistroPatch {
   /** Path relative to the packaging root, e.g. `debian/patches/bugfix/all/foo.patch`. */
@@ -28,11 +30,28 @@ export interface ChangelogCve {
   line: number;
 }
 
+/** A changelog item `Revert "<subject>"`: the fix of that subject is gone again from that upload on. */
+export interface ChangelogRevert {
+  /** The reverted commit's subject, as quoted. */
+  subject: string;
+  debianVersion: string;
+  upstreamStable?: string;
+  item: string;
+  line: number;
+}
+
 export interface DistroSource {
   dir: string;
+  /** The file the changelog was read from, as evidence names it (`debian/changelog`). */
+  changelogFile?: string;
   version?: string;
   patches: DistroPatch[];
   changelog: ChangelogCve[];
+  reverts?: ChangelogRevert[];
+  /** Changelog items of all uploads up to this Debian version count (a `--kernel 6.1.192-3`); later ones not. */
+  upTo?: string;
+  /** Only uploads of upstream releases up to this one count (`--distro debian --kernel 6.1.192`). */
+  upstreamUpTo?: string;
 }
 
 const SHA = '[0-9a-f]{12,40}';
@@ -71,8 +90,9 @@ export function parsePatchHeader(text: string): Omit<DistroPatch, 'file' | 'appl
   };
 }
 
-export function parseChangelog(text: string): { version?: string; cves: ChangelogCve[] } {
+export function parseChangelog(text: string): { version?: string; cves: ChangelogCve[]; reverts: ChangelogRevert[] } {
   const cves: ChangelogCve[] = [];
+  const reverts: ChangelogRevert[] = [];
   let version: string | undefined;
   let debianVersion = '';
   let upstream: string | undefined;
@@ -81,6 +101,10 @@ export function parseChangelog(text: string): { version?: string; cves: Changelo
     if (!item) return;
     for (const m of item.text.matchAll(/\bCVE-\d{4}-\d{4,}\b/g)) {
       cves.push({ cve: m[0], debianVersion, upstreamStable: item.upstream, item: item.text, line: item.line });
+    }
+    const rev = /^(?:\[[^\]]*\]\s*)*(?:[\w/.-]+: )?Revert "(.+)"/.exec(item.text);
+    if (rev) {
+      reverts.push({ subject: rev[1], debianVersion, upstreamStable: item.upstream, item: item.text, line: item.line });
     }
     item = undefined;
   };
@@ -102,7 +126,7 @@ export function parseChangelog(text: string): { version?: string; cves: Changelo
       continue;
     }
     const top = /^ {2}\* (.*)$/.exec(l);
-    const sub = /^ {4}- (.*)$/.exec(l);
+    const sub = /^ {4}[-*] (.*)$/.exec(l);
     if (top || sub) {
       flush();
       if (top) upstream = /New upstream (?:stable )?(?:update|release)/i.test(top[1]) ? upstream : undefined;
@@ -114,7 +138,15 @@ export function parseChangelog(text: string): { version?: string; cves: Changelo
     }
   }
   flush();
-  return { version, cves };
+  return { version, cves, reverts };
+}
+
+/** A changelog file on its own (`changelog.Debian.gz` as linux-source-* ships it, or a plain one). */
+export function readChangelogFile(file: string): DistroSource {
+  const raw = readFileSync(file);
+  const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+  const cl = parseChangelog(text);
+  return { dir: file, changelogFile: file, version: cl.version, patches: [], changelog: cl.cves, reverts: cl.reverts };
 }
 
 /** Read a packaging directory (holding `debian/`, or `debian/` itself). */
@@ -146,11 +178,18 @@ export function readDistroSource(dir: string): DistroSource {
       })
     : [];
   const cl = parseChangelog(readFileSync(join(root, 'debian', 'changelog'), 'utf8'));
-  return { dir: root, version: cl.version, patches, changelog: cl.cves };
+  return {
+    dir: root,
+    changelogFile: 'debian/changelog',
+    version: cl.version,
+    patches,
+    changelog: cl.cves,
+    reverts: cl.reverts,
+  };
 }
 
 export interface DistroClosure {
-  kind: 'fixed-by-distro-patch' | 'fixed';
+  kind: 'fixed-by-distro-patch' | 'fixed' | 'reverted';
   evidence: string;
 }
 
@@ -161,10 +200,39 @@ const norm = (s: string) =>
     .trim();
 const patchLevel = (v: string) => v.split('.').map(Number);
 
+/** An item's subject: architecture tags and trailing notes (`(CVE-...)`, `(regression in ...)`) cut. */
+const subjectOf = (item: string) =>
+  norm(
+    item
+      .replace(/^(?:\[[^\]]*\]\s*)+/, '')
+      .replace(/(?:\s*\([^()]*\))+\s*$/, '')
+      .replace(/^Revert "(.*)"$/, 'revert $1'),
+  );
+
+/** Whether upstream stable release `u` is at most `k` on the same branch. */
+function upToRelease(u: string, k: string): boolean {
+  const a = patchLevel(u);
+  const b = patchLevel(k);
+  return (
+    a.length === b.length && a.slice(0, -1).join('.') === b.slice(0, -1).join('.') && a[a.length - 1] <= b[b.length - 1]
+  );
+}
+
+/** Whether an upload counts for the version asked about. */
+function uploadCounts(d: DistroSource, debianVersion: string): boolean {
+  if (d.upTo && compareDebianVersions(debianVersion, d.upTo) > 0) return false;
+  if (d.upstreamUpTo) {
+    const up = debianVersion.replace(/^\d+:/, '').replace(/-[^-]*$/, '');
+    if (/^\d+(?:\.\d+)+$/.test(up) && !upToRelease(up, d.upstreamUpTo) && up !== d.upstreamUpTo) return false;
+  }
+  return true;
+}
+
 /**
  * How the distro closes a CVE open in plain upstream `kernel`: an applied patch carrying one of its fix commits
  * or naming it (`fixed-by-distro-patch`), else a changelog line saying an upstream stable release up to
- * `kernel` (which the CVE data does not know yet) or a Debian upload fixed it (`fixed`).
+ * `kernel` (which the CVE data does not know yet) or a Debian upload fixed it (`fixed`). A later upload whose
+ * changelog reverts that fix (`Revert "<its subject>"`) opens it again (`reverted`).
  */
 export function distroClosure(
   d: DistroSource,
@@ -181,27 +249,44 @@ export function distroClosure(
       return { kind: 'fixed-by-distro-patch', evidence: `${p.file} (upstream commit ${hit.slice(0, 12)}${bug})` };
     if (p.cves.includes(cve)) return { kind: 'fixed-by-distro-patch', evidence: `${p.file} (names ${cve}${bug})` };
   }
-  const entries = d.changelog.filter((e) => e.cve === cve);
+  const file = d.changelogFile ?? 'debian/changelog';
+  const entries = d.changelog.filter((e) => e.cve === cve && uploadCounts(d, e.debianVersion));
+  // Changelog items in upload order: the file lists the newest upload first.
+  const events: { line: number; closure: DistroClosure; subject: string }[] = [];
   for (const e of entries) {
-    if (e.upstreamStable) continue;
-    const p = d.patches.find((x) => x.applied && x.subject && norm(e.item).includes(norm(x.subject)));
-    if (p)
-      return { kind: 'fixed-by-distro-patch', evidence: `${p.file} (debian/changelog:${e.line}, ${e.debianVersion})` };
-  }
-  const k = patchLevel(kernel);
-  for (const e of entries) {
-    if (!e.upstreamStable) continue;
-    const u = patchLevel(e.upstreamStable);
-    if (
-      u.length === k.length &&
-      u.slice(0, -1).join('.') === k.slice(0, -1).join('.') &&
-      u[u.length - 1] <= k[k.length - 1]
-    ) {
-      return {
-        kind: 'fixed',
-        evidence: `debian/changelog:${e.line}: upstream ${e.upstreamStable} (${e.debianVersion})`,
-      };
+    if (e.upstreamStable && !upToRelease(e.upstreamStable, kernel)) continue;
+    const p = e.upstreamStable
+      ? undefined
+      : d.patches.find((x) => x.applied && x.subject && norm(e.item).includes(norm(x.subject)));
+    let closure: DistroClosure | undefined;
+    if (p) closure = { kind: 'fixed-by-distro-patch', evidence: `${p.file} (${file}:${e.line}, ${e.debianVersion})` };
+    else if (e.upstreamStable) {
+      closure = { kind: 'fixed', evidence: `${file}:${e.line}: upstream ${e.upstreamStable} (${e.debianVersion})` };
+    } else if (d.patches.length === 0) {
+      // Only the changelog is known (the one linux-source ships): a Debian-own item naming the CVE is its patch.
+      closure = { kind: 'fixed-by-distro-patch', evidence: `${file}:${e.line}: Debian upload ${e.debianVersion}` };
     }
+    if (closure) events.push({ line: e.line, closure, subject: subjectOf(e.item) });
   }
-  return undefined;
+  if (events.length === 0) return undefined;
+  const subjects = new Set(events.map((e) => e.subject));
+  for (const r of d.reverts ?? []) {
+    if (!uploadCounts(d, r.debianVersion) || (r.upstreamStable && !upToRelease(r.upstreamStable, kernel))) continue;
+    if (!subjects.has(norm(r.subject)) && !r.item.includes(cve)) continue;
+    const first = events.find((e) => e.line > r.line);
+    if (!first) continue; // a revert older than every fix: the fix came back later
+    events.push({
+      line: r.line,
+      subject: '',
+      closure: { kind: 'reverted', evidence: `${file}:${r.line}: fix reverted in ${r.debianVersion}` },
+    });
+  }
+  const fixesOnly = events.filter((e) => e.closure.kind !== 'reverted');
+  // The newest item decides (the smallest line number): reverted, or fixed, evidence preferring a patch.
+  const newest = events.reduce((a, b) => (b.line < a.line ? b : a));
+  if (newest.closure.kind !== 'reverted') {
+    return (fixesOnly.find((e) => e.closure.kind === 'fixed-by-distro-patch') ?? fixesOnly[0]).closure;
+  }
+  const fixed = fixesOnly.reduce((a, b) => (b.line < a.line ? b : a));
+  return { kind: 'reverted', evidence: `${fixed.closure.evidence}, then ${newest.closure.evidence}` };
 }

@@ -12,7 +12,7 @@ import { compileDyad } from './rule.js';
 import { parseVersion } from './version.js';
 import type { Progress } from '../util/progress.js';
 
-export const INDEX_FORMAT = 5;
+export const INDEX_FORMAT = 6;
 
 export interface IndexedCve {
   id: string;
@@ -189,7 +189,8 @@ export async function buildIndex(
   for (let i = 0; i < all.length; i++) {
     const e = indexOne(all[i].id, all[i].dir, problems, recordFacts);
     if (e) cves.push(e);
-    if (i % 1000 === 999) progress?.update(i + 1, all[i].id);
+    // A count only: without a TTY each update is a line of its own, and record ids there are noise.
+    if (i % 1000 === 999) progress?.update(i + 1);
   }
   progress?.done(`indexed ${cves.length} CVEs (${problems.length} problems)`);
   const index: CveIndex = {

@@ -9,6 +9,8 @@ export interface CrashInput {
   title: string;
   /** Further keys for the same crash (alternative titles, a RIP-completed generic title). */
   keys?: string[];
+  /** How many times the input holds this crash (default 1). */
+  count?: number;
 }
 
 export interface KnownBug {
@@ -23,6 +25,8 @@ export interface KnownBug {
 
 export interface CrashMatch {
   title: string;
+  /** How many reports of the input have this title (one row per distinct title). */
+  count: number;
   keys: string[];
   verdict: 'known upstream bug' | 'no known upstream bug' | 'title too generic to match';
   bugs: KnownBug[];
@@ -34,7 +38,7 @@ export function matchCrashes(index: CveIndex, crashes: CrashInput[], v: Version)
     for (const q of c.crashes)
       for (const k of q.keys) byKey.set(k, [...(byKey.get(k) ?? []), { cve: i, quoted: q.title }]);
   });
-  return crashes.map((crash) => {
+  return groupByTitle(crashes).map((crash) => {
     const own = normaliseTitle(crash.title);
     const keys = [...new Set([...(own ? [own] : []), ...(crash.keys ?? [])])];
     const seen = new Set<number>();
@@ -57,6 +61,18 @@ export function matchCrashes(index: CveIndex, crashes: CrashInput[], v: Version)
     }
     const verdict =
       keys.length === 0 ? 'title too generic to match' : bugs.length ? 'known upstream bug' : 'no known upstream bug';
-    return { title: crash.title, keys, verdict, bugs };
+    return { title: crash.title, count: crash.count ?? 1, keys, verdict, bugs };
   });
+}
+
+/** One entry per distinct title, in first-seen order, with the keys of all its reports and their count. */
+function groupByTitle(crashes: CrashInput[]): CrashInput[] {
+  const by = new Map<string, { title: string; keys: Set<string>; count: number }>();
+  for (const c of crashes) {
+    let g = by.get(c.title);
+    if (!g) by.set(c.title, (g = { title: c.title, keys: new Set(), count: 0 }));
+    g.count += c.count ?? 1;
+    for (const k of c.keys ?? []) g.keys.add(k);
+  }
+  return [...by.values()].map((g) => ({ title: g.title, keys: [...g.keys], count: g.count }));
 }

@@ -1,6 +1,6 @@
 // The CVE 5 JSON records: only the parts kdk uses are validated (zod), the rest may change freely.
 import { z } from 'zod';
-import { quotedCrashes } from './crash-title.js';
+import { quotedCrashes } from './quoted-crashes.js';
 
 const Affected = z.object({
   programFiles: z.array(z.string()).optional(),

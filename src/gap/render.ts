@@ -66,19 +66,22 @@ function render(format: ReportFormat, title: string, intro: string[], head: stri
 
 export function renderCves(r: CveQueryResult, format: ReportFormat): string {
   const open = r.findings.filter((f) => f.status === 'open');
+  const name = r.debianVersion ? `${r.debianVersion} (Debian, upstream ${r.kernel})` : r.kernel;
   const intro = [
-    `${open.length} CVEs open in ${r.kernel} (${r.findings.length} affect plain upstream ${r.kernel}; ${r.indexSize} CVEs indexed)`,
+    `${open.length} CVEs open in ${name} (${r.findings.length} affect plain upstream ${r.kernel}; ${r.indexSize} CVEs indexed)`,
     `${r.findings.filter((f) => !f.fixedIn).length} of them have no fix on the ${r.branch} branch`,
   ];
   if (r.newestKnownFix)
     intro.push(`the data's newest ${r.branch} fix is ${r.newestKnownFix}: a newer kernel looks only as fixed as that`);
   if (r.distro) {
+    const from = r.distro.origin === 'changelog' ? `changelog ${r.distro.dir}` : `packaging ${r.distro.dir}`;
     intro.push(
-      `distro packaging ${r.distro.version ?? r.distro.dir}: ${r.distro.closedByPatch} closed by distro patches, ${r.distro.closedPerChangelog} fixed per debian/changelog (upstream stable releases the CVE data does not know yet)`,
+      `Debian's fixes counted from ${from} (${r.distro.version ?? 'unknown version'}${r.distro.upTo ? `, uploads up to ${r.distro.upTo}` : ''}): ${r.distro.closedByPatch} closed by distro patches, ${r.distro.closedPerChangelog} fixed per the changelog (upstream stable releases the CVE data does not know yet)${r.distro.reopenedByRevert ? `, ${r.distro.reopenedByRevert} open again (a later upload reverted the fix)` : ''}`,
     );
   }
+  if (r.distroNote) intro.push(r.distroNote);
   if (r.problems.length) intro.push(`${r.problems.length} malformed records skipped (see --json)`);
-  return render(format, `CVEs affecting Linux ${r.kernel}`, intro, CVE_HEAD, r.findings.map(cveRow));
+  return render(format, `CVEs affecting Linux ${name}`, intro, CVE_HEAD, r.findings.map(cveRow));
 }
 
 function gitRow(f: GitFinding): string[] {
@@ -109,19 +112,23 @@ export function renderGit(r: GitGapReport, format: ReportFormat): string {
 export function renderMatches(ms: CrashMatch[], kernel: string, format: ReportFormat): string {
   const rows: string[][] = [];
   for (const m of ms) {
-    if (m.bugs.length === 0) rows.push([m.title, m.verdict, '', '', '']);
+    const title = m.count > 1 ? `${m.title} (x${m.count})` : m.title;
+    if (m.bugs.length === 0) rows.push([title, m.verdict, '', '', '']);
     for (const b of m.bugs) {
       const has = b.affected
         ? `${kernel} lacks the fix${b.fixedIn ? ` (fixed in ${b.fixedIn})` : ''}`
         : `${kernel} has the fix or never had the bug`;
-      rows.push([m.title, b.cve, b.fixCommits.map(short).join(' '), has, b.summary]);
+      rows.push([title, b.cve, b.fixCommits.map(short).join(' '), has, b.summary]);
     }
   }
+  const reports = ms.reduce((n, m) => n + m.count, 0);
   return render(
     format,
     `Known upstream bugs for crashes on ${kernel}`,
-    [`${ms.length} crashes, ${ms.filter((m) => m.bugs.length).length} matched`],
-    ['crash title', 'CVE', 'fix', `in ${kernel}`, 'summary'],
+    [
+      `${reports} crash reports with ${ms.length} distinct titles, ${ms.filter((m) => m.bugs.length).length} titles matched`,
+    ],
+    ['crash title (times seen)', 'CVE', 'fix', `in ${kernel}`, 'summary'],
     rows,
   );
 }

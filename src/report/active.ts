@@ -57,7 +57,14 @@ const F = {
   sendingNmi: 256,
   panicOrDeadlock: 512,
   frame: 1024,
+  dump: 2048,
 };
+
+/**
+ * A line of a memory or hex dump (`00000000: 00 11 22 ...`, KASAN's shadow `ffff8880...: fa fb ...`, a page's
+ * `raw: ...` words): part of a report however long the dump runs, so it never counts as the report going quiet.
+ */
+const DUMP_LINE = /^\s*(?:[>\s]?[0-9a-f]{8,16}:|raw:|head:|Code:)?(?:\s+[0-9a-f]{2,16}\b){4,}/i;
 
 function analyze(line: Line): Line {
   if (line.flags >= 0) return line;
@@ -67,6 +74,7 @@ function analyze(line: Line): Line {
   let flags = text.includes('+0x') ? F.frame : 0;
   if (context !== '' && RE.cpuContext.test(context)) flags |= F.cpuContext;
   // One regex tells most lines apart from any that needs a closer look.
+  if (DUMP_LINE.test(stripped)) flags |= F.dump;
   line.context = context;
   line.stripped = stripped;
   line.questionable = questionable;
@@ -154,7 +162,8 @@ export class ActiveReport {
     if (!isOopsLine && (info.questionable || (ctx !== this.context && !(this.cpuTraceback && f & F.cpuContext)))) {
       return;
     }
-    this.quiet = f & (F.oops | F.frame) ? 0 : this.quiet + 1;
+    // A dump, however long, is neither the end of the report nor a sign of life: the stack may follow it.
+    if (!(f & F.dump)) this.quiet = f & (F.oops | F.frame) ? 0 : this.quiet + 1;
     this.textLines++;
     let skipLine = this.skipText;
     if (f & F.disablingLockDebug) {

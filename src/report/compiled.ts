@@ -27,7 +27,8 @@ export function compile(src: string, flags = ''): RegExp {
     .replaceAll('{{ADDR}}', '0x[0-9a-f]+')
     .replaceAll('{{PC}}', String.raw`\[<?(?:0x)?[0-9a-f]+>?\]`)
     .replaceAll('{{FUNC}}', String.raw`([a-zA-Z0-9_]+)(?:\.|\+)`)
-    .replaceAll('{{SRC}}', String.raw`([a-zA-Z0-9\-_/.]+\.[a-z]+:[0-9]+)`);
+    .replaceAll('{{SRC}}', String.raw`([a-zA-Z0-9\-_/.]+\.[a-z]+:[0-9]+)`)
+    .replaceAll('{{TASK}}', String.raw`[\s\S]{0,100}?`);
   if (s.startsWith('(?i)')) {
     s = s.slice(4);
     flags += 'i';

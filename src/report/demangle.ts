@@ -1,7 +1,8 @@
 // Rust symbol demangling (the "v0" mangling rustc uses for the kernel's Rust code), so that frames such
 // as `_RNvMs3_NtCs..._11rust_binder7processNtB5_7Process10update_ref` read
 // `<rust_binder::process::Process>::update_ref`, as in syzkaller's titles. Anything that does not
-// parse is returned unchanged.
+// parse is returned unchanged. C++ (Itanium) symbols go to demangle-cxx.ts.
+import { demangleCxx } from './demangle-cxx.js';
 
 const BASIC_TYPES: Record<string, string> = {
   a: 'i8',
@@ -222,8 +223,9 @@ class Demangler {
   }
 }
 
-/** The demangled name of a Rust v0 symbol (`_R...`); any other string unchanged. */
+/** The demangled name of a Rust v0 (`_R...`) or C++ (`_Z...`, no parameters) symbol; any other string unchanged. */
 export function demangle(name: string): string {
+  if (name.startsWith('_Z')) return demangleCxx(name);
   if (!name.startsWith('_R') || name.length < 4) return name;
   try {
     return new Demangler(name).symbol();

@@ -8,6 +8,11 @@ export { ReportStream, DEFAULT_LIMITS, type StreamLimits } from './stream.js';
 export { symbolize, type SymbolizeOptions } from './symbolize.js';
 export { guiltyFile } from './guilty.js';
 export { titleToType } from './title.js';
+export { reportToJson, reportFromJson, readReportFile, looksLikeReportJson } from './json.js';
+export { readLogReports, checkInputFile, type ReadLogOptions } from './read.js';
+export { followLog, CRASH_GRACE, type FollowOptions } from './follow.js';
+export { checkDebugBinary } from './elf.js';
+export { oopsLineStarts, startsReport } from './starts.js';
 
 /** All crash reports in a console log, in order (none when the log holds no crash). */
 export function parseLog(log: Buffer | string): CrashReport[] {
@@ -19,40 +24,4 @@ export function parseLog(log: Buffer | string): CrashReport[] {
   for (let i = 0; i < buf.length; i += CHUNK) out.push(...s.push(buf.subarray(i, i + CHUNK)));
   out.push(...s.end());
   return out;
-}
-
-/** The JSON shape of `kdk report parse --json`: exactly the documented fields, absent ones as null. */
-export function reportToJson(r: CrashReport): Record<string, unknown> {
-  return {
-    title: r.title,
-    altTitles: r.altTitles,
-    type: r.type,
-    corrupted: r.corrupted,
-    corruptedReason: r.corruptedReason ?? null,
-    panicked: r.panicked,
-    start: r.start,
-    end: r.end,
-    text: r.text,
-    frames: r.frames.map((f) => ({
-      function: f.function,
-      offset: f.offset ?? null,
-      size: f.size ?? null,
-      module: f.module ?? null,
-      file: f.file ?? null,
-      line: f.line ?? null,
-      ...(f.inlined ? { inlined: true } : {}),
-    })),
-    guiltyFrame: r.guiltyFrame ?? null,
-    guiltyFile: r.guiltyFile ?? null,
-  };
-}
-
-/** Reads back `reportToJson` output (nulls as absent fields). */
-export function reportFromJson(j: Record<string, unknown>): CrashReport {
-  const drop = <T extends object>(o: T): T =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
-  const r = drop(j) as unknown as CrashReport;
-  r.frames = (r.frames ?? []).map((f) => drop(f));
-  r.altTitles = r.altTitles ?? [];
-  return r;
 }

@@ -4,7 +4,8 @@
 //
 // Pattern sources are JavaScript regular expressions with these placeholders:
 //   {{ADDR}} a hex address, {{PC}} a `[<ffff...>]` program counter, {{FUNC}} a function name (captured,
-//   without `.isra`/`+0x..` suffixes), {{SRC}} a `path/file.c:123` source location (captured).
+//   without `.isra`/`+0x..` suffixes), {{SRC}} a `path/file.c:123` source location (captured), {{TASK}} a task
+//   name (comm: up to 100 characters, newlines included, as a comm may hold one).
 // A title format uses `%[N]v` for the N-th captured string; the guilty frame(s) come after the captures.
 
 /** Marks the place in a stack spec where a whole stack trace is parsed (frames taken until the next one). */
@@ -428,6 +429,7 @@ export const HINT_TOKENS = [
   'protection fault',
   'segment: ',
   'Oops: ',
+  'int3:',
   'error:',
   'opcode:',
   'UBSAN:',
@@ -1026,7 +1028,7 @@ const INFO_FORMATS: OopsFormat[] = [
     fmt: 'inconsistent lock state in %[1]v',
   },
   {
-    title: 'INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stall',
+    title: 'INFO: rcu_(?:preempt|sched|bh|tasks) (?:self-)?detected(?: expedited)? stall',
     fmt: 'INFO: rcu detected stall in %[1]v',
     alt: ['stall in %[1]v'],
     stack: {
@@ -1049,13 +1051,13 @@ const INFO_FORMATS: OopsFormat[] = [
   },
   {
     // A task name (comm) may itself hold a newline.
-    title: String.raw`INFO: task .*(?:\n.*)? blocked (?:in I/O wait )?for more than [0-9]+ seconds`,
+    title: 'INFO: task {{TASK}} blocked (?:in I/O wait )?for more than [0-9]+ seconds',
     fmt: 'INFO: task hung in %[1]v',
     alt: ['hang in %[1]v'],
     stack: trace(undefined, 'hang'),
   },
   {
-    title: "INFO: task .* can't die for more than .* seconds",
+    title: "INFO: task {{TASK}} can't die for more than .* seconds",
     fmt: "INFO: task can't die in %[1]v",
     alt: ['hang in %[1]v'],
     stack: trace(['schedule']),
@@ -1181,8 +1183,8 @@ export const LINUX_OOPSES: OopsRule[] = [
   { header: 'Kernel panic', formats: PANIC_FORMATS, suppressions: [] },
   {
     // x86 oopses printed with their trap name (int3 hit in kernel code).
-    header: 'Oops: int3:',
-    formats: [{ title: 'Oops: int3:', fmt: 'int3 in %[1]v', stack: ripThenTrace() }],
+    header: 'int3:',
+    formats: [{ title: 'int3: ', fmt: 'int3 in %[1]v', stack: ripThenTrace() }],
     suppressions: [],
   },
   {

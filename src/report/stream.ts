@@ -98,6 +98,18 @@ export class ReportStream {
     return this.take();
   }
 
+  /**
+   * The report being read is complete now (a live console went quiet: the crash grace of a VM runner), and
+   * every finished one is handed over. Unlike `end()` the stream goes on: a partial last line stays unread.
+   */
+  complete(): CrashReport[] {
+    if (this.active) {
+      this.finishActive();
+      this.process(false);
+    }
+    return this.flush();
+  }
+
   /** End of log: the report being read (possibly truncated) and all held ones are returned. */
   end(): CrashReport[] {
     this.process(true);

@@ -2,10 +2,12 @@
 // becomes an address (symbol start from `nm`, plus offset, minus one for return addresses), and all
 // addresses of one binary go to ONE addr2line (or llvm-symbolizer) run, which names file:line and the
 // inlined calls.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, which } from '../util/proc.js';
 import { envError, inputError } from '../util/errors.js';
+import { checkDebugBinary } from './elf.js';
+import { checkInputFile } from './read.js';
 import { guiltyFile } from './guilty.js';
 import { parseFrame } from './frames.js';
 import type { CrashReport, Frame } from './types.js';
@@ -116,7 +118,8 @@ function frameAddress(syms: Map<string, Sym[]>, f: Frame): bigint | undefined {
 
 /** Adds file:line (and the inlined frames) to every frame it can, and recomputes the guilty file. */
 export async function symbolize(reports: CrashReport[], opts: SymbolizeOptions): Promise<CrashReport[]> {
-  if (!existsSync(opts.vmlinux)) throw inputError('no such file', opts.vmlinux);
+  checkInputFile(opts.vmlinux);
+  checkDebugBinary(opts.vmlinux);
   const tool = opts.tool ?? (which('llvm-symbolizer') ? 'llvm-symbolizer' : 'addr2line');
   if (!which(tool) || !which('nm')) {
     throw envError(

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
@@ -32,6 +32,7 @@ const FIELDS = [
   'guiltyFrame',
   'panicked',
   'start',
+  'suppressed',
   'text',
   'title',
   'type',
@@ -79,14 +80,85 @@ test('report parse reads stdin and prints a summary; no crash is still exit 0', 
   assert.match(none.stdout, /no crash found/);
 });
 
-test('report titles prints one line per file, empty for a log without a crash', () => {
+test('report titles prints each file with its title, "(no crash)" for a log without one', () => {
   withLog(LOG, (file, dir) => {
     const quiet = join(dir, 'quiet.log');
     writeFileSync(quiet, 'nothing here\n');
     const r = run(['report', 'titles', file, quiet]);
     assert.equal(r.status, 0);
-    assert.equal(r.stdout, 'KASAN: slab-out-of-bounds Write in foo_write\n\n');
+    assert.equal(r.stdout, `${file}: KASAN: slab-out-of-bounds Write in foo_write\n${quiet}: (no crash)\n`);
   });
+});
+
+test('report titles: a missing file is reported, the batch goes on, exit 2 at the end; --json and -q', () => {
+  withLog(LOG, (file, dir) => {
+    const gone = join(dir, 'gone.log');
+    const r = run(['report', 'titles', gone, file, dir]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, `${file}: KASAN: slab-out-of-bounds Write in foo_write\n`);
+    assert.match(r.stderr, /gone\.log: no such file/);
+    assert.match(r.stderr, /is a directory/);
+    const j = run(['report', 'titles', '-q', '--json', gone, file]);
+    assert.equal(j.status, 2);
+    assert.equal(j.stderr, '', '-q: no message on stderr');
+    assert.deepEqual(JSON.parse(j.stdout), {
+      files: [
+        { file: gone, title: null, error: 'no such file' },
+        { file, title: 'KASAN: slab-out-of-bounds Write in foo_write' },
+      ],
+    });
+  });
+});
+
+test('report parse of a directory, and symbolize of a report of the wrong shape: exit 2 naming the file', () => {
+  withLog(LOG, (_file, dir) => {
+    const p = run(['report', 'parse', dir]);
+    assert.equal(p.status, 2, p.stderr);
+    assert.ok(p.stderr.includes(`${dir}: is a directory`), p.stderr);
+    const bad = join(dir, 'bad.json');
+    for (const doc of [{ reports: [{ title: 'x', frames: 'none' }] }, { reports: [{ title: 5 }] }, { reports: 1 }]) {
+      writeFileSync(bad, JSON.stringify(doc, null, 2));
+      const s = run(['report', 'symbolize', '--vmlinux', '/bin/ls', bad]);
+      assert.equal(s.status, 2, s.stderr);
+      assert.ok(s.stderr.startsWith(`kdk: error: ${bad}: not a report document`), s.stderr);
+    }
+    // Not JSON at all: the line where it stops being JSON is named.
+    writeFileSync(bad, '{\n  "reports": [\n    {"title": "x",}\n  ]\n}\n');
+    const syntax = run(['report', 'symbolize', '--vmlinux', '/bin/ls', bad]);
+    assert.equal(syntax.status, 2, syntax.stderr);
+    assert.ok(syntax.stderr.startsWith(`kdk: error: ${bad}:3: not a report document`), syntax.stderr);
+  });
+});
+
+test('report symbolize refuses a binary without symbols or debug info (exit 2)', () => {
+  withLog(LOG, (file) => {
+    const doc = run(['report', 'parse', file, '--json']).stdout;
+    for (const [bin, why] of [
+      ['/bin/ls', /no symbol table/],
+      [kdk, /not an ELF file/],
+    ] as const) {
+      const s = run(['report', 'symbolize', '--vmlinux', bin], doc);
+      assert.equal(s.status, 2, s.stderr);
+      assert.ok(s.stderr.includes(bin), s.stderr);
+      assert.match(s.stderr, why);
+    }
+  });
+});
+
+test('report parse --jsonl prints one report per line; --json holds the same reports as one document', () => {
+  const two = LOG + '[    3.0] WARNING: CPU: 0 PID: 1 at fs/x.c:1 bar_fn+0x1/0x2\n[    3.1] RIP: 0010:bar_fn+0x1/0x2\n';
+  const l = run(['report', 'parse', '--jsonl'], two);
+  assert.equal(l.status, 0, l.stderr);
+  const lines = l.stdout.trim().split('\n');
+  assert.deepEqual(
+    lines.map((x) => (JSON.parse(x) as { title: string }).title),
+    ['KASAN: slab-out-of-bounds Write in foo_write', 'WARNING in bar_fn'],
+  );
+  const j = run(['report', 'parse', '--json'], two);
+  assert.deepEqual(
+    (JSON.parse(j.stdout) as { reports: unknown[] }).reports,
+    lines.map((x) => JSON.parse(x) as unknown),
+  );
 });
 
 test('a missing log or a malformed report document is an input error (exit 2)', () => {
@@ -96,6 +168,31 @@ test('a missing log or a malformed report document is an input error (exit 2)', 
   const s = run(['report', 'symbolize', '--vmlinux', kdk, '-'], '{"not":"reports"}');
   assert.equal(s.status, 2);
   assert.match(s.stderr, /not a report document/);
+});
+
+test('report parse --follow prints a complete report without waiting for Ctrl-C', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kdk-follow-'));
+  const file = join(dir, 'serial.log');
+  writeFileSync(file, '[    0.1] booting\n');
+  const child = spawn(process.execPath, [kdk, 'report', 'parse', '--follow', '--json', file]);
+  try {
+    let out = '';
+    const first = new Promise<string>((resolve) =>
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) resolve(out);
+      }),
+    );
+    await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
+    // A complete report and 300 lines of other output, then the console stays quiet: it is printed then.
+    const rest = Array.from({ length: 300 }, (_, i) => `[    4.${i}] audit: type=1400 line ${i}\n`).join('');
+    appendFileSync(file, LOG + rest);
+    const line = await first;
+    assert.equal((JSON.parse(line) as { title: string }).title, 'KASAN: slab-out-of-bounds Write in foo_write');
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('report parse --follow reports a crash appended to a growing file', { timeout: 60_000 }, async () => {
@@ -133,4 +230,12 @@ test('report parse --follow reports a crash appended to a growing file', { timeo
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("report parse carries syzkaller's suppressed verdict in --json and the summary", () => {
+  const data = readFileSync(join(projectRoot, 'test', 'report', 'data', 'report', 'suppressed-oom-executor'), 'utf8');
+  const log = data.slice(data.indexOf('\n\n') + 2);
+  const j = run(['report', 'parse', '--json'], log);
+  assert.equal((JSON.parse(j.stdout) as { reports: { suppressed: boolean }[] }).reports[0].suppressed, true);
+  assert.match(run(['report', 'parse'], log).stdout, /suppressed \(the test harness caused it\)/);
 });

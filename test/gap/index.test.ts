@@ -126,3 +126,27 @@ test(
     assert.match(page, /<td>CVE-2023-52452<\/td><td>6b4a64bafd10<\/td><td>no fix on this branch<\/td>/);
   },
 );
+
+test('indexing without a TTY prints plain progress lines, no record ids', async () => {
+  const { buildIndex } = await import('../../src/gap/index.js');
+  const { makeProgress } = await import('../../src/util/progress.js');
+  const dir = tempDir('kdk-index-progress-');
+  const year = join(dir, '2024');
+  mkdirSync(year);
+  // 1,500 records: enough for the indexer to report progress once.
+  for (let i = 0; i < 1500; i++) writeFileSync(join(year, `CVE-2024-${10000 + i}.dyad`), '# no versions\n');
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    await buildIndex(dir, join(dir, 'index.json'), { key: 'k', source: dir }, makeProgress({ tty: false }));
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.ok(lines.length >= 2, lines.join(''));
+  assert.ok(
+    lines.every((l) => l.startsWith('kdk: ')),
+    lines.join(''),
+  );
+  assert.ok(!lines.some((l) => /CVE-\d{4}-\d+/.test(l)), lines.join(''));
+});

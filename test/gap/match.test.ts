@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { tempDir } from './tmp.js';
 import { spawnSync } from 'node:child_process';
 import { projectRoot, sharedDir, skipIf, haveShared } from '../helpers.js';
-import { normaliseTitle, quotedCrashes, parseKernelArg } from '../../src/gap/index.js';
+import { normaliseTitle, parseKernelArg } from '../../src/gap/index.js';
+import { quotedCrashes } from '../../src/gap/quoted-crashes.js';
 import { matchCrashes } from '../../src/gap/match.js';
 import { crashesFromFile } from '../../src/gap/crash-input.js';
 import { snapshotIndex, snapshotMissing } from './snapshot.js';
@@ -133,4 +134,22 @@ test('fuzz: title normalisation and oops-line extraction never throw', async () 
       );
     }),
   );
+});
+
+test("quoted oops lines are the report stage's: every header of its rules, its suppressions honoured", async () => {
+  const { LINUX_OOPSES } = await import('../../src/report/rules.js');
+  const { compile } = await import('../../src/report/compiled.js');
+  for (const o of LINUX_OOPSES) {
+    const line = `${o.header} something went wrong`;
+    if (o.suppressions.some((s) => compile(s).test(line))) continue;
+    assert.equal(quotedCrashes(`  ${line}\n`).length, 1, o.header);
+  }
+  // Lines the report rules know and a restated list did not: arm64's and SLUB's oops lines.
+  assert.deepEqual(
+    quotedCrashes('  Internal error: synchronous external abort: 96000210 [#1] PREEMPT SMP\n').map((q) => q.title),
+    ['Internal error: synchronous external abort: 96000210 [#1] PREEMPT SMP'],
+  );
+  assert.equal(quotedCrashes('  BUG kmalloc-128 (Not tainted): Poison overwritten\n').length, 1);
+  // A suppression of the rules, and prose that only starts like a title, are not crashes.
+  assert.deepEqual(quotedCrashes('INFO: lockdep is turned off.\nmemory leak in the error path of foo_probe()\n'), []);
 });

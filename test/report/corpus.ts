@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from '../helpers.js';
+import type { CrashReport } from '../../src/report/index.js';
 
 export const CORPUS = sharedDir('corpora', 'syzkaller-report');
 
@@ -18,6 +19,8 @@ export interface Expected {
   startLine?: string;
   endLine?: string;
   report?: Buffer;
+  /** `FILE:` (kdk's own cases, as in syzkaller's guilty corpus): the guilty source file. */
+  guiltyFile?: string;
 }
 
 export interface Case {
@@ -27,8 +30,8 @@ export interface Case {
 }
 
 /** Names sorted numerically (syzkaller's names are numbers). */
-export function caseNames(sub: 'report' | 'guilty'): string[] {
-  return readdirSync(join(CORPUS, sub)).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+export function caseNames(sub: 'report' | 'guilty', root = CORPUS): string[] {
+  return readdirSync(join(root, sub)).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
 }
 
 /** Splits header block from body at the first empty line; `\r` is stripped as syzkaller does. */
@@ -41,8 +44,9 @@ function split(file: string): { headers: string[]; body: Buffer } {
   return { headers: raw.subarray(0, idx).toString('latin1').split('\n'), body: raw.subarray(idx + 2) };
 }
 
-export function loadReportCase(name: string): Case {
-  const { headers, body } = split(join(CORPUS, 'report', name));
+/** One case file: syzkaller's corpus (`report/NAME`) by default, or any directory of files in its format. */
+export function loadReportCase(name: string, dir = join(CORPUS, 'report')): Case {
+  const { headers, body } = split(join(dir, name));
   const want: Expected = {
     title: '',
     altTitles: [],
@@ -87,6 +91,9 @@ export function loadReportCase(name: string): Case {
       case 'END':
         want.endLine = val;
         break;
+      case 'FILE':
+        want.guiltyFile = val;
+        break;
       default:
         throw new Error(`${name}: unknown header ${JSON.stringify(h)}`);
     }
@@ -99,6 +106,37 @@ export function loadReportCase(name: string): Case {
     want.report = body.subarray(marker + '\nREPORT:\n'.length);
   }
   return { name, log, want };
+}
+
+const latin1 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+
+/** Every field the case file gives, as "field: got X, want Y" lines (empty when all agree). */
+export function compareCase(c: Case, r: CrashReport | undefined): { titleOk: boolean; diffs: string[] } {
+  const w = c.want;
+  const diffs: string[] = [];
+  const eq = (field: string, got: unknown, want: unknown): void => {
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      diffs.push(`${field}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    }
+  };
+  eq('title', r?.title ?? '', w.title);
+  eq('alt titles', [...(r?.altTitles ?? [])].sort(), w.altTitles);
+  eq('type', r?.type ?? '', w.type);
+  eq('corrupted', r?.corrupted ?? false, w.corrupted);
+  eq('panicked', r?.panicked ?? false, w.panicked);
+  eq('suppressed', r?.suppressed ?? false, w.suppressed);
+  if (w.frame !== undefined) eq('frame', r?.guiltyFrame, w.frame);
+  if (w.guiltyFile !== undefined) eq('guilty file', r?.guiltyFile, w.guiltyFile);
+  if (w.executor !== undefined) {
+    eq('executor', r?.executor ? `proc=${r.executor.procId}, id=${r.executor.execId}` : undefined, w.executor);
+  }
+  if (w.report !== undefined) eq('report text', latin1(r?.text ?? ''), w.report.toString('latin1'));
+  const lineAt = (from: number): string => c.log.subarray(from).toString('latin1').split('\n')[0];
+  if (w.startLine !== undefined) eq('start', r ? lineAt(r.start) : undefined, w.startLine);
+  if (w.endLine !== undefined) {
+    eq('end', r ? c.log.subarray(0, r.end).toString('latin1').split('\n').pop() : undefined, w.endLine);
+  }
+  return { titleOk: (r?.title ?? '') === w.title, diffs };
 }
 
 export function loadGuiltyCase(name: string): { name: string; file: string; log: Buffer } {
