@@ -9,3 +9,10 @@ export { publishedSizes, type PublishedSizes, type PublishedArchSizes } from './
 
 /** Debian packages `kdk publish` runs: apt-ftparchive (apt-utils), gpg and gpgv. */
 export const PUBLISH_PACKAGES = ['apt-utils', 'gnupg', 'gpgv'];
+export { signKernelImage, signModules, signFileTool, moduleSignedBy, imageSignatures, findModules } from './sign.js';
+export { checkSecureBootConfig, SECURE_BOOT_REQUIREMENTS, type SecureBootConfigCheck } from './secure-boot-config.js';
+export { splitModuleSignature, unsignedModule } from './module-sig.js';
+export { kernelImageInfo } from './efi-image.js';
+
+/** Debian packages `kdk sign` runs: sbsign/sbverify/sbattach, openssl, and gcc + libssl-dev for sign-file. */
+export const SIGN_PACKAGES = ['sbsigntool', 'openssl', 'gcc', 'libssl-dev'];

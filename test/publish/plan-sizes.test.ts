@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StrategyCost } from '../../src/plan/index.js';
 import { packagesSkipReason } from '../../src/util/deps.js';
 import { skipIf } from '../helpers.js';
 import { dropKey, kdk, kernelDebsDir, throwawayKey, tmp, type TestKey } from './fixtures.js';
@@ -30,7 +31,7 @@ test(
     };
     const base = plan([]);
     const withRepo = plan(['--repo', repo, '--suite', 'dbg']);
-    const by = (pl: { strategies: { strategy: string }[] }) =>
+    const by = (pl: { strategies: StrategyCost[] }) =>
       Object.fromEntries(pl.strategies.map((s) => [s.strategy, s]));
     const [b, w] = [by(base), by(withRepo)];
     // Ground truth: the image package's file (linux-libc-dev is not part of a flavour's weight).
