@@ -9,7 +9,7 @@ import { registerImage } from './image.js';
 import { registerBoot } from './boot.js';
 import { registerReport } from './report.js';
 import { registerGap } from './gap.js';
-import { registerPublish } from './publish.js';
+import { registerPublish, registerSign } from './publish.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -22,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerGap(program);
   registerPublish(program);
+  registerSign(program);
 }
