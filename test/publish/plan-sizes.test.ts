@@ -31,8 +31,7 @@ test(
     };
     const base = plan([]);
     const withRepo = plan(['--repo', repo, '--suite', 'dbg']);
-    const by = (pl: { strategies: StrategyCost[] }) =>
-      Object.fromEntries(pl.strategies.map((s) => [s.strategy, s]));
+    const by = (pl: { strategies: StrategyCost[] }) => Object.fromEntries(pl.strategies.map((s) => [s.strategy, s]));
     const [b, w] = [by(base), by(withRepo)];
     // Ground truth: the image package's file (linux-libc-dev is not part of a flavour's weight).
     const onDisk = readdirSync(debs)
