@@ -83,7 +83,7 @@ function trustOf(text: string, cert: string, dirs: string[]): TrustResult {
     keyFiles,
     note:
       `the kernel's own keys (${keyFiles.map((k) => k.value).join(', ') || 'none configured'}) are not readable here: ` +
-      'kdk cannot tell whether it trusts this certificate; unless it does, modules signed with it are refused under lockdown',
+      "kdk cannot tell whether it trusts this certificate; unless it does (or, like Debian's kernels, trusts the firmware db it is enrolled in), modules signed with it are refused under lockdown",
   };
 }
 
