@@ -106,7 +106,7 @@ export function registerSign(program: Command): void {
       const { join, resolve } = await import('node:path');
       const { existsSync, mkdirSync } = await import('node:fs');
       const { ensurePackages } = await import('../util/deps.js');
-      const { debianSourceTree } = await import('../util/debian.js');
+      const { debianSourceTree } = await import('../distro/index.js');
       const pub = await import('../publish/index.js');
       ensurePackages(pub.SIGN_PACKAGES);
       const buildDir = build ? join(build, 'build') : undefined;

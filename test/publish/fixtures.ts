@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { cacheDir } from '../../src/util/cache.js';
-import { debianSourceTree } from '../../src/util/debian.js';
+import { debianSourceTree } from '../../src/distro/index.js';
 
 /** A temp directory apt's unprivileged _apt user can read (mkdtemp's are 0700): apt fetches as _apt. */
 export function tmp(prefix = 'kdk-pubtest-'): string {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { packagesSkipReason } from '../../src/util/deps.js';
 import { cacheDir } from '../../src/util/cache.js';
-import { privateApt, aptBinaryVersions, aptDownload } from '../../src/util/debian-apt.js';
+import { privateApt, aptBinaryVersions, aptDownload } from '../../src/distro/index.js';
 import { buildInitramfs, newcArchive } from '../../src/image/index.js';
 import { unsignedModule } from '../../src/publish/index.js';
 import { skipIf } from '../helpers.js';

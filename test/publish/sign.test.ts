@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packagesSkipReason } from '../../src/util/deps.js';
 import { checkSecureBootConfig, moduleSignedBy } from '../../src/publish/index.js';
-import { debianSourceTree } from '../../src/util/debian.js';
+import { debianSourceTree } from '../../src/distro/index.js';
 import { skipIf } from '../helpers.js';
 import { kdk, kernelDebsDir, tmp } from './fixtures.js';
 
