@@ -9,6 +9,7 @@ import { registerImage } from './image.js';
 import { registerBoot } from './boot.js';
 import { registerReport } from './report.js';
 import { registerGap } from './gap.js';
+import { registerPublish, registerSign } from './publish.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -20,4 +21,6 @@ export function registerCommands(program: Command): void {
   registerBoot(program);
   registerReport(program);
   registerGap(program);
+  registerPublish(program);
+  registerSign(program);
 }

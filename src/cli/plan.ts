@@ -16,6 +16,8 @@ interface PlanOptions extends CommonOptions {
   buildRatio?: string;
   sizeRatio?: string;
   refresh?: boolean;
+  repo?: string;
+  suite?: string;
 }
 
 const num = (v: string | undefined, flag: string): number | undefined => {
@@ -51,6 +53,8 @@ export function registerPlan(program: Command): void {
       `debug/plain package size (default: from kdk build records, else ${DEFAULT_PARAMS.sizeRatio})`,
     )
     .option('--refresh', "fetch apt's Packages indexes again")
+    .option('--repo <dir>', 'a debug archive made by kdk publish: separate-archive strategies use its measured sizes')
+    .option('--suite <name>', 'the suite of --repo to measure')
     .addHelpText(
       'after',
       '\nExample:\n  kdk plan --strategy all-archs --strategy combined --mirrors 400 --chart plan.svg\n' +
@@ -69,7 +73,15 @@ export function registerPlan(program: Command): void {
       set('baseBuildHours', num(opts.buildHours, '--build-hours'));
       set('buildRatio', num(opts.buildRatio, '--build-ratio'));
       set('sizeRatio', num(opts.sizeRatio, '--size-ratio'));
+      if (Boolean(opts.repo) !== Boolean(opts.suite)) throw inputError('--repo and --suite go together');
+      let archive;
+      if (opts.repo) {
+        const { publishedSizes } = await import('../publish/index.js');
+        const pub = publishedSizes(opts.repo, opts.suite!);
+        archive = { source: `${pub.repo} ${pub.suite} generation ${pub.generation}`, archs: pub.archs };
+      }
       const plan = makePlan({
+        archive,
         strategies: opts.strategy,
         params,
         refresh: opts.refresh,
@@ -104,6 +116,12 @@ export function registerPlan(program: Command): void {
             `${s.perUpload.buildHours.toFixed(1).padStart(19)} ${s.perUpload.archiveGB.toFixed(1).padStart(11)} ${s.perUpload.mirrorTrafficGB.toFixed(0).padStart(10)} | ` +
             `${s.perYear.buildHours.toFixed(0).padStart(17)} ${s.perYear.archiveGrowthGB.toFixed(0).padStart(11)} ${(s.perYear.mirrorTrafficGB / 1000).toFixed(1).padStart(10)}`,
         );
+      }
+      if (plan.inputs.archive) {
+        const which = plan.strategies
+          .filter((s) => s.measuredArchs)
+          .map((s) => `${s.strategy} (${s.measuredArchs!.join(', ')})`);
+        say(opts, `measured in ${plan.inputs.archive.source}: ${which.join('; ') || 'no strategy covers its archs'}`);
       }
       if (opts.chart) say(opts, `chart: ${opts.chart}`);
     });

@@ -13,11 +13,12 @@ import {
   type PlanParams,
   type Suite,
   type StrategyCost,
+  type ArchiveSizes,
 } from './model.js';
 import { defaultFlavours } from './defaults.js';
 export { strategyChart } from './chart.js';
 export { STRATEGIES, SUITES, DEFAULT_PARAMS } from './model.js';
-export type { PlanParams, StrategyCost, Strategy } from './model.js';
+export type { PlanParams, StrategyCost, Strategy, ArchiveSizes } from './model.js';
 export { measuredSizes, kernelSizesFromPackages, BOOKWORM_RELEASE_ARCHS } from './packages.js';
 
 export interface PlanResult {
@@ -26,6 +27,7 @@ export interface PlanResult {
     defaultFlavours: Record<string, string>;
     current: ReturnType<typeof currentPerUpload>;
     params: PlanParams;
+    archive?: ArchiveSizes;
   };
   strategies: StrategyCost[];
 }
@@ -49,6 +51,8 @@ export function makePlan(opts: {
   refresh?: boolean;
   log?: (l: string) => void;
   sizes?: MeasuredSizes;
+  /** A published debug archive's measured sizes (the separate-archive strategies use them). */
+  archive?: ArchiveSizes;
 }): PlanResult {
   const names = opts.strategies?.length ? opts.strategies : STRATEGIES.map((s) => s.name);
   const chosen = names.map((n) => {
@@ -70,7 +74,7 @@ export function makePlan(opts: {
   const sizes = opts.sizes ?? measuredSizes({ refresh: opts.refresh, log: opts.log, archs: BOOKWORM_RELEASE_ARCHS });
   const defaults = defaultFlavours(join(debianPackaging({ log: opts.log }).dir, 'debian'), Object.keys(sizes.archs));
   return {
-    inputs: { sizes, defaultFlavours: defaults, current: currentPerUpload(sizes), params },
-    strategies: chosen.map((s) => costStrategy(s, sizes, defaults, params)),
+    inputs: { sizes, defaultFlavours: defaults, current: currentPerUpload(sizes), params, archive: opts.archive },
+    strategies: chosen.map((s) => costStrategy(s, sizes, defaults, params, opts.archive)),
   };
 }

@@ -91,6 +91,15 @@ export const STRATEGIES: Strategy[] = [
   },
 ];
 
+/**
+ * Measured per-upload .deb sizes of the debug flavour itself, per architecture (from `kdk publish`'s repository):
+ * the separate-archive strategies use them instead of Debian's sizes × the size ratio for the archs they cover.
+ */
+export interface ArchiveSizes {
+  source: string;
+  archs: Record<string, { image: number; dbg: number; headers: number }>;
+}
+
 export interface StrategyCost {
   strategy: string;
   description: string;
@@ -101,6 +110,8 @@ export interface StrategyCost {
   /** Storage held at any time: versions kept per suite. */
   archiveSteadyGB: number;
   dbgShare: number;
+  /** Archs whose sizes were measured in a published repository rather than estimated. */
+  measuredArchs?: string[];
 }
 
 const GB = 1e9;
@@ -116,14 +127,21 @@ export function costStrategy(
   sizes: MeasuredSizes,
   defaults: Record<string, string>,
   p: PlanParams,
+  archive?: ArchiveSizes,
 ): StrategyCost {
   const archs = (s.archs === 'all' ? Object.keys(sizes.archs) : s.archs).filter((a) => sizes.archs[a]?.length);
   let bytes = 0;
   let dbgBytes = 0;
+  const measured: string[] = [];
   for (const a of archs) {
     const list = sizes.archs[a];
     const f = list.find((x) => x.flavour === defaults[a]) ?? list[0];
-    const b = debugFlavourBytes(f, p, s.dbg);
+    // A separate archive's own published packages are the debug flavour already: no ratio applies.
+    const pub = !s.mirrored ? archive?.archs[a] : undefined;
+    if (pub) measured.push(a);
+    const b = pub
+      ? { total: pub.image + pub.headers + (s.dbg ? pub.dbg : 0), dbg: s.dbg ? pub.dbg : 0 }
+      : debugFlavourBytes(f, p, s.dbg);
     bytes += b.total;
     dbgBytes += b.dbg;
   }
@@ -144,6 +162,7 @@ export function costStrategy(
     },
     archiveSteadyGB: (bytes * kept) / GB,
     dbgShare: bytes ? dbgBytes / bytes : 0,
+    ...(measured.length ? { measuredArchs: measured } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KconfigTree, parseConfigText } from '../../src/kconfig/index.js';
+import { Kconfig, parseConfigText } from '../../src/kconfig/index.js';
 import { MAX_CHAIN, MAX_NESTING } from '../../src/kconfig/parser.js';
 import { projectRoot } from '../helpers.js';
 import { tmpDir } from './tmp.js';
@@ -61,7 +61,7 @@ test('just under the limits, every case parses and evaluates (B is y)', () => {
     const tree = join(dir, `ok-${name}`);
     spawnSync('mkdir', ['-p', tree]);
     writeFileSync(join(tree, 'Kconfig'), text);
-    const t = KconfigTree.load({ srctree: tree, arch: 'x86_64', probes, noSnapshot: true, log: () => {} });
+    const t = Kconfig.load({ srctree: tree, arch: 'x86_64', probes, noSnapshot: true, log: () => {} });
     t.evaluate(parseConfigText('CONFIG_A=y\n', '.config'));
     assert.equal(t.value('B'), 'y', name);
   }
