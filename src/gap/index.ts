@@ -9,6 +9,7 @@ export { openIndex, setCurrentSource, sharedSnapshot, VULNS_GIT_URL, type Source
 export { queryCves, type CveFinding, type CveQueryResult } from './cves.js';
 export { readDistroSource, parsePatchHeader, parseChangelog, distroClosure, type DistroSource } from './distro.js';
 export { gitGap, type GitGapReport, type GitFinding } from './git-scan.js';
+export { fixPresence, type FixPresence } from './fix-presence.js';
 export { matchCrashes, type CrashMatch } from './match.js';
 export { crashesFromFile } from './crash-input.js';
 export { updateIndex } from './update.js';
