@@ -9,6 +9,9 @@ import { registerImage } from './image.js';
 import { registerBoot } from './boot.js';
 import { registerReport } from './report.js';
 import { registerGap } from './gap.js';
+import { registerStore } from './store.js';
+import { registerTriage } from './triage.js';
+import { registerServe } from './serve.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -20,4 +23,7 @@ export function registerCommands(program: Command): void {
   registerBoot(program);
   registerReport(program);
   registerGap(program);
+  registerStore(program);
+  registerTriage(program);
+  registerServe(program);
 }
