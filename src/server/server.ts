@@ -138,7 +138,10 @@ async function route(store: Store, o: ServeOptions, req: IncomingMessage, res: S
   const qpos = raw.indexOf('?');
   // The raw path, undecoded: an encoded `%2e%2e` or `%2f` never turns into a separator or a parent.
   const path = qpos < 0 ? raw : raw.slice(0, qpos);
-  const query = Object.fromEntries(new URLSearchParams(qpos < 0 ? '' : raw.slice(qpos + 1)));
+  // An empty field (a filter form's "any") is no filter.
+  const query = Object.fromEntries(
+    [...new URLSearchParams(qpos < 0 ? '' : raw.slice(qpos + 1))].filter(([, v]) => v !== ''),
+  );
   const seg = path.split('/').slice(1);
   const method = req.method ?? 'GET';
   if (method === 'POST') {

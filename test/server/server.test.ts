@@ -48,6 +48,8 @@ test('GET /api/bugs: the documented fields, paging, text/status/kernel filters',
   const k = JSON.parse((await raw('GET', '/api/bugs?kernel=6.1.150&limit=500')).body);
   assert.ok(k.total > 0 && k.total < all.total);
   assert.ok(k.bugs.every((b: { kernels: string[] }) => b.kernels.includes('6.1.150')));
+  // A filter form's empty "any" fields are no filter (the browser test found this).
+  assert.equal(JSON.parse((await raw('GET', '/api/bugs?q=&status=&kernel=&limit=500')).body).total, all.total);
   const bad = await raw('GET', '/api/bugs?limit=100000');
   assert.equal(bad.status, 400);
   assert.match(JSON.parse(bad.body).error, /limit/);
