@@ -39,7 +39,6 @@ const SyzBug = z.object({
   crashes: z.array(z.object({ title: z.string() }).passthrough()).optional(),
 });
 const BugGroup = z.object({ version: z.number(), Bugs: z.array(SyzBug) });
-const SyzExport = z.union([BugGroup, SyzBug, z.array(SyzBug)]);
 
 const idFromLink = (link?: string) => link?.match(/[?&](?:extid|id)=([\w-]+)/)?.[1];
 
@@ -48,7 +47,15 @@ const idFromLink = (link?: string) => link?.match(/[?&](?:extid|id)=([\w-]+)/)?.
  * inferred (fixed when fix commits are listed): syzbot's lists are per status and do not say which.
  */
 export function parseSyzbot(json: unknown, file: string, status?: 'open' | 'fixed'): UpstreamBug[] {
-  const r = SyzExport.safeParse(json);
+  // Told apart by shape first, so an error names the field of the shape meant, not a union's "invalid input".
+  const schema = Array.isArray(json)
+    ? z.array(SyzBug)
+    : typeof json === 'object' && json !== null && 'Bugs' in json
+      ? BugGroup
+      : SyzBug;
+  const r = (
+    schema as z.ZodType<z.infer<typeof BugGroup> | z.infer<typeof SyzBug> | z.infer<typeof SyzBug>[]>
+  ).safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0];
     throw inputError(`not syzbot's public JSON: ${i.path.join('.') || '(root)'}: ${i.message}`, file);
