@@ -17,6 +17,8 @@ import { page, html } from './html.js';
 export interface ServeOptions {
   /** The write token; without one the server refuses every write. */
   token?: string;
+  /** Answer every GET from the store, not from the response cache (measuring, debugging). */
+  noCache?: boolean;
   /** Largest request body accepted (default 32 MiB). */
   maxBody?: number;
 }
@@ -60,6 +62,24 @@ const StatusBody = z.object({
     .optional(),
 });
 
+/**
+ * Rendered GET answers, kept while the store's version token is unchanged (SQLite: any commit, by any process,
+ * moves it). A dashboard is read far more than written; PostgreSQL stores give no token and are not cached.
+ */
+class ResponseCache {
+  private readonly map = new Map<string, { version: string; type: string; body: Buffer }>();
+  constructor(private readonly max = 512) {}
+  get(key: string, version: string | undefined) {
+    const e = version === undefined ? undefined : this.map.get(key);
+    return e && e.version === version ? e : undefined;
+  }
+  set(key: string, version: string | undefined, type: string, body: Buffer): void {
+    if (version === undefined) return;
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, { version, type, body });
+  }
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, {
     'content-type': type,
@@ -69,9 +89,17 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   });
   res.end(body);
 }
-const json = (res: ServerResponse, status: number, v: unknown) =>
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(v));
-const htmlOut = (res: ServerResponse, body: string) => send(res, 200, 'text/html; charset=utf-8', body);
+interface Reply {
+  status: number;
+  type: string;
+  body: Buffer;
+}
+const json = (status: number, v: unknown): Reply => ({
+  status,
+  type: 'application/json; charset=utf-8',
+  body: Buffer.from(JSON.stringify(v)),
+});
+const htmlOut = (body: string): Reply => ({ status: 200, type: 'text/html; charset=utf-8', body: Buffer.from(body) });
 
 function readBody(req: IncomingMessage, max: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -133,7 +161,7 @@ async function ingestUpload(store: Store, body: z.infer<typeof IngestBody>) {
   }
 }
 
-async function route(store: Store, o: ServeOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(store: Store, o: ServeOptions, req: IncomingMessage): Promise<Reply> {
   const raw = req.url ?? '/';
   const qpos = raw.indexOf('?');
   // The raw path, undecoded: an encoded `%2e%2e` or `%2f` never turns into a separator or a parent.
@@ -148,11 +176,11 @@ async function route(store: Store, o: ServeOptions, req: IncomingMessage, res: S
     authorize(req, o.token);
     const max = o.maxBody ?? 32 << 20;
     if (path === '/api/ingest')
-      return json(res, 200, await ingestUpload(store, parse(IngestBody, await readBody(req, max))));
+      return json(200, await ingestUpload(store, parse(IngestBody, await readBody(req, max))));
     if (seg[0] === 'api' && seg[1] === 'bugs' && seg[3] === 'status' && seg.length === 4) {
       const b = parse(StatusBody, await readBody(req, 64 << 10));
       if (!(await store.setBugStatus(intId(seg[2]), b.status, b.fixCommits))) throw new HttpError(404, 'no such bug');
-      return json(res, 200, { ok: true });
+      return json(200, { ok: true });
     }
     throw new HttpError(404, `no such route: POST ${path}`);
   }
@@ -163,57 +191,71 @@ async function route(store: Store, o: ServeOptions, req: IncomingMessage, res: S
     const a = await store.getArtifact(seg[1]);
     if (!a) throw new HttpError(404, 'no such artifact');
     // Always plain text or bytes, never HTML: a stored console cannot run script in the dashboard's origin.
-    return send(
-      res,
-      200,
-      a.kind === 'report' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
-      Buffer.from(a.content),
-    );
+    return {
+      status: 200,
+      type: a.kind === 'report' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+      body: Buffer.from(a.content),
+    };
   }
   if (seg[0] === 'api') {
-    if (path === '/api/bugs') return json(res, 200, await store.listBugs(parse(ListQuery, query)));
+    if (path === '/api/bugs') return json(200, await store.listBugs(parse(ListQuery, query)));
     if (seg[1] === 'bugs' && seg.length === 3) {
       const b = await store.getBug(intId(seg[2]));
       if (!b) throw new HttpError(404, 'no such bug');
-      return json(res, 200, b);
+      return json(200, b);
     }
-    if (path === '/api/builds') return json(res, 200, { builds: await store.listBuilds() });
-    if (path === '/api/runs') return json(res, 200, { runs: await store.listRuns() });
-    if (path === '/api/kernels') return json(res, 200, { kernels: await store.listKernels() });
+    if (path === '/api/builds') return json(200, { builds: await store.listBuilds() });
+    if (path === '/api/runs') return json(200, { runs: await store.listRuns() });
+    if (path === '/api/kernels') return json(200, { kernels: await store.listKernels() });
     if (seg[1] === 'gap' && seg.length === 3)
-      return json(res, 200, {
+      return json(200, {
         kernel: decodeURIComponent(seg[2]),
         findings: await store.gapOf(decodeURIComponent(seg[2])),
       });
-    if (path === '/api/compare' && query.a && query.b)
-      return json(res, 200, await store.compareKernels(query.a, query.b));
+    if (path === '/api/compare' && query.a && query.b) return json(200, await store.compareKernels(query.a, query.b));
     throw new HttpError(404, `no such route: ${path}`);
   }
-  if (path === '/') return htmlOut(res, await bugListPage(store, parse(ListQuery, query)));
+  if (path === '/') return htmlOut(await bugListPage(store, parse(ListQuery, query)));
   if (seg[0] === 'bug' && seg.length === 2) {
     const b = await store.getBug(intId(seg[1]));
     if (!b) throw new HttpError(404, 'no such bug');
-    return htmlOut(res, await bugPage(store, b));
+    return htmlOut(await bugPage(store, b));
   }
-  if (path === '/builds') return htmlOut(res, await buildsPage(store));
-  if (path === '/runs') return htmlOut(res, await runsPage(store));
-  if (seg[0] === 'gap' && seg.length === 2) return htmlOut(res, await gapPage(store, decodeURIComponent(seg[1])));
-  if (path === '/compare') return htmlOut(res, await comparePage(store, query.a, query.b));
+  if (path === '/builds') return htmlOut(await buildsPage(store));
+  if (path === '/runs') return htmlOut(await runsPage(store));
+  if (seg[0] === 'gap' && seg.length === 2) return htmlOut(await gapPage(store, decodeURIComponent(seg[1])));
+  if (path === '/compare') return htmlOut(await comparePage(store, query.a, query.b));
   throw new HttpError(404, `no such page: ${path}`);
 }
 
+/** GETs of the API and pages go through the cache (artifacts are immutable and cheap to read). */
+async function answer(cache: ResponseCache, store: Store, o: ServeOptions, req: IncomingMessage): Promise<Reply> {
+  const url = req.url ?? '/';
+  if (o.noCache || req.method !== 'GET' || url.startsWith('/artifacts/')) return route(store, o, req);
+  const version = await store.version();
+  const hit = cache.get(url, version);
+  if (hit) return { status: 200, ...hit };
+  const r = await route(store, o, req);
+  if (r.status === 200) cache.set(url, version, r.type, r.body);
+  return r;
+}
+
 export function createDashboard(store: Store, o: ServeOptions = {}): Server {
+  const cache = new ResponseCache();
   return createServer((req, res) => {
-    route(store, o, req, res).catch((e: unknown) => {
-      const status = e instanceof HttpError ? e.status : e instanceof KdkError ? 400 : 500;
-      const message = e instanceof Error ? e.message : String(e);
-      if (status === 500)
-        process.stderr.write(`kdk serve: ${req.method} ${req.url}: ${(e as Error).stack ?? message}\n`);
-      if (res.headersSent) return res.destroy();
-      if ((req.headers.accept ?? '').includes('text/html') && !(req.url ?? '').startsWith('/api/'))
-        return send(res, status, 'text/html; charset=utf-8', page(`Error ${status}`, html`<p>${message}</p>`));
-      json(res, status, { error: message });
-    });
+    answer(cache, store, o, req)
+      .then((r) => send(res, r.status, r.type, r.body))
+      .catch((e: unknown) => {
+        const status = e instanceof HttpError ? e.status : e instanceof KdkError ? 400 : 500;
+        const message = e instanceof Error ? e.message : String(e);
+        if (status === 500)
+          process.stderr.write(`kdk serve: ${req.method} ${req.url}: ${(e as Error).stack ?? message}\n`);
+        if (res.headersSent) return res.destroy();
+        if ((req.headers.accept ?? '').includes('text/html') && !(req.url ?? '').startsWith('/api/'))
+          return send(res, status, 'text/html; charset=utf-8', page(`Error ${status}`, html`<p>${message}</p>`));
+        const r = json(status, { error: message });
+        send(res, r.status, r.type, r.body);
+      });
   });
 }
 

@@ -15,6 +15,11 @@ export interface Connection {
   where: string;
   /** A write transaction: BEGIN IMMEDIATE on SQLite (no lock upgrade to fail under a second writer). */
   writeTx: WriteTx;
+  /**
+   * Changes whenever the data may have: SQLite's data_version (moves on another connection's commit) and this
+   * connection's own commits. Undefined on PostgreSQL, where readers must not cache.
+   */
+  version: () => Promise<string | undefined>;
 }
 
 /** How long a SQLite writer waits for another process's transaction before giving up. */
@@ -42,19 +47,23 @@ async function connectSqlite(file: string): Promise<Connection> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  let ownCommits = 0;
   const writeTx: WriteTx = (fn) =>
     db.connection().execute(async (conn) => {
       await sql`begin immediate`.execute(conn);
       try {
         const out = await fn(conn);
         await sql`commit`.execute(conn);
+        ownCommits++;
         return out;
       } catch (e) {
         await sql`rollback`.execute(conn);
         throw e;
       }
     });
-  return { db, dialect: 'sqlite', where: file, writeTx };
+  const dataVersion = raw.prepare('pragma data_version').pluck();
+  const version = async () => `${dataVersion.get() as number}.${ownCommits}`;
+  return { db, dialect: 'sqlite', where: file, writeTx, version };
 }
 
 async function connectPostgres(url: string): Promise<Connection> {
@@ -79,7 +88,7 @@ async function connectPostgres(url: string): Promise<Connection> {
       await sql`select pg_advisory_xact_lock(7305)`.execute(tx);
       return fn(tx);
     });
-  return { db, dialect: 'postgres', where: redact(url), writeTx };
+  return { db, dialect: 'postgres', where: redact(url), writeTx, version: async () => undefined };
 }
 
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');

@@ -21,6 +21,10 @@ export class Store {
   get where(): string {
     return this.conn.where;
   }
+  /** A token that changes whenever the data may have (undefined: unknown, do not cache). */
+  version(): Promise<string | undefined> {
+    return this.conn.version();
+  }
   get dialect() {
     return this.conn.dialect;
   }

@@ -3,6 +3,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/index.js';
 import { serveCorpus, TOKEN, type Served } from './fixture.js';
 import { haveCorpus } from '../store/corpus-logs.js';
 import { skipIf } from '../helpers.js';
@@ -156,4 +159,32 @@ test('pages: builds, runs, gap of a kernel, kernel A vs B, and unknown routes as
   assert.equal(nf.status, 404);
   assert.ok(JSON.parse(nf.body).error);
   assert.equal((await raw('DELETE', '/api/bugs/1')).status, 405);
+});
+
+test('cached answers follow the store: a commit by another connection shows on the next GET', { skip }, async () => {
+  const before = JSON.parse((await raw('GET', '/api/bugs?limit=500')).body).total;
+  assert.equal(JSON.parse((await raw('GET', '/api/bugs?limit=500')).body).total, before);
+  const other = await openStore(join(s.dir, 'kdk.db'));
+  const p = join(s.dir, 'late.json');
+  writeFileSync(
+    p,
+    JSON.stringify({
+      reports: [
+        {
+          title: 'WARNING in late_fn',
+          altTitles: [],
+          type: 'WARNING',
+          corrupted: false,
+          panicked: false,
+          start: 0,
+          end: 1,
+          text: 'x',
+          frames: [],
+        },
+      ],
+    }),
+  );
+  await other.ingest(p, { kernel: 'late' });
+  await other.close();
+  assert.equal(JSON.parse((await raw('GET', '/api/bugs?limit=500')).body).total, before + 1);
 });

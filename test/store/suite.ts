@@ -92,6 +92,8 @@ export function storeSuite(label: string, openFresh: OpenFresh, skip: () => stri
           (await store.listBugs({ status: 'fixed' })).bugs.map((b) => b.id),
           [bug.id],
         );
+        // Search finds the fixed bug and its successor.
+        assert.equal((await store.listBugs({ q: clean.want.title })).total, 2);
         // A corrupted report whose title names an open bug joins it but renames nothing.
         const rep = reportToJson(parseLog(corrupted[1].log)[0]);
         const doc = { reports: [{ ...rep, title: clean.want.title, altTitles: [] }] };
