@@ -75,8 +75,16 @@ type Doc =
 function classify(j: unknown): Doc | undefined {
   if (typeof j !== 'object' || j === null) return undefined;
   const o = j as Record<string, unknown>;
-  if (Array.isArray(o.reports)) return { kind: 'reports', reports: z.array(Report).parse(o.reports).map(toReport) };
-  if (Array.isArray(o.runs)) return { kind: 'run', runs: z.array(Run).parse(o.runs) };
+  // Parsed as whole documents, so an error's path names the field from the top (`reports.0.title`).
+  if (Array.isArray(o.reports))
+    return {
+      kind: 'reports',
+      reports: z
+        .object({ reports: z.array(Report) })
+        .parse(o)
+        .reports.map(toReport),
+    };
+  if (Array.isArray(o.runs)) return { kind: 'run', runs: z.object({ runs: z.array(Run) }).parse(o).runs };
   if ('verdict' in o && 'crashes' in o) return { kind: 'run', runs: [Run.parse(o)] };
   if ('configHash' in o && 'flavour' in o) return { kind: 'build', build: Build.parse(o) };
   if ('findings' in o && 'kernel' in o) return { kind: 'gap-cves', gap: GapCves.parse(o) };
@@ -174,7 +182,10 @@ async function ingestRun(
   seenAt: string,
   res: IngestResult,
 ): Promise<void> {
-  const record = JSON.stringify(run);
+  // The RunResult's own fields only (not what a command printed beside it, like accelVerdict), so one run has
+  // one identity whether it came alone or inside a `runs` list.
+  const { accelVerdict: _a, ...own } = run as Record<string, unknown>;
+  const record = JSON.stringify(own);
   const recordSha = sha256(record);
   const kid = await kernelId(tx, { name: opts.kernel ?? run.kernel });
   const ins = await tx
