@@ -14,9 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debianConfig, debianSourceTree } from '../src/util/debian.js';
+import { debianConfig, debianSourceTree, debianPackaging } from '../src/distro/index.js';
 import { debianConfigFiles } from '../src/flavour/index.js';
-import { debianPackaging } from '../src/util/debian-source.js';
 
 const RUNS = Number(process.env.KDK_BENCH_RUNS ?? 5);
 const root = process.cwd();

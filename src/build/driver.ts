@@ -1,18 +1,21 @@
 // `kdk build`: make olddefconfig then make bindeb-pkg for a flavour directory (from `kdk flavour`), out of tree
 // (O=<flavour>/build, so an interrupted build resumes where it stopped), through ccache with a persistent cache
 // directory, with progress fed by make's own step lines and a BuildRecord written atomically at the end.
+import { archFacts, configArch, findArch, kernelArch } from '../util/arch.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run } from '../util/proc.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { ensurePackages } from '../util/deps.js';
-import { KERNEL_BUILD_PACKAGES } from '../util/debian.js';
+import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';
 import { ccacheDelta, ccacheStats } from './ccache.js';
 import { extractBuildErrors } from './errors.js';
-import { formatConfig, parseConfig } from '../flavour/index.js';
+import { formatConfigMap, parseConfigMap } from '../kconfig/index.js';
+import type { FlavourManifest } from '../flavour/index.js';
+import { resolveBuildTree } from './source-tree.js';
 
 // bindeb-pkg runs dpkg-buildpackage, which refuses to start unless the Build-Depends that the kernel's
 // scripts/package/mkdebian writes are installed (6.1.176 lists rsync, kmod and cpio besides the compilers):
@@ -21,7 +24,10 @@ export const BUILD_PACKAGES = [...KERNEL_BUILD_PACKAGES, 'dpkg-dev', 'ccache', '
 
 export interface BuildRequest {
   flavourDir: string;
-  srctree: string;
+  /** --srctree; default: the tree the flavour's manifest names (source-tree.ts). */
+  srctree?: string;
+  /** --source-version: another linux-source-6.1 version. */
+  sourceVersion?: string;
   jobs?: number;
   ccacheDir?: string;
   arch?: string;
@@ -53,7 +59,7 @@ function sumKo(dir: string): number {
 
 function artifacts(flavourDir: string, build: string, arch: string, before: Set<string>): Record<string, number> {
   const out: Record<string, number> = {};
-  const image = fileSize(join(build, 'arch', arch === 'arm64' ? 'arm64/boot/Image' : 'x86/boot/bzImage'));
+  const image = fileSize(join(build, findArch(arch)?.image ?? archFacts('x86_64').image));
   if (image !== undefined) out.bzImage = image;
   const vmlinux = fileSize(join(build, 'vmlinux'));
   if (vmlinux !== undefined) out.vmlinux = vmlinux;
@@ -68,22 +74,19 @@ function artifacts(flavourDir: string, build: string, arch: string, before: Set<
 
 /**
  * Names for the record. `base` pairs plain and debug builds of the same base config (the plan's ratios): a
- * flavour from `kdk flavour` carries its base's key in report.json; a plain .config is its own base.
+ * flavour from `kdk flavour` carries its base's key in its manifest; a plain .config is its own base.
  */
-function flavourName(flavourDir: string, configText: string): { flavour: string; profile: string; base: string } {
-  const report = join(flavourDir, 'report.json');
-  if (!existsSync(report)) {
-    const base = hashOf(formatConfig(parseConfig(configText, join(flavourDir, '.config')))).slice(0, 16);
+function flavourName(
+  flavourDir: string,
+  configText: string,
+  m: FlavourManifest | undefined,
+): { flavour: string; profile: string; base: string } {
+  if (!m) {
+    const base = hashOf(formatConfigMap(parseConfigMap(configText, join(flavourDir, '.config')))).slice(0, 16);
     return { flavour: resolve(flavourDir).split('/').pop()!, profile: '', base };
   }
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  const id = r.base?.id ?? {};
-  const profile = (r.profile?.profiles ?? []).join('+');
-  return {
-    flavour: `${id.flavour ?? 'kernel'}${profile ? '-' + profile : ''}`,
-    profile,
-    base: r.base?.key ?? 'unknown',
-  };
+  const profile = m.profiles.join('+');
+  return { flavour: `${m.flavour}${profile ? '-' + profile : ''}`, profile, base: m.baseKey };
 }
 
 /** One make invocation with the shell's `times` appended, so the children's CPU time can be read back. */
@@ -127,6 +130,10 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
   const flavourDir = resolve(req.flavourDir);
   const config = join(flavourDir, '.config');
   if (!existsSync(config)) throw inputError(`${flavourDir} has no .config (make one with: kdk flavour --out DIR)`);
+  const log = (l: string) => req.progress.step(l.replace(/^kdk: /, ''));
+  const tree = resolveBuildTree({ flavourDir, srctree: req.srctree, sourceVersion: req.sourceVersion, log });
+  const srctree = tree.dir;
+  log(`building on ${srctree} (${tree.why})`);
   ensurePackages(BUILD_PACKAGES);
   const build = join(flavourDir, 'build');
   mkdirSync(build, { recursive: true });
@@ -134,14 +141,14 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
   // Copy only when changed, so make sees an unchanged .config on a resumed build.
   if (!existsSync(join(build, '.config')) || readFileSync(join(build, '.config'), 'utf8') !== text)
     copyFileSync(config, join(build, '.config'));
-  const arch =
-    req.arch ?? (/^CONFIG_X86_64=y$/m.test(text) ? 'x86_64' : /^CONFIG_ARM64=y$/m.test(text) ? 'arm64' : 'x86');
+  // Without --arch, the .config says; ARCH=x86 lets make take 32 or 64 bits from CONFIG_64BIT.
+  const arch = req.arch ? kernelArch(req.arch) : (configArch(text) ?? 'x86');
   const ccache = req.ccacheDir ?? join(cacheDir('ccache'));
   const env = { ...process.env, CCACHE_DIR: ccache, KBUILD_BUILD_TIMESTAMP: '', LC_ALL: 'C' };
-  const names = flavourName(flavourDir, text);
+  const names = flavourName(flavourDir, text, tree.manifest);
   const jobs = req.jobs ?? 2;
   const localversion = req.localversion ?? `-kdk${names.profile ? '-' + names.profile.replace(/\+/g, '-') : ''}`;
-  const common = ['-C', req.srctree, `O=${build}`, `ARCH=${arch}`, 'CC=ccache gcc', 'HOSTCC=ccache gcc'];
+  const common = ['-C', srctree, `O=${build}`, `ARCH=${arch}`, 'CC=ccache gcc', 'HOSTCC=ccache gcc'];
   common.push(`LOCALVERSION=${localversion}`);
   const start = new Date();
   const prev = loadRecords()

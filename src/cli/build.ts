@@ -21,7 +21,10 @@ export function registerBuild(program: Command): void {
     .requiredOption('--flavour <dir>', 'flavour directory holding .config (its build/ subdirectory is the O= tree)')
     .option('--jobs <n>', 'parallel make jobs', '2')
     .option('--cache <dir>', 'ccache directory (default: $KDK_CACHE/ccache)')
-    .option('--srctree <dir>', 'kernel source tree (default: Debian linux-source-6.1, read-only)')
+    .option(
+      '--srctree <dir>',
+      "kernel source tree (default: the tree the flavour was evaluated on, from its manifest.json; for a bare .config, Debian's linux-source-6.1)",
+    )
     .option(
       '--source-version <v>',
       'build another linux-source-6.1 version (apt-get download, cached; see apt-cache policy)',
@@ -40,16 +43,12 @@ export function registerBuild(program: Command): void {
         throw inputError(`--jobs: expected a positive integer, got '${opts.jobs}'`);
       // The stage loads here, not at start-up: other commands never pay for it.
       const { buildFlavour } = await import('../build/index.js');
-      const { debianSourceTree, debianSourceTreeAt } = await import('../util/debian.js');
       const { makeProgress } = await import('../util/progress.js');
       const progress = makeProgress({ quiet: opts.quiet });
-      const log = (l: string) => progress.step(l.replace(/^kdk: /, ''));
-      if (opts.srctree && opts.sourceVersion) throw inputError('--srctree and --source-version exclude each other');
-      const srctree =
-        opts.srctree ?? (opts.sourceVersion ? debianSourceTreeAt(opts.sourceVersion, log) : debianSourceTree(log)).dir;
       const { record, recordPath } = await buildFlavour({
         flavourDir: opts.flavour,
-        srctree,
+        srctree: opts.srctree,
+        sourceVersion: opts.sourceVersion,
         jobs,
         ccacheDir: opts.cache,
         target: opts.target,

@@ -115,7 +115,7 @@ export function registerConfig(program: Command): void {
           o,
           "no arguments: merging profiles/debug.config into Debian's amd64 config on Debian's linux-source tree",
         );
-        const { debianConfig, debianSourceTree } = await import('../util/debian.js');
+        const { debianConfig, debianSourceTree } = await import('../distro/index.js');
         const tree = debianSourceTree((l) => progress(o, l));
         base = debianConfig('amd64').path;
         fragments = [debugProfilePath()];
@@ -149,12 +149,10 @@ export function registerConfig(program: Command): void {
       '\nExample:\n  kdk config explain --srctree ~/linux --arch x86_64 --config .config KCSAN VMAP_STACK',
     )
     .action(async (symbols: string[], o: TreeOpts & { config: string }) => {
-      const { readConfigFile, checkConfigSyntax, loadTree, parseConfigText, explainSymbol, formatExplanation } =
-        await kconfig();
+      const { readConfigFile, loadTree, explainSymbol, formatExplanation } = await kconfig();
       const c = readConfigFile(o.config);
-      checkConfigSyntax(c);
       const tree = loadTree(loadOpts(o));
-      tree.evaluate(parseConfigText(c.text, c.name));
+      for (const w of tree.readConfig(c).warnings) if (!o.quiet) process.stderr.write(w + '\n');
       const ex = symbols.map((s) => explainSymbol(tree, s));
       if (o.json) printJson(ex);
       else say(o, ex.map(formatExplanation).join('\n'));
@@ -173,6 +171,7 @@ export function registerConfig(program: Command): void {
       const { readConfigFile, diffConfigs, formatDiff } = await kconfig();
       const ta = readConfigFile(a);
       const tb = readConfigFile(b);
+      for (const w of [...ta.warnings, ...tb.warnings]) if (!o.quiet) process.stderr.write(w + '\n');
       const d = diffConfigs(ta.text, tb.text, a, b);
       if (o.json) printJson(d);
       else say(o, d.length ? formatDiff(d) : 'no differences');

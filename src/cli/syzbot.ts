@@ -5,8 +5,8 @@ import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } fro
 import { writeFileAtomic } from '../util/atomic.js';
 import { ExitCode } from '../util/errors.js';
 
-// Loaded inside the actions, so that other commands never pay for the flavour stage at start-up.
-const syzbot = () => import('../flavour/syzbot.js');
+// Loaded inside the actions, so that other commands never pay for the syzbot and flavour stages at start-up.
+const syzbot = () => import('../syzbot/index.js');
 
 export function registerSyzbot(program: Command): void {
   const group = program
@@ -21,14 +21,11 @@ export function registerSyzbot(program: Command): void {
       '\nExample:\n  kdk syzbot check out/.config\n\nExit: 0 all required met; 1 a required option is missing; 2 bad input.',
     )
     .action(async (file: string, opts: CommonOptions & { profile: string }) => {
-      const { checkSyzbotConfig, configKernelVersion } = await syzbot();
-      const { readFlatConfigText } = await import('../flavour/flat.js');
-      const { parseConfig } = await import('../flavour/config-file.js');
-      const text = readFlatConfigText(file);
-      const kernel = configKernelVersion(text);
-      const r = checkSyzbotConfig(parseConfig(text, file), opts.profile, kernel);
+      const { checkSyzbotConfigFile } = await syzbot();
+      const r = checkSyzbotConfigFile(file, opts.profile);
+      const kernel = r.kernel;
       if (r.requiredMissing.length) setExitCode(ExitCode.failure);
-      if (opts.json) return printJson({ config: file, kernel, ...r });
+      if (opts.json) return printJson({ config: file, ...r });
       for (const i of r.items) {
         say(
           opts,

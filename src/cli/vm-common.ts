@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { chooseAccel, type AccelVerdict, type GuestArch, type RunResult } from '../vm/index.js';
 import { reportToJson } from '../report/index.js';
 import { inputError } from '../util/errors.js';
+import { findArch, guestNames } from '../util/arch.js';
 import { say, type CommonOptions } from './common.js';
 
 export interface VmCliOptions extends CommonOptions {
@@ -22,10 +23,12 @@ export function positiveNumber(value: string | undefined, flag: string, fallback
   return n;
 }
 
+/** --arch as a guest architecture: the Debian or the kernel name (amd64 or x86_64), x86_64 by default. */
 export function guestArch(opts: VmCliOptions): GuestArch {
   const a = opts.arch ?? 'x86_64';
-  if (a !== 'x86_64' && a !== 'arm64') throw inputError(`--arch: unknown architecture "${a}" (x86_64, arm64)`);
-  return a;
+  const guest = findArch(a)?.guest ? findArch(a)!.kernel : undefined;
+  if (!guest) throw inputError(`--arch: unknown architecture "${a}" (${guestNames().join(', ')})`);
+  return guest as GuestArch;
 }
 
 /** The --accel flag checked before any work: auto, kvm or tcg. */

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../util/errors.js';
-import { type ConfigMap, type ConfigEntryOrigin, readConfigFile } from './config-file.js';
+import { type ConfigMap, type ConfigEntryOrigin, readConfigMap } from '../kconfig/index.js';
 import { type Defines, type DefinesValue, definesGet, readDefines } from './debian-defines.js';
 import { isLink } from './debian-files.js';
 import { tomlAbiname, tomlConfigFiles, tomlFlavourPlans } from './debian-hierarchy-toml.js';
@@ -192,7 +192,7 @@ export function composeDebianBase(debianDir: string, id: FlavourId): ComposedBas
   const { files, kernelArch } = debianConfigFiles(debianDir, id);
   const config: ConfigMap = new Map();
   const origins = new Map<string, ConfigEntryOrigin>();
-  for (const f of files) for (const [k, v] of readConfigFile(f, origins)) config.set(k, v);
+  for (const f of files) for (const [k, v] of readConfigMap(f, { origins, strict: true })) config.set(k, v);
   const abiname = debianAbiname(debianDir);
   // rules.real: kconfig.py -o BUILD_SALT="<abiname><localversion>" -o MODULE_SIG_KEY="output/signing_key.pem",
   // where the local version carries the featureset unless it is 'none' (6.1.0-53-rt-amd64); the same in trixie.

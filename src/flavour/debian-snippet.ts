@@ -3,8 +3,8 @@
 // arch. Bookworm's INI `defines`: a per-arch debug/defines plus lines to add to the existing defines. Trixie's
 // `defines.toml`: blocks to append to the root and per-arch defines.toml (TOML arrays of tables may be
 // continued anywhere in a file, so `cat X.append >> X` is the whole edit).
-import type { ConfigValue } from './report.js';
-import { formatEntry } from './config-file.js';
+import type { ConfigValue } from './flavour-report.js';
+import { formatEntry } from '../kconfig/index.js';
 
 export interface DebianSnippet {
   /** Path relative to the source package root → file content. */

@@ -1,21 +1,22 @@
 // The debug flavour: a distro base config plus debug profiles, evaluated against the kernel tree, with a report
 // of what did not stick and what changed, and the files that would add it to the distro's packaging.
+import { findArch } from '../util/arch.js';
+import { FlavourManifest, MANIFEST_FILE } from './manifest.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
-import { debianReleaseSourceTree, debianSourceTree } from '../util/debian.js';
+import { debianReleaseSourceTree, debianSourceTree, debianPackaging, systemRelease } from '../distro/index.js';
 import { hashOf } from '../util/cache.js';
-import { type ConfigMap, formatConfig } from './config-file.js';
+import { type ConfigMap, formatConfigMap } from '../kconfig/index.js';
 import { composeDebianBase, type FlavourId, hierarchyFormat } from './debian-hierarchy.js';
 import { composeKernelArk } from './kernel-ark.js';
 import { readFlatConfig } from './flat.js';
 import { composeProfiles, type ComposedProfile, removedFrom } from './profiles.js';
-import { olddefconfig, mergeWithReasons } from './evaluate.js';
-import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './report.js';
+import { evaluateConfig, mergeWithReasons } from './evaluate.js';
+import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './flavour-report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
 import { treeKernelVersion, treeSymbols } from './tree-symbols.js';
-import { debianPackaging, systemRelease } from '../util/debian-source.js';
 
 /** Debian releases kdk composes, and their kernel series. */
 export const SUPPORTED_RELEASES: Record<string, string> = { bookworm: '6.1', trixie: '6.12' };
@@ -46,6 +47,10 @@ export interface FlavourResult {
   /** key: hash of the composed base, so build records of plain and debug builds of one base can be paired. */
   base: { source: string; id: FlavourId; files: string[]; symbols: number; key: string };
   tree: string;
+  /** The Debian linux-source package the tree is, when kdk fetched it (so a build can fetch it again). */
+  treeSource?: { release?: string; version: string };
+  /** The Debian release of the packaging. */
+  release?: string;
   evaluator: string;
   profile: ComposedProfile;
   configHash: string;
@@ -121,11 +126,13 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
   let profile = composeProfiles(req.profiles);
   const base = baseConfig(req);
   const release = otherRelease(req);
-  const tree =
-    req.srctree ??
-    (release && base.releaseVersion
-      ? debianReleaseSourceTree(release, base.releaseVersion, log).dir
-      : debianSourceTree(log).dir);
+  // Debian's tree, unless one is given: the release's linux-source at the packaging's version for another release.
+  const source = req.srctree
+    ? undefined
+    : release && base.releaseVersion
+      ? { release, ...debianReleaseSourceTree(release, base.releaseVersion, log) }
+      : debianSourceTree(log);
+  const tree = req.srctree ?? source!.dir;
   const kernel = treeKernelVersion(tree);
   const missing = profile.options.filter((o) => !treeSymbols(tree).has(o.symbol));
   const gone = missing.filter((o) => removedFrom(o, kernel));
@@ -141,7 +148,7 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
   profile = { ...profile, options: profile.options.filter((o) => !gone.includes(o)) };
   log(`evaluating the base (${base.config.size} symbols from ${base.files.length} files)`);
   const kernelArch = base.id.arch;
-  const baseFinal = olddefconfig(tree, kernelArch, base.config);
+  const baseFinal = evaluateConfig(tree, kernelArch, base.config);
   const fragment = new Map(profile.options.map((o) => [o.symbol, o.value]));
   log(`evaluating base + ${profile.profiles.join('+')} (${profile.options.length} requested options)`);
   const final = mergeWithReasons(tree, kernelArch, baseFinal.text, fragment);
@@ -154,9 +161,11 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
       id: base.id,
       files: base.files,
       symbols: base.config.size,
-      key: hashOf(formatConfig(base.config)).slice(0, 16),
+      key: hashOf(formatConfigMap(base.config)).slice(0, 16),
     },
     tree,
+    treeSource: source && { release: 'release' in source ? source.release : undefined, version: source.version },
+    release: req.distro === 'debian' && !req.config ? (req.release ?? 'bookworm') : undefined,
     evaluator: final.evaluator,
     profile,
     configHash: hashOf(final.text).slice(0, 16),
@@ -184,8 +193,26 @@ export function writeFlavour(r: FlavourResult, out: string): string[] {
     written.push(join(out, rel));
   };
   put('report.json', JSON.stringify(reportJson(r), null, 2) + '\n');
-  put('fragment.config', formatConfig(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
+  put('fragment.config', formatConfigMap(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
   for (const [rel, data] of Object.entries(r.debianFiles)) put(rel, data);
+  put(MANIFEST_FILE, JSON.stringify(flavourManifest(r), null, 2) + '\n');
   put('.config', r.text);
   return written;
+}
+
+/** The build hand-off (manifest.ts): the tree evaluated on, arch, profiles and hashes. */
+export function flavourManifest(r: FlavourResult): FlavourManifest {
+  // kernel-ark's arch variants (x86_64-debug) are not in the arch table: kept as given.
+  const arch = findArch(r.base.id.arch);
+  return FlavourManifest.parse({
+    kdkFlavourManifest: 1,
+    tree: { path: r.tree, kernelVersion: r.kernel, debian: r.treeSource },
+    release: r.release,
+    arch: arch?.kernel ?? r.base.id.arch,
+    debianArch: arch?.debian ?? r.base.id.arch,
+    flavour: r.base.id.flavour,
+    profiles: r.profile.profiles,
+    configHash: r.configHash,
+    baseKey: r.base.key,
+  });
 }

@@ -5,9 +5,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../util/proc.js';
+import { kernelArch } from '../util/arch.js';
 import { KdkError, ExitCode } from '../util/errors.js';
-import { loadTree, mergeAndReport, parseConfigText, type ConfigReport } from '../kconfig/index.js';
-import { type ConfigMap, formatConfig, parseConfig } from './config-file.js';
+import {
+  loadTree,
+  mergeAndReport,
+  parseConfigText,
+  parseConfigMap,
+  formatConfigMap,
+  type ConfigMap,
+  type ConfigReport,
+} from '../kconfig/index.js';
 
 export interface Evaluated {
   text: string;
@@ -15,39 +23,15 @@ export interface Evaluated {
   evaluator: string;
 }
 
-/** make's ARCH for a Debian architecture (or a make ARCH given as is). */
-export function makeArch(arch: string): string {
-  const map: Record<string, string> = {
-    amd64: 'x86_64',
-    i386: 'i386',
-    armel: 'arm',
-    armhf: 'arm',
-    ppc64el: 'powerpc',
-    ppc64: 'powerpc',
-    powerpc: 'powerpc',
-    s390x: 's390',
-    mips64el: 'mips',
-    mipsel: 'mips',
-    x86: 'x86_64',
-  };
-  return map[arch] ?? arch;
-}
-
-/** The kernel's SRCARCH (arch/<dir>) for a Debian or make arch. */
-export function srcArch(arch: string): string {
-  const a = makeArch(arch);
-  return a === 'x86_64' || a === 'i386' ? 'x86' : a;
-}
-
 const ENGINE = 'kdk Kconfig engine (src/kconfig)';
-const text = (c: ConfigMap | string) => (typeof c === 'string' ? c : formatConfig(c));
+const text = (c: ConfigMap | string) => (typeof c === 'string' ? c : formatConfigMap(c));
 
 /** olddefconfig with the Kconfig engine. */
-export function olddefconfig(tree: string, arch: string, input: ConfigMap | string): Evaluated {
-  const t = loadTree({ srctree: tree, arch: makeArch(arch), log: () => {} });
+export function evaluateConfig(tree: string, arch: string, input: ConfigMap | string): Evaluated {
+  const t = loadTree({ srctree: tree, arch: kernelArch(arch), log: () => {} });
   t.evaluate(parseConfigText(text(input), '.config'));
   const out = t.writeConfig();
-  return { text: out, config: parseConfig(out, '.config'), evaluator: ENGINE };
+  return { text: out, config: parseConfigMap(out, '.config'), evaluator: ENGINE };
 }
 
 /** Base + fragment, evaluated once, with the engine's structured reasons for every value that did not stick. */
@@ -57,17 +41,17 @@ export function mergeWithReasons(
   base: ConfigMap | string,
   fragment: ConfigMap | string,
 ): Evaluated & { report: ConfigReport[] } {
-  const t = loadTree({ srctree: tree, arch: makeArch(arch), log: () => {} });
+  const t = loadTree({ srctree: tree, arch: kernelArch(arch), log: () => {} });
   const r = mergeAndReport(t, { name: 'base', text: text(base) }, [{ name: 'profiles', text: text(fragment) }]);
-  return { text: r.config, config: parseConfig(r.config, '.config'), evaluator: ENGINE, report: r.report };
+  return { text: r.config, config: parseConfigMap(r.config, '.config'), evaluator: ENGINE, report: r.report };
 }
 
 /** olddefconfig with the kernel's C conf tool, in a private O= directory (the source tree stays read-only). */
-export async function olddefconfigC(tree: string, arch: string, input: ConfigMap | string): Promise<Evaluated> {
+export async function evaluateConfigC(tree: string, arch: string, input: ConfigMap | string): Promise<Evaluated> {
   const dir = mkdtempSync(join(tmpdir(), 'kdk-olddefconfig-'));
   try {
     writeFileSync(join(dir, '.config'), text(input));
-    const r = await run('make', ['-s', '-C', tree, `O=${dir}`, `ARCH=${makeArch(arch)}`, 'olddefconfig'], {
+    const r = await run('make', ['-s', '-C', tree, `O=${dir}`, `ARCH=${kernelArch(arch)}`, 'olddefconfig'], {
       timeoutMs: 300_000,
     });
     if (r.code !== 0) {
@@ -78,7 +62,7 @@ export async function olddefconfigC(tree: string, arch: string, input: ConfigMap
     const out = readFileSync(join(dir, '.config'), 'utf8');
     return {
       text: out,
-      config: parseConfig(out, join(dir, '.config')),
+      config: parseConfigMap(out, join(dir, '.config')),
       evaluator: 'kernel C conf (make olddefconfig)',
     };
   } finally {

@@ -1,26 +1,18 @@
 // A flat distro config: one file holding the whole .config, possibly compressed (Debian's linux-config-6.1
 // ships config.ARCH_FEATURESET_FLAVOUR.xz; /proc/config.gz is gzip).
-import { existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { gunzipSync } from 'node:zlib';
-import { envError, inputError } from '../util/errors.js';
-import { type ConfigMap, type ConfigEntryOrigin, parseConfig } from './config-file.js';
+import { existsSync } from 'node:fs';
+import { inputError } from '../util/errors.js';
+import { type ConfigMap, type ConfigEntryOrigin, parseConfigMap, readConfigFile } from '../kconfig/index.js';
 
+/** The text of a flat config, decompressed, by the Kconfig stage's one reader (binary files refused). */
 export function readFlatConfigText(path: string): string {
   if (!existsSync(path)) throw inputError(`config file not found: ${path}`);
-  const b = readFileSync(path);
-  if (b[0] === 0x1f && b[1] === 0x8b) return gunzipSync(b).toString('utf8');
-  if (b.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) {
-    const r = spawnSync('xz', ['-dc', path], { maxBuffer: 256 * 1024 * 1024 });
-    if (r.error) throw envError(`cannot run xz for ${path}`, 'apt-get install -y xz-utils');
-    if (r.status !== 0) throw inputError(`xz could not decompress: ${r.stderr.toString().trim()}`, path);
-    return r.stdout.toString('utf8');
-  }
-  return b.toString('utf8');
+  return readConfigFile(path, 'utf8').text;
 }
 
+/** A flat base config: a line that is not a config line is refused, as for the distro's own config files. */
 export function readFlatConfig(path: string, origins?: Map<string, ConfigEntryOrigin>): ConfigMap {
-  return parseConfig(readFlatConfigText(path), path, origins);
+  return parseConfigMap(readFlatConfigText(path), path, { origins, strict: true });
 }
 
 /** Debian's flat naming: config.amd64_none_amd64(.xz) → its (arch, featureset, flavour). */

@@ -1,13 +1,13 @@
 // The flavour stage's public API: debug profiles, distro config hierarchies, and the debug flavour itself.
-export { availableProfiles, composeProfiles, loadProfile, PROFILES_DIR } from './profiles.js';
+export { availableProfiles, composeProfiles, loadProfile, PROFILES_DIR, removedFrom } from './profiles.js';
 export type { ComposedProfile, ProfileFile, ProfileOption, RequestedOption } from './profiles.js';
 export { composeDebianBase, debianConfigFiles, listDebianFlavours, debianAbiname } from './debian-hierarchy.js';
 export type { FlavourId, ComposedBase } from './debian-hierarchy.js';
 export { composeKernelArk, readPriority } from './kernel-ark.js';
 export { readFlatConfig, readFlatConfigText, flatConfigId } from './flat.js';
-export { parseConfig, readConfigFile, formatConfig, diffConfigs } from './config-file.js';
-export type { ConfigMap } from './config-file.js';
-export { olddefconfig, olddefconfigC, mergeWithReasons, makeArch, srcArch } from './evaluate.js';
-export { makeDebugFlavour, writeFlavour, reportJson, SUPPORTED_RELEASES } from './debug-flavour.js';
+export { evaluateConfig, evaluateConfigC, mergeWithReasons } from './evaluate.js';
+export { makeDebugFlavour, writeFlavour, reportJson, flavourManifest, SUPPORTED_RELEASES } from './debug-flavour.js';
+export { FlavourManifest, MANIFEST_FILE, readFlavourManifest } from './manifest.js';
+export { treeKernelVersion } from './tree-symbols.js';
 export type { FlavourRequest, FlavourResult } from './debug-flavour.js';
-export type { ConfigValue, ConfigReason, BaseChange } from './report.js';
+export type { ConfigValue, ConfigReason, BaseChange } from './flavour-report.js';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../util/errors.js';
-import { type ConfigMap, type ConfigEntryOrigin, parseConfig } from './config-file.js';
+import { type ConfigMap, type ConfigEntryOrigin, parseConfigMap } from '../kconfig/index.js';
 
 export interface KernelArkPriority {
   order: string[];
@@ -51,7 +51,7 @@ function readLayer(dir: string, config: ConfigMap, origins: Map<string, ConfigEn
     if (!name.startsWith('CONFIG_') || name.endsWith('~')) continue;
     const p = join(dir, name);
     if (!statSync(p).isFile()) continue;
-    const one = parseConfig(readFileSync(p, 'utf8'), p, origins);
+    const one = parseConfigMap(readFileSync(p, 'utf8'), p, { origins, strict: true });
     for (const [k, v] of one) config.set(k, v);
   }
 }

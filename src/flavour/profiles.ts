@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
-import { jsonErrorLine } from './json-location.js';
+import { parseJsonText } from '../util/json-file.js';
 
 import { availableProfiles, PROFILES_DIR } from './profile-names.js';
 export { availableProfiles, PROFILES_DIR };
@@ -75,20 +75,9 @@ export function loadProfile(name: string, dir = PROFILES_DIR): ProfileFile {
   if (!/^[a-z0-9-]+$/.test(name) || !existsSync(path)) {
     throw inputError(`unknown profile '${name}' (available: ${availableProfiles(dir).join(', ') || 'none'})`);
   }
-  const text = readFileSync(path, 'utf8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw inputError(`not valid JSON: ${(err as Error).message.split('\n')[0]}`, path, jsonErrorLine(text));
-  }
-  const parsed = ProfileFile.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw inputError(`invalid profile: ${issue.path.join('.')}: ${issue.message}`, path);
-  }
-  if (parsed.data.name !== name) throw inputError(`profile name '${parsed.data.name}' differs from file name`, path);
-  return parsed.data;
+  const profile = parseJsonText(readFileSync(path, 'utf8'), path, ProfileFile, { what: 'profile' });
+  if (profile.name !== name) throw inputError(`profile name '${profile.name}' differs from file name`, path);
+  return profile;
 }
 
 export interface RequestedOption extends ProfileOption {

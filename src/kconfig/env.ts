@@ -2,18 +2,10 @@
 // ARCH/SRCARCH, the toolchain names with CROSS_COMPILE, srctree, KERNELVERSION and CC_VERSION_TEXT.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { srcArch } from '../util/arch.js';
 
 export interface MakeEnv {
   [name: string]: string;
-}
-
-/** SRCARCH as the top Makefile derives it from ARCH. */
-export function srcArch(arch: string): string {
-  if (arch === 'x86_64' || arch === 'i386') return 'x86';
-  if (arch === 'sparc32' || arch === 'sparc64') return 'sparc';
-  if (arch === 'parisc64') return 'parisc';
-  if (arch === 'sh64') return 'sh';
-  return arch;
 }
 
 /** KERNELVERSION from the VERSION/PATCHLEVEL/SUBLEVEL/EXTRAVERSION lines of the top Makefile. */

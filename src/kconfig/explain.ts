@@ -2,7 +2,7 @@
 // dependencies, selects, implies and defaults evaluate to — plus what would have to change for another value.
 import { N, Y, type Sym } from './model.js';
 import type { KconfigTree } from './tree.js';
-import { activeSelectors, operands, type Operand } from './report.js';
+import { activeSelectors, operands, type Operand } from './merge-report.js';
 import { andTerms, exprToString } from './printexpr.js';
 
 export interface SymbolExplanation {

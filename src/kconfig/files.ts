@@ -1,31 +1,58 @@
-// Reading .config files and fragments: bytes kept (latin1), unreadable files and lines that are not
-// config lines reported as KdkErrors naming the file and line.
+// The one .config reader: every command and stage reads .config files and fragments through here, so a binary
+// file, an unreadable path or an empty file gets the same printable message wherever it is given. Plain files
+// are read as bytes (latin1 by default, as conf does); Debian's .xz and /proc/config.gz are decompressed first.
 import { readFileSync } from 'node:fs';
-import { KdkError, ExitCode } from '../util/errors.js';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { KdkError, ExitCode, envError, inputError } from '../util/errors.js';
 import type { ConfigText } from './merge.js';
 
-/** Read a .config or fragment file as latin1 (bytes preserved), with a KdkError naming it when unreadable. */
-export function readConfigFile(path: string): ConfigText {
+export interface ConfigFile extends ConfigText {
+  /** Printable warnings about the file as a whole (empty file), in conf's `file:line:warning:` style. */
+  warnings: string[];
+}
+
+const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
+
+function readBytes(path: string): Buffer {
   try {
-    return { name: path, text: readFileSync(path, 'latin1') };
+    return readFileSync(path);
   } catch (e) {
-    throw new KdkError(`cannot read config file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      file: path,
-      exitCode: ExitCode.usage,
-    });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (code ?? String(e));
+    throw new KdkError(`cannot read config file: ${why}`, { file: path, exitCode: ExitCode.usage });
   }
 }
 
-/** Reject lines that are neither a config line, a comment nor blank (conf only warns; we refuse). */
-export function checkConfigSyntax(c: ConfigText): void {
-  const lines = c.text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i].replace(/\r$/, '');
-    if (l === '' || l.startsWith('#')) continue;
-    if (!/^CONFIG_[A-Za-z0-9_]+=/.test(l))
-      throw new KdkError(`not a config line: ${JSON.stringify(l.slice(0, 80))} (expected CONFIG_NAME=value)`, {
-        file: c.name,
-        line: i + 1,
-      });
+function decompress(path: string, b: Buffer): Buffer {
+  if (b[0] === 0x1f && b[1] === 0x8b) {
+    try {
+      return gunzipSync(b);
+    } catch (e) {
+      throw inputError(`gzip could not decompress: ${(e as Error).message}`, path);
+    }
   }
+  if (b.subarray(0, 6).equals(XZ_MAGIC)) {
+    const r = spawnSync('xz', ['-dc', path], { maxBuffer: 256 * 1024 * 1024 });
+    if (r.error) throw envError(`cannot run xz for ${path}`, 'apt-get install -y xz-utils');
+    if (r.status !== 0) throw inputError(`xz could not decompress: ${r.stderr.toString().trim()}`, path);
+    return r.stdout;
+  }
+  return b;
+}
+
+/**
+ * Read a .config or fragment (plain, .gz or .xz). A file holding a NUL byte is not a config (conf would warn
+ * about its bytes line by line and go on as if it were empty): refused, exit 2, the message printable. An empty
+ * file is read, with a warning.
+ */
+export function readConfigFile(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): ConfigFile {
+  const b = decompress(path, readBytes(path));
+  const nul = b.indexOf(0);
+  if (nul >= 0) {
+    throw inputError(`binary file, not a .config (NUL byte at offset ${nul})`, path);
+  }
+  const text = b.toString(encoding);
+  const warnings = text.trim() === '' ? [`${path}:1:warning: empty file: no config lines`] : [];
+  return { name: path, text, warnings };
 }

@@ -7,18 +7,28 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../util/atomic.js';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { KconfigTree, type LoadOptions } from './tree.js';
-import { parseConfigText } from './tree.js';
 import type { MergeResult } from './merge.js';
 
 export { KconfigTree, parseConfigText, type LoadOptions } from './tree.js';
-export type { ConfigReport, Reason, ReasonKind, Operand } from './report.js';
+export type { ConfigReport, Reason, ReasonKind, Operand } from './merge-report.js';
 export { mergeTexts, mergeAndReport, type ConfigText, type MergeResult } from './merge.js';
 export { explainSymbol, formatExplanation, type SymbolExplanation } from './explain.js';
 export { diffConfigs, formatDiff, configValues, type ConfigDiffEntry } from './diff.js';
 export type { ConfigAssignment } from './dotconfig.js';
 export { readProbeFile } from './probes.js';
-export { readConfigFile, checkConfigSyntax } from './files.js';
-import { readConfigFile, checkConfigSyntax } from './files.js';
+export { readConfigFile, type ConfigFile } from './files.js';
+export {
+  parseConfigMap,
+  readConfigMap,
+  formatConfigMap,
+  formatEntry,
+  diffConfigMaps,
+  type ConfigMap,
+  type ConfigEntryOrigin,
+  type ConfigMapOptions,
+  type ConfigMapDiff,
+} from './config-map.js';
+import { readConfigFile } from './files.js';
 
 /** Load (parse + finalize) a kernel's Kconfig tree for one architecture. */
 export function loadTree(opts: LoadOptions): KconfigTree {
@@ -40,9 +50,8 @@ export interface OlddefconfigResult {
 /** `make olddefconfig` in one call: read `in`, evaluate, write `out` atomically. */
 export function olddefconfig(opts: OlddefconfigOptions): OlddefconfigResult {
   const input = readConfigFile(opts.in);
-  checkConfigSyntax(input);
   const tree = KconfigTree.load(opts);
-  const read = tree.evaluate(parseConfigText(input.text, input.name), input.name);
+  const read = tree.readConfig(input);
   const config = tree.writeConfig();
   writeFileAtomic(opts.out, Buffer.from(config, 'latin1'));
   return { warnings: [...read.warnings, ...tree.unmetWarnings()], unmet: tree.unmetSymbols(), config };
@@ -57,7 +66,7 @@ export interface MergeOptions extends LoadOptions {
 /** merge_config.sh -m + olddefconfig, with the report; writes `out` atomically when given. */
 export function mergeConfigs(opts: MergeOptions): MergeResult {
   readConfigFile(opts.base);
-  opts.fragments.forEach(readConfigFile);
+  opts.fragments.forEach((f) => readConfigFile(f));
   const tree = KconfigTree.load(opts);
   const res = tree.merge(opts.base, opts.fragments);
   if (opts.out) writeFileAtomic(opts.out, Buffer.from(res.config, 'latin1'));

@@ -5,7 +5,7 @@ import type { KconfigTree } from './tree.js';
 import { parseConfigText } from './tree.js';
 import type { ConfigAssignment } from './dotconfig.js';
 import { unescapeString } from './dotconfig.js';
-import { explainMismatch, type ConfigReport } from './report.js';
+import { explainMismatch, type ConfigReport } from './merge-report.js';
 
 export interface ConfigText {
   name: string;

@@ -1,6 +1,7 @@
 // $(shell,...) results, cached on disk keyed by the command, make's environment and the identity of the
 // toolchain (resolved path + size + mtime of each tool), so a warm evaluation spawns no process at all.
 // A cache can be exported to a JSON file and imported elsewhere to evaluate without that toolchain.
+import { readJsonFile } from '../util/json-file.js';
 import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -271,13 +272,5 @@ export class ProbeCache {
 }
 
 export function readProbeFile(path: string): ProbeFileData {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new KdkError(`cannot read probe file: ${(e as Error).message}`, { file: path });
-  }
-  const r = probeFileSchema().safeParse(raw);
-  if (!r.success) throw new KdkError(`not a kdk probe file: ${r.error.issues[0]?.message}`, { file: path });
-  return r.data;
+  return readJsonFile(path, probeFileSchema(), { what: 'probe file', prefix: 'not a kdk probe file' });
 }

@@ -1,5 +1,6 @@
 // Loading a kernel's Kconfig tree for one architecture: environment, macro expansion with cached probes,
 // parsing, menu finalization. The loaded tree evaluates any number of configs (olddefconfig semantics).
+import { kernelArch } from '../util/arch.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { KdkError, ExitCode } from '../util/errors.js';
@@ -11,9 +12,9 @@ import { ProbeCache } from './probes.js';
 import { SymbolTable } from './symtab.js';
 import { finalizeTree } from './finalize.js';
 import { loadSnapshot, saveSnapshot, type Snapshot } from './snapshot.js';
-import { formatUnmet } from './report.js';
+import { formatUnmet } from './merge-report.js';
 import { mergeAndReport, type MergeResult } from './merge.js';
-import { checkConfigSyntax, readConfigFile } from './files.js';
+import { readConfigFile, type ConfigFile } from './files.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { checkDependencyCycles } from './checkdeps.js';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -65,8 +66,9 @@ export class KconfigTree {
     if (!existsSync(join(srctree, 'Kconfig')))
       throw new KdkError(`${opts.srctree} has no top-level Kconfig: not a kernel source tree`, { file: opts.srctree });
     this.srctree = srctree;
-    this.arch = opts.arch;
-    this.env = makeEnv(srctree, opts.arch, opts.crossCompile ?? '');
+    // make's ARCH, also when given Debian's name (amd64 → x86_64).
+    this.arch = kernelArch(opts.arch);
+    this.env = makeEnv(srctree, this.arch, opts.crossCompile ?? '');
     this.probes = new ProbeCache(this.env, { importFile: opts.probes, noCache: opts.noProbeCache });
     if (!this.env.CC_VERSION_TEXT) this.env.CC_VERSION_TEXT = this.probes.ccVersionText();
     const envOf = (name: string): string | undefined => this.env[name] ?? process.env[name];
@@ -75,7 +77,7 @@ export class KconfigTree {
         ? null
         : join(
             cacheDir('kconfig'),
-            `tree-${hashOf('kconfig-tree-v1', srctree, opts.arch, this.probes.key, JSON.stringify(this.env)).slice(0, 24)}.json`,
+            `tree-${hashOf('kconfig-tree-v1', srctree, this.arch, this.probes.key, JSON.stringify(this.env)).slice(0, 24)}.json`,
           );
     const snap = snapFile ? loadSnapshot(snapFile, srctree, envOf) : undefined;
     let parsed: Snapshot;
@@ -257,11 +259,23 @@ export class KconfigTree {
     return this.lastRead;
   }
 
-  /** Read a .config file (latin1, bytes kept) and evaluate it; a line that is not a config line is an error. */
+  /**
+   * conf_read of a file already read (files.ts): its warnings in conf's order, line by line — a line conf does
+   * not expect ("unexpected data") is a warning and the read carries on, as confdata.c does.
+   */
+  readConfig(c: ConfigFile): ReadResult {
+    const unexpected: string[] = [];
+    const res = this.evaluate(
+      parseConfigText(c.text, c.name, (w) => unexpected.push(w)),
+      c.name,
+    );
+    res.warnings = [...c.warnings, ...byLine([...unexpected, ...res.warnings])];
+    return res;
+  }
+
+  /** Read a .config file (latin1, bytes kept) and evaluate it. */
   evaluateFile(path: string): ReadResult {
-    const c = readConfigFile(path);
-    checkConfigSyntax(c);
-    return this.evaluate(parseConfigText(c.text, c.name), c.name);
+    return this.readConfig(readConfigFile(path));
   }
 
   /** Write the last evaluation's .config to `path`, atomically. */
@@ -272,10 +286,9 @@ export class KconfigTree {
   /** merge_config.sh -m of base + fragment files, evaluated, with the report of what did not stick. */
   merge(base: string, fragments: string[]): MergeResult {
     const b = readConfigFile(base);
-    checkConfigSyntax(b);
-    const frags = fragments.map(readConfigFile);
-    frags.forEach(checkConfigSyntax);
+    const frags = fragments.map((f) => readConfigFile(f));
     const res = mergeAndReport(this, b, frags);
+    res.warnings.unshift(...b.warnings, ...frags.flatMap((f) => f.warnings));
     res.warnings.push(...this.unmetWarnings());
     return res;
   }
@@ -329,6 +342,15 @@ export class KconfigTree {
 /** Split .config text (as read from `file`) into assignments; warnings go to `warn`. */
 export function parseConfigText(text: string, file: string, warn: (m: string) => void = () => {}): ConfigAssignment[] {
   return parseConfigLines(text, file, warn);
+}
+
+/** conf's `file:line:warning:` messages in line order (a stable sort: same-line warnings keep their order). */
+function byLine(warnings: string[]): string[] {
+  const line = (w: string) => Number(/^[^:]*:(\d+):warning:/.exec(w)?.[1] ?? 0);
+  return warnings
+    .map((w, i) => ({ w, i, l: line(w) }))
+    .sort((a, b) => a.l - b.l || a.i - b.i)
+    .map((x) => x.w);
 }
 
 /** Point every expression at the real symbols in place of the stand-ins of deferred names. */

@@ -1,7 +1,7 @@
 // The plan stage's public API: measured inputs, the cost model under each strategy, and the chart.
 import { join } from 'node:path';
 import { inputError } from '../util/errors.js';
-import { debianPackaging } from '../util/debian-source.js';
+import { debianPackaging } from '../distro/index.js';
 import { debugRatios, loadRecords } from '../build/record.js';
 import { measuredSizes, BOOKWORM_RELEASE_ARCHS, type MeasuredSizes } from './packages.js';
 import {

@@ -8,7 +8,7 @@ import { cacheDir } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { envError } from '../util/errors.js';
 import { isRoot } from '../util/deps.js';
-import { debianMirrors } from '../util/debian-apt.js';
+import { debianMirrors } from '../distro/index.js';
 
 /** Debian 12's release architectures (what `debian/config/defines` builds and the archive ships in main). */
 export const BOOKWORM_RELEASE_ARCHS = ['amd64', 'arm64', 'armel', 'armhf', 'i386', 'mips64el', 'ppc64el', 's390x'];

@@ -8,7 +8,7 @@ import { findOnPath } from './path.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { buildInitramfs } from '../image/initramfs.js';
-import { archProfile, type ArchProfile, type GuestArch } from './arch.js';
+import { archProfile, type ArchProfile, type GuestArch } from '../util/arch.js';
 import { runVm } from './runner.js';
 import type { Accel } from './types.js';
 

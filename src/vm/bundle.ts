@@ -1,7 +1,8 @@
 // A reproducer bundle, laid out like a syzbot bug page: bug.json (title, kernel, compiler), .config, repro.c and
 // optionally the kernel (bzImage, vmlinux) and a disk image. bug.json is external data: validated with zod,
 // errors name the file and the field.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readJsonFile } from '../util/json-file.js';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
@@ -45,22 +46,12 @@ export function loadBundle(dir: string): Bundle {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw inputError('bundle directory not found', dir);
   const bugPath = join(dir, 'bug.json');
   if (!existsSync(bugPath)) throw inputError('bundle has no bug.json (title, kernel, compiler)', bugPath);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(bugPath, 'utf8'));
-  } catch (err) {
-    throw inputError(`not valid JSON: ${(err as Error).message}`, bugPath);
-  }
-  const parsed = BugJson.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw inputError(`invalid field "${issue.path.join('.') || '(root)'}": ${issue.message}`, bugPath);
-  }
+  const bug = readJsonFile(bugPath, BugJson, { what: 'bug.json' });
   const repro = join(dir, 'repro.c');
   if (!existsSync(repro)) throw inputError('bundle has no repro.c', repro);
   const bundle: Bundle = {
     dir,
-    bug: parsed.data,
+    bug,
     config: optional(dir, '.config', 'config'),
     repro,
     bzImage: optional(dir, 'bzImage', 'kernel'),

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { populateDirAtomic } from '../util/atomic.js';
 import { ensurePackages } from '../util/deps.js';
-import { KERNEL_BUILD_PACKAGES } from '../util/debian.js';
+import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { run } from '../util/proc.js';
 import { withLock } from './lock.js';

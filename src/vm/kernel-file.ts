@@ -2,7 +2,7 @@
 // the file, not a QEMU message after a boot attempt.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { inputError } from '../util/errors.js';
-import type { ArchProfile } from './arch.js';
+import type { ArchProfile } from '../util/arch.js';
 
 export function checkKernelFile(path: string, profile: ArchProfile): void {
   if (!path) throw inputError('no kernel given (--kernel FILE)');

@@ -1,6 +1,6 @@
 // The QEMU command line for one VM: no default devices, serial console on stdio, -no-reboot so a guest reset
 // (kdk's /init ends with one, as does panic=-1) ends QEMU.
-import type { ArchProfile } from './arch.js';
+import type { ArchProfile } from '../util/arch.js';
 import type { Accel } from './types.js';
 
 export interface QemuArgsInput {

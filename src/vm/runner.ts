@@ -10,7 +10,7 @@ import { inputError } from '../util/errors.js';
 import { spawnTracked } from '../util/proc.js';
 import { findOnPath } from './path.js';
 import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/guest-init.js';
-import { archProfile } from './arch.js';
+import { archProfile } from '../util/arch.js';
 import { checkKernelFile } from './kernel-file.js';
 import { freePort } from './ports.js';
 import { qemuArgs } from './qemu-args.js';

@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { debianSourceTree } from '../util/debian.js';
+import { debianSourceTree } from '../distro/index.js';
 import { KdkError } from '../util/errors.js';
 import { buildKernel, cachedKernel, type BuiltKernel } from './kernel-build.js';
 

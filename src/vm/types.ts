@@ -1,6 +1,6 @@
 // The runner's public shapes (RunResult follows docs/conventions.md).
 import type { CrashReport } from '../report/types.js';
-import type { GuestArch } from './arch.js';
+import type { GuestArch } from '../util/arch.js';
 
 export type Accel = 'kvm' | 'tcg';
 export type Verdict = 'no-crash' | 'crash' | 'boot-failure' | 'timeout' | 'infra-error';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { cacheDir } from '../../src/util/cache.js';
-import { debianSourceTree } from '../../src/util/debian.js';
+import { debianSourceTree } from '../../src/distro/index.js';
 import { extractBuildErrors } from '../../src/build/errors.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
-import { debianConfig } from '../../src/util/debian.js';
-import { parseConfig } from '../../src/flavour/config-file.js';
+import { debianConfig } from '../../src/distro/index.js';
+import { parseConfigMap as parseConfig } from '../../src/kconfig/index.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
 const run = (args: string[]) => spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8', timeout: 600_000 });

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot, skipIf } from '../helpers.js';
-import { debianConfig, debianSourceTree } from '../../src/util/debian.js';
+import { debianConfig, debianSourceTree } from '../../src/distro/index.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
 const run = (args: string[]) => spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8', timeout: 600_000 });

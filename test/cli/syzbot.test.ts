@@ -5,11 +5,9 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
-import { debianConfig } from '../../src/util/debian.js';
-import { ManagerConfig } from '../../src/flavour/syzbot.js';
+import { debianConfig, debianPackaging, debianShippedConfig } from '../../src/distro/index.js';
+import { ManagerConfig } from '../../src/syzbot/index.js';
 import { debianAbiname } from '../../src/flavour/debian-hierarchy.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
-import { debianShippedConfig } from '../../src/util/debian-shipped-config.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
 const run = (args: string[]) => spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8', timeout: 120_000 });

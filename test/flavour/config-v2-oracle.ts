@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { cacheDir } from '../../src/util/cache.js';
 import { populateDirAtomic } from '../../src/util/atomic.js';
-import { aptDownload } from '../../src/util/debian-apt.js';
+import { aptDownload } from '../../src/distro/index.js';
 import { ensurePackages } from '../../src/util/deps.js';
 
 export interface OracleFlavour {

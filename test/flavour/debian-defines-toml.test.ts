@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { tomlBases, tomlConfigFiles, tomlFlavourPlans } from '../../src/flavour/debian-hierarchy-toml.js';
 import { debianConfigFiles, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
+import { debianPackaging } from '../../src/distro/index.js';
 import { KdkError } from '../../src/util/errors.js';
 import { configV2 } from './config-v2-oracle.js';
 

@@ -6,10 +6,9 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, cpSync } fr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { composeDebianBase, debianConfigFiles, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
-import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
-import { diffConfigs, readConfigFile } from '../../src/flavour/config-file.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
-import { debianConfig, debianSourceTree } from '../../src/util/debian.js';
+import { evaluateConfig, evaluateConfigC } from '../../src/flavour/evaluate.js';
+import { diffConfigMaps as diffConfigs, readConfigMap as readConfigFile } from '../../src/kconfig/index.js';
+import { debianPackaging, debianConfig, debianSourceTree } from '../../src/distro/index.js';
 import { debVersion } from '../../src/util/deps.js';
 import { KdkError } from '../../src/util/errors.js';
 import { rulesGen } from './rules-gen.js';
@@ -39,10 +38,10 @@ test("amd64/none/amd64 composes to Debian's shipped config after olddefconfig (s
   const tree = debianSourceTree();
   const base = composeDebianBase(debianDir, { arch: 'amd64', featureset: 'none', flavour: 'amd64' });
   const shipped = debianConfig('amd64');
-  const ours = olddefconfig(tree.dir, base.id.arch, base.config);
-  const theirs = olddefconfig(tree.dir, base.id.arch, readConfigFile(shipped.path));
+  const ours = evaluateConfig(tree.dir, base.id.arch, base.config);
+  const theirs = evaluateConfig(tree.dir, base.id.arch, readConfigFile(shipped.path));
   // The engine's result is checked against the kernel's own C conf on the same input, byte for byte.
-  const oursC = await olddefconfigC(tree.dir, base.id.arch, base.config);
+  const oursC = await evaluateConfigC(tree.dir, base.id.arch, base.config);
   assert.equal(ours.text, oursC.text, 'Kconfig engine == C conf on the composed Debian base');
   // Debian strips these four from the shipped copy (rules.real: signing keys and the per-build salt).
   for (const m of [ours.config, theirs.config]) {

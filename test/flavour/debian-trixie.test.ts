@@ -12,12 +12,15 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { composeDebianBase, debianAbiname, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
-import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
-import { diffConfigs, readConfigFile } from '../../src/flavour/config-file.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
-import { debianReleaseSourceTree } from '../../src/util/debian.js';
-import { debianShippedConfig } from '../../src/util/debian-shipped-config.js';
-import { aptSourceBinaries, privateApt } from '../../src/util/debian-apt.js';
+import { evaluateConfig, evaluateConfigC } from '../../src/flavour/evaluate.js';
+import { diffConfigMaps as diffConfigs, readConfigMap as readConfigFile } from '../../src/kconfig/index.js';
+import {
+  debianPackaging,
+  debianReleaseSourceTree,
+  debianShippedConfig,
+  aptSourceBinaries,
+  privateApt,
+} from '../../src/distro/index.js';
 import { rulesGen } from './rules-gen.js';
 
 const pkg = debianPackaging({ release: 'trixie' });
@@ -98,10 +101,10 @@ test("trixie amd64/none/amd64 composes to Debian's shipped config after olddefco
   const tree = debianReleaseSourceTree('trixie', pkg.version);
   const base = composeDebianBase(debianDir, { arch: 'amd64', featureset: 'none', flavour: 'amd64' });
   const shipped = debianShippedConfig('trixie', pkg.version, base.id, base.abiname);
-  const ours = olddefconfig(tree.dir, 'amd64', base.config);
-  const theirs = olddefconfig(tree.dir, 'amd64', readConfigFile(shipped.path));
+  const ours = evaluateConfig(tree.dir, 'amd64', base.config);
+  const theirs = evaluateConfig(tree.dir, 'amd64', readConfigFile(shipped.path));
   // The engine on 6.12's Kconfig is checked against the kernel's own C conf on the same input, byte for byte.
-  const oursC = await olddefconfigC(tree.dir, 'amd64', base.config);
+  const oursC = await evaluateConfigC(tree.dir, 'amd64', base.config);
   assert.equal(ours.text, oursC.text, 'Kconfig engine == C conf on the composed trixie base');
   // linux-config-6.12 has the four options rules.real deletes; the headers package's .config keeps them, and
   // then BUILD_SALT ("6.12.N+deb13-amd64") and MODULE_SIG_KEY are compared too.

@@ -7,14 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { readConfigFile } from '../../src/flavour/config-file.js';
+import { readConfigMap as readConfigFile } from '../../src/kconfig/index.js';
 import { projectRoot } from '../helpers.js';
-import { olddefconfig, olddefconfigC } from '../../src/flavour/evaluate.js';
+import { evaluateConfig, evaluateConfigC } from '../../src/flavour/evaluate.js';
 import { composeDebianBase, listDebianFlavours } from '../../src/flavour/debian-hierarchy.js';
 import { availableProfiles, loadProfile } from '../../src/flavour/profiles.js';
 import { treeSymbols } from '../../src/flavour/tree-symbols.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
-import { debianReleaseSourceTree, debianSourceTree } from '../../src/util/debian.js';
+import { debianPackaging, debianReleaseSourceTree, debianSourceTree } from '../../src/distro/index.js';
 
 const pkg = debianPackaging({ release: 'trixie' });
 const trixieTree = debianReleaseSourceTree('trixie', pkg.version).dir;
@@ -60,7 +59,7 @@ test("kdk flavour --release trixie --profile syzbot: evaluates on 6.12, names wh
   assert.equal(r.requested.total, r.requested.stuck + r.requested.notStuck.length);
   assert.equal(stuck.size, r.requested.stuck);
   assert.ok(r.base.files.some((f) => f.endsWith('kernelarch-x86/config')));
-  const c = await olddefconfigC(trixieTree, 'amd64', text);
+  const c = await evaluateConfigC(trixieTree, 'amd64', text);
   assert.equal(c.text, text, "the flavour's .config is what the kernel's C conf makes of it");
 
   // Apply the generated files to a copy of Debian's packaging, as the snippet says, and compose the new flavour.
@@ -91,7 +90,7 @@ test("kdk flavour --release trixie --profile syzbot: evaluates on 6.12, names wh
     );
     assert.equal(base.config.get('BUILD_SALT'), `"${base.abiname}-debug-amd64"`);
     // Every option that stuck in kdk's evaluation sticks when Debian's build composes the featureset.
-    const built = olddefconfig(trixieTree, 'amd64', base.config).config;
+    const built = evaluateConfig(trixieTree, 'amd64', base.config).config;
     const lost = [...stuck].filter(([k, v]) => (built.get(k) ?? 'n') !== v);
     assert.deepEqual(lost, []);
     process.stderr.write(

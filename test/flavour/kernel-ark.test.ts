@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeKernelArk, readPriority } from '../../src/flavour/kernel-ark.js';
 import { flatConfigId, readFlatConfig } from '../../src/flavour/flat.js';
-import { debianConfigs } from '../../src/util/debian.js';
+import { debianConfigs } from '../../src/distro/index.js';
 import { KdkError } from '../../src/util/errors.js';
 
 function opt(dir: string, sym: string, value: string): void {

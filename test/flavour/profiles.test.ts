@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableProfiles, composeProfiles, loadProfile } from '../../src/flavour/profiles.js';
 import { treeSymbols } from '../../src/flavour/tree-symbols.js';
-import { debianSourceTree } from '../../src/util/debian.js';
+import { debianSourceTree } from '../../src/distro/index.js';
 import { KdkError } from '../../src/util/errors.js';
 
 test('every profile in profiles/ validates and gives each option a reason and a cost class', () => {

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './tmp.js';
 import { skipIf } from '../helpers.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
+import { debianPackaging } from '../../src/distro/index.js';
 import { parseKernelArg, queryCves, readDistroSource, parseChangelog } from '../../src/gap/index.js';
 import { snapshotIndex, snapshotMissing } from './snapshot.js';
 

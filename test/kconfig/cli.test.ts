@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { tmpDir } from './tmp.js';
-import { debianConfig } from '../../src/util/debian.js';
+import { debianConfig } from '../../src/distro/index.js';
 import { kernelTree } from './reference.js';
 
 const kdk = join(projectRoot, 'bin', 'kdk.js');
@@ -57,10 +57,10 @@ test('config diff lists symbol-level changes and exits 1 when configs differ', (
   assert.equal(run('config', 'diff', join(dir, 'a'), join(dir, 'a')).status, 0);
 });
 
-test('config olddefconfig on a bad .config line exits 2 naming file:line and writes nothing', () => {
+test('config olddefconfig on lines conf does not expect: warns as conf does and carries on (issue 16 item 15)', () => {
   const dir = tmpDir('kdk-cli-');
   const input = join(dir, 'in.config');
-  writeFileSync(input, 'CONFIG_A=y\nthis is not a config line\n');
+  writeFileSync(input, 'CONFIG_A=y\nthis is not a config line\n  CONFIG_EXPERT=y\n');
   const out = join(dir, 'out.config');
   const r = run(
     'config',
@@ -74,9 +74,31 @@ test('config olddefconfig on a bad .config line exits 2 naming file:line and wri
     '--out',
     out,
   );
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, new RegExp(`${input.replace(/[.]/g, '\\.')}:2: not a config line`));
-  assert.equal(existsSync(out), false);
+  assert.equal(r.status, 0, r.stderr);
+  // confdata.c's conf_warning(): "<file>:<line>:warning: unexpected data: <line>".
+  assert.ok(r.stderr.includes(`${input}:2:warning: unexpected data: this is not a config line\n`), r.stderr);
+  assert.ok(r.stderr.includes(`${input}:3:warning: unexpected data:   CONFIG_EXPERT=y\n`), r.stderr);
+  assert.equal(existsSync(out), true);
+});
+
+test('config olddefconfig and config diff refuse a binary file with one printable message; an empty file is flagged', () => {
+  const dir = tmpDir('kdk-cli-');
+  const empty = join(dir, 'empty.config');
+  writeFileSync(empty, '');
+  const tree = ['--srctree', kernelTree().dir, '--arch', 'x86_64'];
+  for (const r of [
+    run('config', 'olddefconfig', ...tree, '--in', '/bin/ls', '--out', join(dir, 'out.config')),
+    run('config', 'diff', '/bin/ls', empty),
+  ]) {
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /\/bin\/ls: binary file, not a \.config \(NUL byte at offset \d+\)/);
+    assert.doesNotMatch(r.stderr, /[\x00-\x08\x0e-\x1f\x7f]/, 'printable');
+    assert.equal(r.stdout, '');
+  }
+  assert.equal(existsSync(join(dir, 'out.config')), false);
+  const d = run('config', 'diff', empty, empty);
+  assert.equal(d.status, 0);
+  assert.ok(d.stderr.includes(`${empty}:1:warning: empty file: no config lines`), d.stderr);
 });
 
 test('config olddefconfig with a missing srctree exits 2 and says so', () => {

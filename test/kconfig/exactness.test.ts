@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KconfigTree, mergeConfigs, parseConfigText } from '../../src/kconfig/index.js';
-import { debianConfigs } from '../../src/util/debian.js';
+import { debianConfigs } from '../../src/distro/index.js';
 import { ensurePackages } from '../../src/util/deps.js';
 import { projectRoot } from '../helpers.js';
 import { cMakeConfig, cMergeConfig, cOlddefconfig, kernelTree, type MakeTarget } from './reference.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { mergeConfigs, mergeTexts } from '../../src/kconfig/index.js';
 import { debianConfigFiles } from '../../src/flavour/index.js';
-import { debianPackaging } from '../../src/util/debian-source.js';
+import { debianPackaging } from '../../src/distro/index.js';
 import { cMergeConfig, cOlddefconfig, kernelTree } from './reference.js';
 
 const casesDir = join(projectRoot, 'test', 'kconfig', 'data', 'merge');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KconfigTree, parseConfigText, readProbeFile } from '../../src/kconfig/index.js';
-import { debianConfig } from '../../src/util/debian.js';
+import { debianConfig } from '../../src/distro/index.js';
 import { projectRoot } from '../helpers.js';
 import { KdkError } from '../../src/util/errors.js';
 import { tmpDir } from './tmp.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../../src/util/cache.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
-import { debianSourceTree, treeKey, type SourceTree } from '../../src/util/debian.js';
+import { debianSourceTree, treeKey, type SourceTree } from '../../src/distro/index.js';
 
 const log = (l: string): void => {
   process.stderr.write(l + '\n');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { debianSourceTree } from '../../src/util/debian.js';
+import { debianSourceTree } from '../../src/distro/index.js';
 import { kdk, lkdtmSource, noQemuWith, smallKernel, tag, tmp } from './fixtures.js';
 
 const kernel = await smallKernel();

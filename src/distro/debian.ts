@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { cacheDir, hashOf } from './cache.js';
-import { debVersion, ensurePackages } from './deps.js';
-import { populateDirAtomic } from './atomic.js';
-import { KdkError, ExitCode } from './errors.js';
+import { cacheDir, hashOf } from '../util/cache.js';
+import { debVersion, ensurePackages } from '../util/deps.js';
+import { populateDirAtomic } from '../util/atomic.js';
+import { KdkError, ExitCode } from '../util/errors.js';
 import { aptDownload, privateApt } from './debian-apt.js';
 
 export const DEBIAN_KERNEL_SERIES = '6.1';

@@ -1,6 +1,6 @@
 // What a debug flavour did to its base: requested options that did not stick (and why), and every base option
 // whose final value changed. Shapes follow docs/conventions.md (ConfigValue/ConfigReport).
-import type { ConfigMap } from './config-file.js';
+import type { ConfigMap } from '../kconfig/index.js';
 import type { RequestedOption } from './profiles.js';
 import { treeSymbols } from './tree-symbols.js';
 import type { ConfigReport, Reason } from '../kconfig/index.js';

@@ -9,9 +9,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cacheDir } from './cache.js';
-import { populateDirAtomic } from './atomic.js';
-import { KdkError, ExitCode } from './errors.js';
+import { cacheDir } from '../util/cache.js';
+import { populateDirAtomic } from '../util/atomic.js';
+import { KdkError, ExitCode } from '../util/errors.js';
 import { aptBinaryVersions, aptDownload, privateApt } from './debian-apt.js';
 import { kernelSeries } from './debian.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debianSourceTreeAt } from '../../src/util/debian.js';
+import { debianSourceTreeAt } from '../../src/distro/index.js';
 import { KdkError } from '../../src/util/errors.js';
 
 // Fetching another linux-source-6.1 is a 139 MB download plus a minute of unpacking, so the default run checks

@@ -6,10 +6,10 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cacheDir } from './cache.js';
-import { isRoot } from './deps.js';
-import { populateDirAtomic, writeFileAtomic } from './atomic.js';
-import { envError } from './errors.js';
+import { cacheDir } from '../util/cache.js';
+import { isRoot } from '../util/deps.js';
+import { populateDirAtomic, writeFileAtomic } from '../util/atomic.js';
+import { envError } from '../util/errors.js';
 import { type PrivateApt, aptSourceVersions as privateSourceVersions, privateApt } from './debian-apt.js';
 
 const DEB_SRC_LIST = '/etc/apt/sources.list.d/kdk-deb-src.sources';

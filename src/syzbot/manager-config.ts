@@ -1,53 +1,10 @@
-// What syzkaller needs from a kernel config (the syzbot profile's required/recommended options), and a
-// syz-manager config for the flavour with the QEMU VM type. Field names follow syzkaller's pkg/mgrconfig Config
-// and vm/qemu Config structs; syzkaller rejects unknown fields, so the schemas are strict.
+// A syz-manager config for a built flavour with the QEMU VM type. Field names follow syzkaller's pkg/mgrconfig
+// Config and vm/qemu Config structs; syzkaller rejects unknown fields, so the schemas are strict.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
-import type { ConfigMap } from './config-file.js';
-import { composeProfiles, removedFrom } from './profiles.js';
-
-export interface SyzbotCheckItem {
-  symbol: string;
-  wanted: string;
-  actual: string;
-  level: string;
-  met: boolean;
-  reason: string;
-}
-
-export interface SyzbotCheck {
-  items: SyzbotCheckItem[];
-  requiredMissing: string[];
-  recommendedMissing: string[];
-  /** Options the profile declares gone from the config's kernel (not counted as missing). */
-  removed: { symbol: string; removedIn: string; why: string }[];
-}
-
-/** The kernel version a .config was written for, from the header Kconfig writes ('# Linux/x86 6.12.111 Kernel ...'). */
-export function configKernelVersion(text: string): string | undefined {
-  return /^# Linux\/\S+ (\d+\.\d+(?:\.\d+)?)\S* Kernel Configuration$/m.exec(text.slice(0, 4000))?.[1];
-}
-
-/**
- * Each option of the profile, met or not. With the config's kernel version, options the profile declares gone
- * from that kernel (`removed`) are listed apart instead of as missing.
- */
-export function checkSyzbotConfig(config: ConfigMap, profile = 'syzbot', kernel?: string): SyzbotCheck {
-  const options = composeProfiles([profile]).options;
-  const removed = options
-    .filter((o) => removedFrom(o, kernel))
-    .map((o) => ({ symbol: o.symbol, removedIn: o.removed!.in, why: o.removed!.why }));
-  const items = options
-    .filter((o) => !removedFrom(o, kernel))
-    .map((o) => {
-      const actual = config.get(o.symbol) ?? 'n';
-      return { symbol: o.symbol, wanted: o.value, actual, level: o.level, met: actual === o.value, reason: o.reason };
-    });
-  const missing = (level: string) => items.filter((i) => !i.met && i.level === level).map((i) => i.symbol);
-  return { items, requiredMissing: missing('required'), recommendedMissing: missing('recommended'), removed };
-}
+import { ARCH_TABLE, archFacts, hostArch } from '../util/arch.js';
 
 export const QemuVmConfig = z
   .object({
@@ -107,8 +64,6 @@ export interface ManagerConfigRequest {
   http?: string;
 }
 
-const TARGETS: Record<string, string> = { amd64: 'linux/amd64', x86_64: 'linux/amd64', arm64: 'linux/arm64' };
-
 export function managerConfig(req: ManagerConfigRequest): ManagerConfig {
   const kernelObj = resolve(req.kernelObj);
   if (!existsSync(kernelObj) || !statSync(kernelObj).isDirectory()) {
@@ -120,12 +75,15 @@ export function managerConfig(req: ManagerConfigRequest): ManagerConfig {
   ] as const) {
     if (!existsSync(p)) throw inputError(`${flag} ${p}: file not found`);
   }
-  const arch = req.arch ?? 'amd64';
-  const target = TARGETS[arch];
-  if (!target) throw inputError(`unsupported arch '${arch}' (${Object.keys(TARGETS).join(', ')})`);
-  const bzImage = resolve(kernelObj, arch === 'arm64' ? 'arch/arm64/boot/Image' : 'arch/x86/boot/bzImage');
+  const facts = archFacts(req.arch ?? hostArch().debian);
+  const target = facts.syzTarget;
+  if (!target || !facts.guest) {
+    const known = ARCH_TABLE.filter((a) => a.syzTarget && a.guest).map((a) => a.debian);
+    throw inputError(`unsupported arch '${req.arch}' (${known.join(', ')})`);
+  }
+  const bzImage = resolve(kernelObj, facts.image);
   const cfg = {
-    name: `kdk-${arch}`,
+    name: `kdk-${facts.debian}`,
     target,
     http: req.http ?? '127.0.0.1:56741',
     workdir: resolve(req.workdir ?? 'syz-workdir'),

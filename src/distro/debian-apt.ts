@@ -5,10 +5,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cacheDir } from './cache.js';
-import { tempPathFor } from './atomic.js';
-import { isRoot } from './deps.js';
-import { envError } from './errors.js';
+import { cacheDir } from '../util/cache.js';
+import { tempPathFor } from '../util/atomic.js';
+import { isRoot } from '../util/deps.js';
+import { envError } from '../util/errors.js';
+import { hostArch } from '../util/arch.js';
 
 export interface PrivateApt {
   release: string;
@@ -24,7 +25,7 @@ const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
 function nativeArch(): string {
   const r = spawnSync('dpkg', ['--print-architecture'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : 'amd64';
+  return r.status === 0 ? r.stdout.trim() : hostArch().debian;
 }
 
 /** The machine's Debian mirror and security mirror (from its deb822 sources), or Debian's defaults. */
