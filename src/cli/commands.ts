@@ -10,6 +10,9 @@ import { registerBoot } from './boot.js';
 import { registerReport } from './report.js';
 import { registerGap } from './gap.js';
 import { registerPublish, registerSign } from './publish.js';
+import { registerStore } from './store.js';
+import { registerTriage } from './triage.js';
+import { registerServe } from './serve.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -23,4 +26,7 @@ export function registerCommands(program: Command): void {
   registerGap(program);
   registerPublish(program);
   registerSign(program);
+  registerStore(program);
+  registerTriage(program);
+  registerServe(program);
 }

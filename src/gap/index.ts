@@ -23,6 +23,7 @@ export {
 export { parseKernelSpec, chooseDistroSource, linuxSourceChangelog, type KernelSpec } from './debian-fixes.js';
 export { compareDebianVersions, parseDebianKernel } from './debian-version.js';
 export type { GitGapOptions, GitGapReport, GitFinding } from './git-scan.js';
+export { fixPresence, type FixPresence } from './fix-presence.js';
 export { matchCrashes, type CrashMatch } from './match.js';
 
 export async function gitGap(opts: GitGapOptions): Promise<GitGapReport> {

@@ -1,0 +1,110 @@
+// `kdk ingest`, `kdk db export|import`: filling a store with what kdk produced, and moving it between SQLite and
+// PostgreSQL. The store stage loads only when one of these runs.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
+import { inputError } from '../util/errors.js';
+
+export const storeStage = () => import('../store/index.js');
+
+export interface DbOptions extends CommonOptions {
+  db?: string;
+}
+
+export const DB_HELP = 'store: a SQLite file or postgres:// URL (default $KDK_DB, else ~/.local/share/kdk/kdk.db)';
+
+export async function withStore<T>(
+  opts: DbOptions,
+  fn: (s: import('../store/index.js').Store) => Promise<T>,
+): Promise<T> {
+  const { openStore } = await storeStage();
+  const store = await openStore(opts.db);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function registerIngest(program: Command): void {
+  addCommonOptions(
+    program
+      .command('ingest')
+      .argument('<paths...>', 'console logs, --json outputs of build/boot/run/repro/report parse/gap cves, bundle dirs')
+      .option('--db <file|url>', DB_HELP)
+      .option('--kernel <name>', 'file crashes of consoles and report JSON under this kernel (default: the banner)')
+      .description('record existing kdk outputs in the store; ingesting the same thing twice adds nothing')
+      .addHelpText(
+        'after',
+        '\nEach input is one transaction: an interrupted ingest leaves the store as before it.\n\nExample:\n' +
+          '  kdk run --kernel bzImage --repro repro.c --json > run.json\n  kdk ingest --db kdk.db run.json console.log bugs/lkdtm-warning',
+      ),
+  ).action(async (paths: string[], opts: DbOptions & { kernel?: string }) => {
+    await withStore(opts, async (store) => {
+      const results = [];
+      for (const p of paths) {
+        const r = await store.ingest(p, { kernel: opts.kernel });
+        results.push(r);
+        if (!opts.quiet)
+          say(
+            opts,
+            r.already
+              ? `${p}: already in the store`
+              : `${p}: ${r.kind}: ${r.crashes} crashes, ${r.runs} runs, ${r.builds} builds, ${r.findings} gap findings`,
+          );
+      }
+      if (opts.json) printJson({ store: store.where, results });
+    });
+  });
+}
+
+function registerDb(program: Command): void {
+  const db = program.command('db').description('the store: export and import as JSON lines');
+  addCommonOptions(
+    db
+      .command('export')
+      .option('--db <file|url>', DB_HELP)
+      .option('-o, --out <file>', 'write here instead of stdout')
+      .description('every row of the store as JSON lines (tables in reference order, rows in key order)')
+      .addHelpText('after', '\nExample:\n  kdk db export --db kdk.db -o kdk.jsonl'),
+  ).action(async (opts: DbOptions & { out?: string }) => {
+    await withStore(opts, async (store) => {
+      const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+      const n = await store.export(out);
+      if (opts.out) {
+        out.end();
+        await finished(out);
+      }
+      process.stderr.write(`kdk: ${n} rows exported from ${store.where}\n`);
+    });
+  });
+  addCommonOptions(
+    db
+      .command('import')
+      .argument('<file>', "an export ('-': stdin)")
+      .option('--db <file|url>', DB_HELP)
+      .description('load an export into a new, empty store (one transaction: all or nothing)')
+      .addHelpText(
+        'after',
+        '\nExample:\n  kdk db export --db kdk.db | kdk db import --db postgres://kdk@127.0.0.1/kdk -',
+      ),
+  ).action(async (file: string, opts: DbOptions) => {
+    await withStore(opts, async (store) => {
+      const input = file === '-' ? process.stdin : createReadStream(file);
+      input.on('error', () => undefined);
+      if (file !== '-') {
+        const { existsSync } = await import('node:fs');
+        if (!existsSync(file)) throw inputError('no such file', file);
+      }
+      const n = await store.import(input, file === '-' ? '<stdin>' : file);
+      if (opts.json) printJson({ store: store.where, rows: n });
+      else say(opts, `kdk: ${n} rows imported into ${store.where}`);
+    });
+  });
+}
+
+export function registerStore(program: Command): void {
+  registerIngest(program);
+  registerDb(program);
+}

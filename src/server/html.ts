@@ -1,0 +1,53 @@
+// HTML for the dashboard, built as strings on the server: every value from the store passes through `esc`
+// (crash text is hostile: a console holding `<script>` must show as text). No CDN, no script.
+export const esc = (v: unknown): string =>
+  String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** A fragment already escaped: `html` templates splice it in as is. */
+export class Html {
+  constructor(readonly s: string) {}
+  toString(): string {
+    return this.s;
+  }
+}
+
+/** Tagged template escaping every interpolation that is not Html (arrays are joined). */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    const part = (x: unknown): string => (x instanceof Html ? x.s : Array.isArray(x) ? x.map(part).join('') : esc(x));
+    out += part(v) + strings[i + 1];
+  });
+  return new Html(out);
+}
+
+const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1em 2em;color:#222}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f4f4f4}pre{background:#f8f8f8;padding:8px;overflow:auto;max-height:40em}
+nav a{margin-right:1em}.missing{color:#b00;font-weight:bold}.present{color:#070}.small{color:#666;font-size:12px}
+form{margin:1em 0}input,select{font:inherit;padding:2px 4px}`;
+
+export function page(title: string, body: Html): string {
+  return (
+    '<!doctype html>' +
+    html`<html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>${title}</title>
+        <style>
+          ${new Html(STYLE)}
+        </style>
+      </head>
+      <body>
+        <nav>
+          <a href="/">bugs</a><a href="/builds">builds</a><a href="/runs">runs</a><a href="/compare">kernel A vs B</a>
+        </nav>
+        <h1>${title}</h1>
+        ${body}
+      </body>
+    </html>`.s
+  );
+}

@@ -1,0 +1,3 @@
+// The server stage's API: the dashboard and JSON API over a store (`kdk serve`).
+export { createDashboard, listen, type ServeOptions } from './server.js';
+export { esc } from './html.js';

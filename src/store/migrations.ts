@@ -1,0 +1,108 @@
+// Versioned schema migrations. The store's version lives in kdk_meta; opening an older store applies the
+// missing steps in order (each in its own transaction), and a store written by a newer kdk is refused rather
+// than guessed at. A step is DDL with three words that differ between the dialects filled in.
+import { sql, type Kysely } from 'kysely';
+import { KdkError, ExitCode } from '../util/errors.js';
+import type { DB } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+const WORDS: Record<DialectName, Record<'ID' | 'BLOB' | 'REAL', string>> = {
+  sqlite: { ID: 'integer primary key autoincrement', BLOB: 'blob', REAL: 'real' },
+  postgres: { ID: 'serial primary key', BLOB: 'bytea', REAL: 'double precision' },
+};
+
+/** Each entry brings the schema from version i to i+1. */
+const STEPS: string[][] = [
+  // 1: what the recording commands produce.
+  [
+    `create table artifacts (sha256 text primary key, kind text not null, size integer not null,
+       content BLOB not null, created_at text not null)`,
+    `create table kernels (id ID, name text not null unique, version text, tree text, commit_sha text,
+       config_hash text)`,
+    `create table builds (id ID, record_sha text not null unique, kernel_id integer references kernels(id),
+       flavour text not null, arch text not null, target text, exit_status integer not null,
+       started_at text not null, wall_seconds REAL not null, record text not null)`,
+    `create table runs (id ID, record_sha text not null unique, kernel_id integer references kernels(id),
+       verdict text not null, booted integer not null, boot_seconds REAL, accelerator text not null,
+       started_at text not null, record text not null)`,
+    `create table bugs (id ID, title text not null unique, base_title text not null, seq integer not null,
+       status text not null, match_key text not null, first_seen text not null, last_seen text not null,
+       crash_count integer not null, fix_commits text not null)`,
+    `create table bug_titles (title text primary key, bug_id integer not null references bugs(id))`,
+    `create table bug_kernels (bug_id integer not null references bugs(id), kernel_id integer not null
+       references kernels(id), crash_count integer not null, primary key (bug_id, kernel_id))`,
+    `create table crashes (id ID, dedup_sha text not null unique, bug_id integer references bugs(id),
+       run_id integer references runs(id), kernel_id integer references kernels(id), title text not null,
+       alt_titles text not null, type text not null, corrupted integer not null, seen_at text not null,
+       report_sha text not null references artifacts(sha256), console_sha text references artifacts(sha256))`,
+    `create index crashes_bug on crashes (bug_id, id)`,
+    `create table bug_artifacts (bug_id integer not null references bugs(id), sha256 text not null
+       references artifacts(sha256), role text not null, primary key (bug_id, sha256, role))`,
+    `create table gap_findings (id ID, kernel_id integer not null references kernels(id), cve text not null,
+       fix_commit text not null, status text not null, subsystem text not null, summary text not null,
+       evidence text not null, unique (kernel_id, cve, fix_commit))`,
+    `create table ingested (sha256 text primary key, kind text not null, source text not null, at text not null)`,
+  ],
+  // 2: triage against upstream, and the indexes the bug list pages on.
+  [
+    `create table upstream_bugs (id text primary key, source text not null, title text not null,
+       status text not null, match_key text not null, fix_commits text not null, link text)`,
+    `create index upstream_bugs_key on upstream_bugs (match_key)`,
+    `create table fix_verdicts (bug_id integer not null references bugs(id), kernel_id integer not null
+       references kernels(id), verdict text not null, evidence text not null, primary key (bug_id, kernel_id))`,
+    `create index bugs_last_seen on bugs (last_seen, id)`,
+    `create index bugs_match_key on bugs (match_key)`,
+    `create index bug_kernels_kernel on bug_kernels (kernel_id, bug_id)`,
+  ],
+];
+
+export const SCHEMA_VERSION = STEPS.length;
+
+const ddl = (stmt: string, d: DialectName) => stmt.replace(/\b(ID|BLOB|REAL)\b/g, (w) => WORDS[d][w as 'ID']);
+
+export async function schemaVersion(db: Kysely<DB>): Promise<number> {
+  await sql`create table if not exists kdk_meta (key text primary key, value text not null)`.execute(db);
+  const row = await db.selectFrom('kdk_meta').select('value').where('key', '=', 'schema_version').executeTakeFirst();
+  return row ? Number(row.value) : 0;
+}
+
+export type WriteTx = <T>(fn: (tx: Kysely<DB>) => Promise<T>) => Promise<T>;
+
+/**
+ * Brings the store to `target` (default: this kdk's version). Refuses a newer store, naming both versions.
+ * Each step re-reads the version inside its write transaction, so two processes opening a new store at once
+ * apply it once. `where` names the store in messages.
+ */
+export async function migrate(
+  db: Kysely<DB>,
+  writeTx: WriteTx,
+  dialect: DialectName,
+  where: string,
+  target = SCHEMA_VERSION,
+): Promise<{ from: number; to: number }> {
+  const from = await schemaVersion(db);
+  const refuse = (v: number) =>
+    new KdkError(
+      `store schema version ${v} is newer than this kdk's version ${SCHEMA_VERSION}: upgrade kdk to open it`,
+      {
+        file: where,
+        exitCode: ExitCode.usage,
+      },
+    );
+  if (from > SCHEMA_VERSION) throw refuse(from);
+  for (let v = from; v < target; v++) {
+    await writeTx(async (tx) => {
+      const now = await schemaVersion(tx);
+      if (now > SCHEMA_VERSION) throw refuse(now);
+      if (now !== v) return; // another process applied this step first
+      for (const stmt of STEPS[v]) await sql.raw(ddl(stmt, dialect)).execute(tx);
+      await tx.deleteFrom('kdk_meta').where('key', '=', 'schema_version').execute();
+      await tx
+        .insertInto('kdk_meta')
+        .values({ key: 'schema_version', value: String(v + 1) })
+        .execute();
+    });
+  }
+  return { from, to: Math.max(from, target) };
+}

@@ -1,0 +1,314 @@
+// What the dashboard, the API and `kdk triage bugs` read: one typed query per view, the same SQL on SQLite and
+// PostgreSQL. The bug list pages on the bugs table's own counters, so a page costs the same at 100,000 crashes.
+import { sql, type Kysely } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { BugTable, DB } from './schema.js';
+
+export interface BugFilter {
+  /** Text the title (or an alternative title) contains, case-insensitively. */
+  q?: string;
+  status?: string;
+  /** Kernel name: only bugs with crashes on it. */
+  kernel?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface UpstreamRef {
+  id: string;
+  source: string;
+  title: string;
+  status: string;
+  fixCommits: { hash?: string; title: string }[];
+  link: string | null;
+}
+
+export interface BugRow {
+  id: number;
+  title: string;
+  status: string;
+  crashes: number;
+  firstSeen: string;
+  lastSeen: string;
+  kernels: string[];
+  upstream: UpstreamRef[];
+  /** kernel name → fix-present | fix-present-as-backport | fix-missing | unknown */
+  fixVerdict: Record<string, string>;
+  cves: string[];
+}
+
+export const MAX_PAGE = 500;
+
+/** `%` and `_` in user text match themselves. */
+const likeArg = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export async function listBugs(db: Kysely<DB>, f: BugFilter = {}): Promise<{ bugs: BugRow[]; total: number }> {
+  let base = db.selectFrom('bugs');
+  if (f.status) base = base.where('bugs.status', '=', f.status);
+  if (f.q) {
+    // A bug's alternative titles live in bug_titles, its own title in bugs (a fixed bug's title names its
+    // successor there): two scans of narrow columns, no per-row subquery.
+    const like = sql<boolean>`${sql.raw('lower(title)')} like ${likeArg(f.q)} escape '\\'`;
+    base = base.where('bugs.id', 'in', (eb) =>
+      eb
+        .selectFrom('bug_titles')
+        .select('bug_id')
+        .where(like)
+        .union(eb.selectFrom('bugs as b2').select('b2.id as bug_id').where(like)),
+    );
+  }
+  if (f.kernel) {
+    const k = f.kernel;
+    base = base.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('bug_kernels')
+          .innerJoin('kernels', 'kernels.id', 'bug_kernels.kernel_id')
+          .select('bug_kernels.bug_id')
+          .whereRef('bug_kernels.bug_id', '=', 'bugs.id')
+          .where('kernels.name', '=', k),
+      ),
+    );
+  }
+  const limit = Math.min(Math.max(f.limit ?? 100, 1), MAX_PAGE);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll('bugs')
+      .orderBy('bugs.last_seen', 'desc')
+      .orderBy('bugs.id', 'desc')
+      .limit(limit)
+      .offset(f.offset ?? 0)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { bugs: await decorate(db, rows), total: Number(count.n) };
+}
+
+type BugRecord = Selectable<BugTable>;
+
+/** Kernels, upstream bugs and verdicts of a page of bugs: three queries for the page, not three per bug. */
+async function decorate(db: Kysely<DB>, rows: BugRecord[]): Promise<BugRow[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const keys = [...new Set(rows.map((r) => r.match_key))];
+  const [kernels, ups, verdicts] = await Promise.all([
+    db
+      .selectFrom('bug_kernels')
+      .innerJoin('kernels', 'kernels.id', 'bug_kernels.kernel_id')
+      .select(['bug_kernels.bug_id', 'kernels.name'])
+      .where('bug_kernels.bug_id', 'in', ids)
+      .execute(),
+    db.selectFrom('upstream_bugs').selectAll().where('match_key', 'in', keys).orderBy('id').execute(),
+    db
+      .selectFrom('fix_verdicts')
+      .innerJoin('kernels', 'kernels.id', 'fix_verdicts.kernel_id')
+      .select(['fix_verdicts.bug_id', 'kernels.name', 'fix_verdicts.verdict'])
+      .where('fix_verdicts.bug_id', 'in', ids)
+      .execute(),
+  ]);
+  const byBug = new Map<number, string[]>();
+  for (const k of kernels) byBug.set(k.bug_id, [...(byBug.get(k.bug_id) ?? []), k.name]);
+  return rows.map((r) => {
+    const upstream = ups
+      .filter((u) => u.match_key === r.match_key)
+      .map((u) => ({
+        id: u.id,
+        source: u.source,
+        title: u.title,
+        status: u.status,
+        fixCommits: JSON.parse(u.fix_commits) as UpstreamRef['fixCommits'],
+        link: u.link,
+      }));
+    return {
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      crashes: r.crash_count,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      kernels: (byBug.get(r.id) ?? []).sort(),
+      upstream,
+      fixVerdict: Object.fromEntries(verdicts.filter((v) => v.bug_id === r.id).map((v) => [v.name, v.verdict])),
+      cves: [...new Set(upstream.filter((u) => u.source === 'cve').map((u) => u.id.split(':')[1]))],
+    };
+  });
+}
+
+export interface CrashRow {
+  id: number;
+  title: string;
+  type: string;
+  corrupted: boolean;
+  seenAt: string;
+  kernel: string | null;
+  reportSha: string;
+  consoleSha: string | null;
+  runId: number | null;
+}
+
+export interface BugDetail extends BugRow {
+  altTitles: string[];
+  fixCommits: string[];
+  crashList: CrashRow[];
+  verdictEvidence: Record<string, string>;
+  artifacts: { sha256: string; role: string; size: number }[];
+}
+
+export async function getBug(db: Kysely<DB>, id: number, crashLimit = 100): Promise<BugDetail | undefined> {
+  const row = await db.selectFrom('bugs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const [bug] = await decorate(db, [row]);
+  const [titles, crashes, verdicts, arts] = await Promise.all([
+    db.selectFrom('bug_titles').select('title').where('bug_id', '=', id).orderBy('title').execute(),
+    db
+      .selectFrom('crashes')
+      .leftJoin('kernels', 'kernels.id', 'crashes.kernel_id')
+      .select([
+        'crashes.id',
+        'crashes.title',
+        'crashes.type',
+        'crashes.corrupted',
+        'crashes.seen_at',
+        'kernels.name as kernel',
+        'crashes.report_sha',
+        'crashes.console_sha',
+        'crashes.run_id',
+      ])
+      .where('crashes.bug_id', '=', id)
+      .orderBy('crashes.id', 'desc')
+      .limit(crashLimit)
+      .execute(),
+    db
+      .selectFrom('fix_verdicts')
+      .innerJoin('kernels', 'kernels.id', 'fix_verdicts.kernel_id')
+      .select(['kernels.name', 'fix_verdicts.evidence'])
+      .where('bug_id', '=', id)
+      .execute(),
+    db
+      .selectFrom('bug_artifacts')
+      .innerJoin('artifacts', 'artifacts.sha256', 'bug_artifacts.sha256')
+      .select(['bug_artifacts.sha256', 'bug_artifacts.role', 'artifacts.size'])
+      .where('bug_id', '=', id)
+      .orderBy('role')
+      .execute(),
+  ]);
+  return {
+    ...bug,
+    altTitles: titles.map((t) => t.title).filter((t) => t !== row.title),
+    fixCommits: JSON.parse(row.fix_commits) as string[],
+    crashList: crashes.map((c) => ({
+      id: c.id,
+      title: c.title,
+      type: c.type,
+      corrupted: c.corrupted === 1,
+      seenAt: c.seen_at,
+      kernel: c.kernel,
+      reportSha: c.report_sha,
+      consoleSha: c.console_sha,
+      runId: c.run_id,
+    })),
+    verdictEvidence: Object.fromEntries(verdicts.map((v) => [v.name, v.evidence])),
+    artifacts: arts,
+  };
+}
+
+export async function getArtifact(db: Kysely<DB>, sha: string) {
+  return db.selectFrom('artifacts').selectAll().where('sha256', '=', sha).executeTakeFirst();
+}
+
+export async function listBuilds(db: Kysely<DB>, limit = 200) {
+  const rows = await db
+    .selectFrom('builds')
+    .leftJoin('kernels', 'kernels.id', 'builds.kernel_id')
+    .select(['builds.id', 'builds.record', 'kernels.name as kernel'])
+    .orderBy('builds.started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, kernel: r.kernel, ...(JSON.parse(r.record) as Record<string, unknown>) }));
+}
+
+export async function listRuns(db: Kysely<DB>, limit = 200) {
+  const rows = await db
+    .selectFrom('runs')
+    .leftJoin('kernels', 'kernels.id', 'runs.kernel_id')
+    .select([
+      'runs.id',
+      'kernels.name as kernel',
+      'runs.verdict',
+      'runs.booted',
+      'runs.boot_seconds',
+      'runs.accelerator',
+      'runs.started_at',
+    ])
+    .orderBy('runs.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kernel: r.kernel,
+    verdict: r.verdict,
+    booted: r.booted === 1,
+    bootSeconds: r.boot_seconds,
+    accelerator: r.accelerator,
+    startedAt: r.started_at,
+  }));
+}
+
+export async function listKernels(db: Kysely<DB>) {
+  return db.selectFrom('kernels').selectAll().orderBy('name').execute();
+}
+
+export async function gapOf(db: Kysely<DB>, kernel: string) {
+  const rows = await db
+    .selectFrom('gap_findings')
+    .innerJoin('kernels', 'kernels.id', 'gap_findings.kernel_id')
+    .select([
+      'gap_findings.cve',
+      'gap_findings.fix_commit',
+      'gap_findings.status',
+      'gap_findings.subsystem',
+      'gap_findings.summary',
+      'gap_findings.evidence',
+    ])
+    .where('kernels.name', '=', kernel)
+    .orderBy('gap_findings.subsystem')
+    .orderBy('gap_findings.cve')
+    .execute();
+  return rows.map((r) => ({
+    cve: r.cve,
+    fixCommit: r.fix_commit,
+    status: r.status,
+    subsystem: r.subsystem,
+    summary: r.summary,
+    evidence: r.evidence,
+  }));
+}
+
+/** Open bugs with crashes on kernel B and none on A (new), on A only (gone), on both (still open). */
+export async function compareKernels(db: Kysely<DB>, a: string, b: string) {
+  const on = async (k: string) =>
+    new Set(
+      (
+        await db
+          .selectFrom('bug_kernels')
+          .innerJoin('kernels', 'kernels.id', 'bug_kernels.kernel_id')
+          .innerJoin('bugs', 'bugs.id', 'bug_kernels.bug_id')
+          .select('bug_kernels.bug_id')
+          .where('kernels.name', '=', k)
+          .where('bugs.status', '=', 'open')
+          .execute()
+      ).map((r) => r.bug_id),
+    );
+  const [sa, sb] = await Promise.all([on(a), on(b)]);
+  const pick = async (ids: number[]) =>
+    ids.length
+      ? decorate(db, await db.selectFrom('bugs').selectAll().where('id', 'in', ids).orderBy('title').execute())
+      : [];
+  return {
+    a,
+    b,
+    newInB: await pick([...sb].filter((i) => !sa.has(i))),
+    goneInB: await pick([...sa].filter((i) => !sb.has(i))),
+    stillOpen: await pick([...sa].filter((i) => sb.has(i))),
+  };
+}
