@@ -41,11 +41,13 @@ const sortKeys = (r: Row): Row => Object.fromEntries(Object.entries(r).sort(([a]
 
 /** Reads an export into an empty store in one transaction; a malformed line names itself and nothing stays. */
 export async function importStore(conn: Connection, input: Readable, name: string): Promise<number> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
   return conn.writeTx(async (tx) => {
     const existing = await tx.selectFrom('bugs').select('id').limit(1).execute();
     const arts = await tx.selectFrom('artifacts').select('sha256').limit(1).execute();
     if (existing.length || arts.length) throw inputError('the target store is not empty; import into a new one', name);
+    // The reader is made only now: made before the awaits above, it would read the whole file while PostgreSQL
+    // answered, and `for await` would then wait forever for lines already emitted.
+    const lines = createInterface({ input, crlfDelay: Infinity });
     let lineNo = 0;
     let n = 0;
     for await (const line of lines) {
