@@ -1,7 +1,7 @@
 // Whether a branch holds given upstream fixes, decided by commit: the commit itself in the branch's history, a
 // backport naming it (`commit <sha> upstream`, `[ Upstream commit <sha> ]`, cherry-pick lines), or one of the
 // branch's own commits with the same `git patch-id --stable`. Used by triage for its per-kernel fix verdicts.
-import { run } from '../util/proc.js';
+import { git as hardenedGit } from '../util/git.js';
 import { inputError } from '../util/errors.js';
 import { streamLog } from './git-log.js';
 import { upstreamRefs } from './prefix.js';
@@ -15,8 +15,8 @@ export interface FixPresence {
   by?: string;
 }
 
-const git = (repo: string, args: string[], input?: string) =>
-  run('git', ['-C', repo, ...args], { input, maxBuffer: 1 << 30 });
+// Through the hardened wrapper: the repository is the user's, its config must not run commands.
+const git = (repo: string, args: string[], input?: string) => hardenedGit(repo, args, { input, maxBuffer: 1 << 30 });
 
 async function resolveCommit(repo: string, sha: string): Promise<string | undefined> {
   if (!/^[0-9a-f]{7,40}$/i.test(sha)) return undefined;
@@ -49,6 +49,8 @@ async function samePatch(repo: string, branch: string, sha: string): Promise<str
 export async function fixPresence(repo: string, branch: string, commits: string[]): Promise<FixPresence[]> {
   const b = await git(repo, ['rev-parse', '--verify', '--quiet', `${branch}^{commit}`]);
   if (b.code !== 0) throw inputError(`${branch}: no such branch or commit in ${repo}`);
+  // From here on the branch is its resolved hash: a name never reaches git where it could read as an option.
+  branch = b.stdout.trim();
   const out: FixPresence[] = [];
   for (const c of commits) {
     const full = await resolveCommit(repo, c);
@@ -59,7 +61,7 @@ export async function fixPresence(repo: string, branch: string, commits: string[
   const open = out.filter((p) => p.state !== 'direct');
   if (open.length === 0) return out;
   // One pass over the branch for backports that name the fixes.
-  await streamLog(repo, ['--no-merges', branch], (d) => {
+  await streamLog(repo, [branch], (d) => {
     for (const ref of upstreamRefs(d.body))
       for (const p of open)
         if (
