@@ -1,9 +1,9 @@
 // `kdk image initramfs` and `kdk image debian`: the root images kdk boots (the image stage loads when one runs).
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
-import { tempPathFor, writeFileAtomic } from '../util/atomic.js';
+import { makeDirs, tempPathFor, writeFileAtomic } from '../util/atomic.js';
 
 interface InitramfsOptions extends CommonOptions {
   add: string[];
@@ -55,7 +55,7 @@ export function registerImage(program: Command): void {
       const { buildDebianImage } = await import('../image/debian-image.js');
       const log = (l: string) => !opts.quiet && process.stderr.write(l + '\n');
       const res = await buildDebianImage({ release: opts.release, sizeMb: Number(opts.size ?? 2048), log });
-      mkdirSync(opts.out, { recursive: true });
+      makeDirs(opts.out);
       for (const f of ['disk.img', 'id_ed25519', 'id_ed25519.pub', 'image.json']) {
         const tmp = tempPathFor(join(opts.out, f));
         copyFileSync(join(res.dir, f), tmp);

@@ -2,7 +2,7 @@
 // of what did not stick and what changed, and the files that would add it to the distro's packaging.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic.js';
+import { replaceDirAtomic, writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
 import { debianReleaseSourceTree, debianSourceTree } from '../util/debian.js';
 import { hashOf } from '../util/cache.js';
@@ -176,16 +176,20 @@ export function reportJson(r: FlavourResult): object {
   return rest;
 }
 
-/** Write the flavour's outputs, each file atomically; the .config goes last so it only exists with its report. */
+/**
+ * Write the flavour's outputs into `out`, replacing the directory as a whole (util/atomic replaceDirAtomic): a
+ * failure leaves the previous outputs exactly as they were, never report.json of one run beside .config of another.
+ * What else the directory holds (kdk build's build/ tree, records, .debs) is kept.
+ */
 export function writeFlavour(r: FlavourResult, out: string): string[] {
-  const written: string[] = [];
-  const put = (rel: string, data: string) => {
-    writeFileAtomic(join(out, rel), data);
-    written.push(join(out, rel));
-  };
-  put('report.json', JSON.stringify(reportJson(r), null, 2) + '\n');
-  put('fragment.config', formatConfig(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
-  for (const [rel, data] of Object.entries(r.debianFiles)) put(rel, data);
-  put('.config', r.text);
-  return written;
+  const files: [string, string][] = [
+    ['report.json', JSON.stringify(reportJson(r), null, 2) + '\n'],
+    ['fragment.config', formatConfig(new Map(r.stuck.map((v) => [v.symbol, v.final])))],
+    ...Object.entries(r.debianFiles),
+    ['.config', r.text],
+  ];
+  replaceDirAtomic(out, (tmp) => {
+    for (const [rel, data] of files) writeFileAtomic(join(tmp, rel), data);
+  });
+  return files.map(([rel]) => join(out, rel));
 }
