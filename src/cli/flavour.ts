@@ -5,6 +5,42 @@ import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } fro
 // Only the profile names load at start-up (for --help); the stage itself loads inside the action.
 import { availableProfiles } from '../flavour/profile-names.js';
 import { inputError, ExitCode } from '../util/errors.js';
+import { shellCommand } from '../util/shell.js';
+import type { BaseChange } from '../flavour/report.js';
+
+/** `items` joined with commas, wrapped to `width` columns. */
+function wrapList(items: string[], width = 100): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line && line.length + 2 + item.length > width) {
+      lines.push(line + ',');
+      line = '';
+    }
+    line = line ? `${line}, ${item}` : item;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Knock-on changes (not asked for by a profile): first the base values that changed, which a maintainer must
+ * judge (`RANDOMIZE_MEMORY y→n`), then the options that only appeared because their dependencies were enabled.
+ */
+function knockOnLines(changes: BaseChange[]): string[] {
+  const changed = changes.filter((c) => c.base !== 'n');
+  const appeared = changes.filter((c) => c.base === 'n');
+  const out: string[] = [];
+  if (changed.length) {
+    out.push(`base values changed as a consequence (${changed.length}):`);
+    out.push(...wrapList(changed.map((c) => `${c.symbol} ${c.base}→${c.final}`)).map((l) => `  ${l}`));
+  }
+  if (appeared.length) {
+    out.push(`newly set through dependencies (${appeared.length}):`);
+    out.push(...wrapList(appeared.map((c) => `${c.symbol}=${c.final}`)).map((l) => `  ${l}`));
+  }
+  return out;
+}
 
 interface FlavourOptions extends CommonOptions {
   distro: string;
@@ -80,6 +116,11 @@ export function registerFlavour(program: Command): void {
         `debug flavour ${r.base.id.arch}/${r.base.id.flavour} + ${r.profile.profiles.join('+')} → ${out}/.config`,
       );
       say(opts, `  base: ${r.base.source} (${r.base.files.length} files), evaluated by ${r.evaluator}`);
+      if (r.packaging) {
+        const tree = r.packaging.treeVersion ?? `kernel ${r.packaging.kernel ?? 'unknown'}`;
+        say(opts, `  packaging ${r.packaging.version} evaluated on tree ${tree}: ${r.tree}`);
+      }
+      for (const w of r.warnings) say(opts, `  WARNING: ${w}`);
       say(
         opts,
         `  requested ${r.requested.total} options: ${r.requested.stuck} stuck, ${r.requested.notStuck.length} did not:`,
@@ -92,10 +133,13 @@ export function registerFlavour(program: Command): void {
         say(opts, `    CONFIG_${g.symbol} (profile ${g.profile}; gone by ${g.removedIn}) — ${g.why}`);
       say(
         opts,
-        `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on`,
+        `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on` +
+          (r.baseChanges.knockOn.length ? ':' : ''),
       );
+      for (const line of knockOnLines(r.baseChanges.knockOn)) say(opts, `    ${line}`);
       if (r.requiredMissing.length) say(opts, `  REQUIRED options missing: ${r.requiredMissing.join(', ')}`);
       say(opts, `  Debian packaging: ${out}/debian/ (featureset 'debug'); report: ${out}/report.json`);
+      say(opts, `next: ${shellCommand(['kdk', 'build', '--flavour', out])}`);
     });
   addCommonOptions(cmd);
 }

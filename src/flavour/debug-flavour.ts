@@ -54,6 +54,13 @@ export interface FlavourResult {
   removed: { symbol: string; profile: string; removedIn: string; why: string }[];
   /** The evaluated tree's kernel version (from its Makefile). */
   kernel?: string;
+  /**
+   * Which Debian packaging version (config hierarchy) was evaluated on which tree. They differ when the tree's own
+   * version is not downloadable (then `warnings` says so): options the newer packaging sets may not exist yet.
+   */
+  packaging?: { version: string; treeVersion?: string; kernel?: string; matches: boolean };
+  /** Things a maintainer should know about the result (a packaging/tree mismatch). */
+  warnings: string[];
   requiredMissing: string[];
   baseChanges: { requested: BaseChange[]; knockOn: BaseChange[] };
   stuck: ConfigValue[];
@@ -66,6 +73,8 @@ interface Base {
   source: string;
   id: FlavourId;
   files: string[];
+  /** The Debian packaging's version (undefined for a flat or kernel-ark base). */
+  packagingVersion?: string;
   /** The packaging's version when it is another release's (its source tree must match it). */
   releaseVersion?: string;
   format: 'toml' | 'defines';
@@ -77,7 +86,7 @@ function otherRelease(req: FlavourRequest): string | undefined {
   return req.distro === 'debian' && release !== 'bookworm' && release !== systemRelease() ? release : undefined;
 }
 
-function baseConfig(req: FlavourRequest): Base {
+function baseConfig(req: FlavourRequest, treeVersion?: string): Base {
   const id: FlavourId = { arch: req.arch, featureset: req.featureset ?? 'none', flavour: req.flavour ?? req.arch };
   if (req.config) {
     const config = readFlatConfig(req.config);
@@ -95,7 +104,8 @@ function baseConfig(req: FlavourRequest): Base {
     );
   }
   const release = otherRelease(req);
-  const pkg = req.debianDir ? undefined : debianPackaging({ release, log: req.log });
+  // The system tree's own packaging version when the archive still serves it: the hierarchy and the tree agree.
+  const pkg = req.debianDir ? undefined : debianPackaging({ release, prefer: treeVersion, log: req.log });
   const root = req.debianDir ?? pkg!.dir;
   const b = composeDebianBase(join(root, 'debian'), id);
   const version = pkg?.version ?? changelogVersion(join(root, 'debian', 'changelog'));
@@ -104,9 +114,22 @@ function baseConfig(req: FlavourRequest): Base {
     source: `Debian packaging ${root}`,
     id,
     files: b.files,
+    packagingVersion: version,
     releaseVersion: release ? version : undefined,
     format: hierarchyFormat(join(root, 'debian')),
   };
+}
+
+/** The packaging version against the tree's: its Debian version when known, else its Makefile's kernel version. */
+function packagingOnTree(
+  version: string | undefined,
+  treeVersion: string | undefined,
+  kernel: string | undefined,
+): FlavourResult['packaging'] {
+  if (!version) return undefined;
+  const upstream = version.replace(/^\d+:/, '').replace(/-[^-]*$/, '');
+  const matches = treeVersion ? treeVersion === version : kernel === upstream;
+  return { version, treeVersion, kernel, matches };
 }
 
 function changelogVersion(file: string): string {
@@ -119,14 +142,26 @@ function changelogVersion(file: string): string {
 export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResult> {
   const log = req.log ?? (() => {});
   let profile = composeProfiles(req.profiles);
-  const base = baseConfig(req);
   const release = otherRelease(req);
-  const tree =
-    req.srctree ??
-    (release && base.releaseVersion
-      ? debianReleaseSourceTree(release, base.releaseVersion, log).dir
-      : debianSourceTree(log).dir);
+  // The machine's own tree comes first, so its version can pick the packaging that matches it.
+  const systemTree = req.srctree || release ? undefined : debianSourceTree(log);
+  const base = baseConfig(req, systemTree?.version);
+  const releaseTree =
+    !req.srctree && release && base.releaseVersion
+      ? debianReleaseSourceTree(release, base.releaseVersion, log)
+      : undefined;
+  const tree = req.srctree ?? (releaseTree ?? systemTree ?? debianSourceTree(log)).dir;
   const kernel = treeKernelVersion(tree);
+  const packaging = packagingOnTree(base.packagingVersion, (releaseTree ?? systemTree)?.version, kernel);
+  const warnings: string[] = [];
+  if (packaging && !packaging.matches) {
+    warnings.push(
+      `Debian packaging ${packaging.version} evaluated on a ${packaging.treeVersion ?? packaging.kernel ?? 'unknown'} ` +
+        `tree (${tree}): its config hierarchy may set options this tree lacks or miss ones it has; ` +
+        `give the matching packaging with --debian-dir or the matching tree with --srctree`,
+    );
+  }
+  for (const w of warnings) log(`warning: ${w}`);
   const missing = profile.options.filter((o) => !treeSymbols(tree).has(o.symbol));
   const gone = missing.filter((o) => removedFrom(o, kernel));
   const unknown = missing.filter((o) => !removedFrom(o, kernel));
@@ -163,6 +198,8 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
     requested: { total: profile.options.length, stuck: stuck.length, notStuck },
     removed: gone.map((o) => ({ symbol: o.symbol, profile: o.profile, removedIn: o.removed!.in, why: o.removed!.why })),
     kernel,
+    packaging,
+    warnings,
     requiredMissing: notStuck.filter((v) => v.level === 'required').map((v) => v.symbol),
     baseChanges: { requested: changes.filter((c) => c.requested), knockOn: changes.filter((c) => !c.requested) },
     stuck,
