@@ -43,6 +43,7 @@ export interface RunOptions extends VmCliOptions {
 export interface ReproOptions extends VmCliOptions {
   srctree?: string;
   repeat?: string;
+  runTimeout?: string;
 }
 
 const log = (opts: VmCliOptions) => (l: string) => {
@@ -138,7 +139,9 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
   let kernelForProbe = bundle.bzImage;
   const srcTree = opts.srctree;
   const repeat = opts.repeat === undefined ? undefined : positiveNumber(opts.repeat, '--repeat', 3);
-  const timeoutS = opts.timeout === undefined ? undefined : positiveNumber(opts.timeout, '--timeout', 120);
+  // --timeout means what it means for boot and run (the whole VM, boot included); --run-timeout is after boot.
+  const timeoutS = opts.runTimeout === undefined ? undefined : positiveNumber(opts.runTimeout, '--run-timeout', 120);
+  const totalTimeoutS = opts.timeout === undefined ? undefined : positiveNumber(opts.timeout, '--timeout', 300);
   // The probe needs a bootable kernel: the bundle's, or the one built from the tree (built first).
   if (!kernelForProbe) {
     kernelForProbe = (await bundleKernel(bundle, srcTree, lg)).kernel;
@@ -149,6 +152,7 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
     append: opts.append,
     memoryMb: positiveNumber(opts.memory, '--memory', 1024),
     silenceS: positiveNumber(opts.silenceTimeout, '--silence-timeout', 60),
+    totalTimeoutS,
   };
   const res = await reproduceBundle(bundle, { srcTree, accel: accel.accel, repeat, timeoutS, log: lg, vm });
   if (opts.json) printJson({ ...res, runs: res.runs.map(resultJson), accelVerdict: accel });

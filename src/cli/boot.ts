@@ -8,7 +8,7 @@ function vmFlags(cmd: Command): Command {
   return cmd
     .option('--append <args>', 'extra kernel command-line arguments')
     .option('--accel <auto|kvm|tcg>', 'accelerator (auto: probed once per host and cached)', 'auto')
-    .option('--arch <arch>', 'guest architecture: x86_64 or arm64', 'x86_64')
+    .option('--arch <arch>', 'guest architecture, kernel or Debian name: x86_64 (amd64) or arm64', 'x86_64')
     .option('--memory <MiB>', 'guest memory', '1024')
     .option('--silence-timeout <s>', 'end the VM after this many seconds without console output', '60');
 }
@@ -28,7 +28,7 @@ export function registerBoot(program: Command): void {
           '--image <file>',
           'raw disk image to boot (root=/dev/vda, changes discarded); userspace = its login prompt',
         )
-        .option('--timeout <s>', 'end the VM after this many seconds', '120')
+        .option('--timeout <s>', 'limit for the VM in seconds, boot included', '120')
         .option('--gdb', "start QEMU's gdb stub and keep the guest up until --timeout or Ctrl-C"),
     ).addHelpText(
       'after',
@@ -47,7 +47,7 @@ export function registerBoot(program: Command): void {
         .requiredOption('--repro <file.c>', 'C reproducer (compiled with gcc -static -pthread)')
         .option('--repeat <n>', 'number of runs (each a fresh boot)', '1')
         .option('--parallel <n>', 'VMs running at once', '1')
-        .option('--timeout <s>', 'per-run limit in seconds, boot included', '300'),
+        .option('--timeout <s>', 'limit for each run (one VM) in seconds, boot included', '300'),
     ).addHelpText(
       'after',
       '\nExit 1 when a run crashed (the failure asked about), 0 when none did, 2 on bad input\n' +
@@ -64,7 +64,14 @@ export function registerBoot(program: Command): void {
         .argument('<bundle>', 'bundle directory')
         .option('--srctree <dir>', 'kernel source tree to build from when the bundle has no bzImage')
         .option('--repeat <n>', 'runs before concluding "no crash" (default: bug.json\'s repeat or 3)')
-        .option('--timeout <s>', 'per-run limit in seconds after boot'),
+        .option(
+          '--timeout <s>',
+          'limit for each run (one VM) in seconds, boot included (default: none beyond the others)',
+        )
+        .option(
+          '--run-timeout <s>',
+          "seconds from userspace to the reproducer's end (default: bug.json's timeout or 120)",
+        ),
     ).addHelpText(
       'after',
       '\nVerdicts: reproduced (exit 0), different crash (exit 1, with its title), no crash after N runs (exit 1).\n' +

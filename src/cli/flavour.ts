@@ -6,6 +6,7 @@ import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } fro
 import { availableProfiles } from '../flavour/profile-names.js';
 import { inputError, ExitCode } from '../util/errors.js';
 import { shellCommand } from '../util/shell.js';
+import { debianArchName, isArchName } from '../util/arch-names.js';
 import type { BaseChange } from '../flavour/report.js';
 
 /** `items` joined with commas, wrapped to `width` columns. */
@@ -69,7 +70,11 @@ export function registerFlavour(program: Command): void {
       "Debian release: bookworm (6.1, the system's apt) or trixie (6.12, a private apt under the cache)",
       'bookworm',
     )
-    .option('--arch <arch>', 'Debian architecture (or kernel-ark arch variant)', 'amd64')
+    .option(
+      '--arch <arch>',
+      'architecture, Debian or kernel name (amd64 or x86_64...; kernel-ark: its arch variant)',
+      'amd64',
+    )
     .option('--featureset <fs>', 'Debian featureset of the base', 'none')
     .option('--flavour <name>', 'base flavour (default: the arch name)')
     .option('--profile <name>', `debug profile, repeatable; '+name' adds (${availableProfiles().join(', ')})`, collect)
@@ -90,13 +95,15 @@ export function registerFlavour(program: Command): void {
         throw inputError(`unknown distro '${opts.distro}' (debian, fedora, flat)`);
       }
       const profiles = opts.profile?.length ? opts.profile : ['syzbot'];
+      // Debian's hierarchy is keyed by Debian names; kernel-ark's variants (x86_64-debug) pass through.
+      const arch = opts.distro === 'fedora' || !isArchName(opts.arch) ? opts.arch : debianArchName(opts.arch);
       const { makeDebugFlavour, reportJson, writeFlavour } = await import('../flavour/index.js');
       const { makeProgress } = await import('../util/progress.js');
       const progress = makeProgress({ quiet: opts.quiet });
       const r = await makeDebugFlavour({
         distro: opts.distro as 'debian' | 'fedora' | 'flat',
         release: opts.release,
-        arch: opts.arch,
+        arch,
         featureset: opts.featureset,
         flavour: opts.flavour,
         profiles,
@@ -107,7 +114,7 @@ export function registerFlavour(program: Command): void {
         arkFlavor: opts.arkFlavor,
         log: (l) => progress.step(l.replace(/^kdk: /, '')),
       });
-      const out = opts.out ?? `kdk-flavour-${opts.arch}-${profiles.map((p) => p.replace(/^\+/, '')).join('+')}`;
+      const out = opts.out ?? `kdk-flavour-${arch}-${profiles.map((p) => p.replace(/^\+/, '')).join('+')}`;
       const written = writeFlavour(r, out);
       if (r.requiredMissing.length) setExitCode(ExitCode.failure);
       if (opts.json) return printJson({ out, written, ...reportJson(r) });
@@ -139,7 +146,7 @@ export function registerFlavour(program: Command): void {
       for (const line of knockOnLines(r.baseChanges.knockOn)) say(opts, `    ${line}`);
       if (r.requiredMissing.length) say(opts, `  REQUIRED options missing: ${r.requiredMissing.join(', ')}`);
       say(opts, `  Debian packaging: ${out}/debian/ (featureset 'debug'); report: ${out}/report.json`);
-      say(opts, `next: ${shellCommand(['kdk', 'build', '--flavour', out])}`);
+      say(opts, `next: ${shellCommand(['kdk', 'build', '--flavour-dir', out])}`);
     });
   addCommonOptions(cmd);
 }

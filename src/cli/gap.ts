@@ -2,7 +2,7 @@
 // lacks, known upstream bugs for a crash). Exit 1 when something open/missing was found, as for a failed check.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { addCommonOptions, printJson, say, setExitCode, type CommonOptions } from './common.js';
+import { addCommonOptions, oldSpelling, printJson, say, setExitCode, type CommonOptions } from './common.js';
 import { inputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { ReportFormat } from '../gap/index.js';
@@ -46,17 +46,18 @@ function registerCves(gap: Command): void {
   const cmd = gap
     .command('cves')
     .description('every published CVE affecting one exact kernel version, and what a distro closes itself')
-    .requiredOption('--kernel <version>', 'kernel version, e.g. 6.1.192 (stable), 6.8 or 6.9-rc3 (mainline)')
+    .requiredOption('--kernel-version <v>', 'kernel version, e.g. 6.1.192 (stable), 6.8 or 6.9-rc3 (mainline)')
     .option('--distro-source <dir>', "a distro's packaging (the dir holding Debian's debian/) to credit its patches")
     .addHelpText(
       'after',
       '\nExit status: 0 no open CVE, 1 open CVEs found, 2 bad input, 3 no CVE data (run kdk gap update).' +
         '\nExample:\n  kdk gap cves --kernel 6.1.192 --distro-source ~/.cache/kdk/debian/linux-packaging_6.1.187-1 --report gap.html\n',
     );
+  oldSpelling(cmd, '--kernel <version>', 'kernelVersion', '--kernel-version');
   addCommonOptions(withReport(withSource(cmd))).action(
-    async (opts: SourceFlags & { kernel: string; distroSource?: string }) => {
+    async (opts: SourceFlags & { kernelVersion: string; distroSource?: string }) => {
       const { parseKernelArg, readDistroSource, openIndex, queryCves, renderCves } = await gapStage();
-      const v = parseKernelArg(opts.kernel);
+      const v = parseKernelArg(opts.kernelVersion);
       const distro = opts.distroSource ? readDistroSource(opts.distroSource) : undefined;
       const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
       const r = queryCves(index, v, distro);
@@ -95,20 +96,23 @@ function registerMatch(gap: Command): void {
   const cmd = gap
     .command('match <file>')
     .description('known upstream bugs (CVEs quoting the same crash title) for the crashes of a report or console log')
-    .requiredOption('--kernel <version>', 'the kernel version that crashed, to say whether it has the fixes')
+    .requiredOption('--kernel-version <v>', 'the kernel version that crashed, to say whether it has the fixes')
     .addHelpText(
       'after',
       '\nExample:\n  kdk gap match console.log --kernel 6.1.150\n  kdk gap match report.json --kernel 6.1.150 --json\n',
     );
-  addCommonOptions(withReport(withSource(cmd))).action(async (file: string, opts: SourceFlags & { kernel: string }) => {
-    const { parseKernelArg, crashesFromFile, openIndex, matchCrashes, renderMatches } = await gapStage();
-    const v = parseKernelArg(opts.kernel);
-    const crashes = await crashesFromFile(file);
-    const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
-    const ms = matchCrashes(index, crashes, v);
-    emit(opts, { kernel: v.text, crashes: ms }, (f) => renderMatches(ms, v.text, f));
-    if (ms.some((m) => m.bugs.some((b) => b.affected))) setExitCode(1);
-  });
+  oldSpelling(cmd, '--kernel <version>', 'kernelVersion', '--kernel-version');
+  addCommonOptions(withReport(withSource(cmd))).action(
+    async (file: string, opts: SourceFlags & { kernelVersion: string }) => {
+      const { parseKernelArg, crashesFromFile, openIndex, matchCrashes, renderMatches } = await gapStage();
+      const v = parseKernelArg(opts.kernelVersion);
+      const crashes = await crashesFromFile(file);
+      const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
+      const ms = matchCrashes(index, crashes, v);
+      emit(opts, { kernel: v.text, crashes: ms }, (f) => renderMatches(ms, v.text, f));
+      if (ms.some((m) => m.bugs.some((b) => b.affected))) setExitCode(1);
+    },
+  );
 }
 
 function registerUpdate(gap: Command): void {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } from './common.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ExitCode } from '../util/errors.js';
+import { debianArchName } from '../util/arch-names.js';
 
 // Loaded inside the actions, so that other commands never pay for the flavour stage at start-up.
 const syzbot = () => import('../flavour/syzbot.js');
@@ -50,7 +51,7 @@ export function registerSyzbot(program: Command): void {
     .requiredOption('--sshkey <file>', 'root SSH key for the image')
     .option('--workdir <dir>', 'syz-manager work directory', 'syz-workdir')
     .option('--syzkaller <dir>', 'syzkaller checkout with bin/ (default $SYZKALLER or ./syzkaller)')
-    .option('--arch <arch>', 'amd64 | arm64', 'amd64')
+    .option('--arch <arch>', 'amd64 | arm64 (kernel names x86_64 | arm64 too)', 'amd64')
     .option('--vms <n>', 'parallel VMs', (v) => Number(v), 2)
     .option('--out <file>', 'write the config here (default: stdout)')
     .addHelpText(
@@ -77,7 +78,7 @@ export function registerSyzbot(program: Command): void {
           sshkey: opts.sshkey,
           workdir: opts.workdir,
           syzkaller: opts.syzkaller,
-          arch: opts.arch,
+          arch: debianArchName(opts.arch),
           vms: opts.vms,
         });
         if (opts.out) {

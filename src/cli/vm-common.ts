@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { chooseAccel, type AccelVerdict, type GuestArch, type RunResult } from '../vm/index.js';
 import { reportToJson } from '../report/index.js';
 import { inputError } from '../util/errors.js';
+import { isArchName, kernelArchName } from '../util/arch-names.js';
 import { say, type CommonOptions } from './common.js';
 
 export interface VmCliOptions extends CommonOptions {
@@ -22,9 +23,12 @@ export function positiveNumber(value: string | undefined, flag: string, fallback
   return n;
 }
 
+/** The guest architecture from --arch, in the kernel's or Debian's spelling (x86_64 or amd64, arm64). */
 export function guestArch(opts: VmCliOptions): GuestArch {
-  const a = opts.arch ?? 'x86_64';
-  if (a !== 'x86_64' && a !== 'arm64') throw inputError(`--arch: unknown architecture "${a}" (x86_64, arm64)`);
+  const given = opts.arch ?? 'x86_64';
+  const a = isArchName(given) ? kernelArchName(given) : given;
+  if (a !== 'x86_64' && a !== 'arm64')
+    throw inputError(`--arch: unsupported guest architecture "${given}" (x86_64/amd64, arm64)`);
   return a;
 }
 

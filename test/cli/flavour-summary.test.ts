@@ -30,7 +30,7 @@ test('kdk flavour evaluates the packaging of the installed tree and says so (sum
     assert.equal(report.packaging.matches, true);
     assert.deepEqual(report.warnings, []);
     assert.match(r.stdout, new RegExp(`packaging ${tree} evaluated on tree ${tree}`));
-    assert.match(r.stdout, new RegExp(`^next: kdk build --flavour ${join(out, 'fl')}$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^next: kdk build --flavour-dir ${join(out, 'fl')}$`, 'm'));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
