@@ -25,6 +25,7 @@ import {
   summarize,
 } from '../vm/index.js';
 import { ExitCode } from '../util/errors.js';
+import { debianSourceTree } from '../util/debian.js';
 
 export interface BootOptions extends VmCliOptions {
   kernel: string;
@@ -137,7 +138,8 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
   const bundle = loadBundle(dir);
   const lg = log(opts);
   let kernelForProbe = bundle.bzImage;
-  const srcTree = opts.srctree;
+  // Without --srctree a bundle lacking a bzImage is built from Debian's tree, as every --srctree defaults.
+  const srcTree = opts.srctree ?? (bundle.bzImage ? undefined : debianSourceTree(lg).dir);
   const repeat = opts.repeat === undefined ? undefined : positiveNumber(opts.repeat, '--repeat', 3);
   // --timeout means what it means for boot and run (the whole VM, boot included); --run-timeout is after boot.
   const timeoutS = opts.runTimeout === undefined ? undefined : positiveNumber(opts.runTimeout, '--run-timeout', 120);

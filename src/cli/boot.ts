@@ -32,9 +32,10 @@ export function registerBoot(program: Command): void {
         .option('--gdb', "start QEMU's gdb stub and keep the guest up until --timeout or Ctrl-C"),
     ).addHelpText(
       'after',
-      '\nExit 0 when the guest reached userspace without a crash, 1 otherwise, 2 on bad input.\n\nExample:\n' +
-        '  kdk boot --kernel /boot/vmlinuz-6.1.0-26-amd64 --json\n' +
-        '  kdk boot --kernel build/arch/x86/boot/bzImage --gdb --timeout 600',
+      '\nExit 0 when the guest reached userspace without a crash, 1 otherwise, 2 on bad input.\n\n' +
+        "Examples (/vmlinuz: Debian's stock kernel, apt-get install linux-image-amd64; fl/: kdk build --flavour-dir fl):\n" +
+        '  kdk boot --kernel /vmlinuz --json\n' +
+        '  kdk boot --kernel fl/build/arch/x86/boot/bzImage --gdb --timeout 600',
     ),
   ).action(async (o: BootOptions) => (await import('./boot-actions.js')).bootCommand(o));
 
@@ -52,7 +53,7 @@ export function registerBoot(program: Command): void {
       'after',
       '\nExit 1 when a run crashed (the failure asked about), 0 when none did, 2 on bad input\n' +
         '(missing kernel, a reproducer that does not compile).\n\nExample:\n' +
-        '  kdk run --kernel bzImage --repro repro.c --repeat 4 --parallel 2 --json',
+        '  kdk run --kernel fl/build/arch/x86/boot/bzImage --repro examples/bugs/lkdtm-warning/repro.c --repeat 2 --parallel 2 --json',
     ),
   ).action(async (o: RunOptions) => (await import('./boot-actions.js')).runCommand(o));
 
@@ -62,7 +63,10 @@ export function registerBoot(program: Command): void {
         .command('repro')
         .description('reproduce a bug bundle (bug.json, .config, repro.c, optional bzImage) and compare titles')
         .argument('<bundle>', 'bundle directory')
-        .option('--srctree <dir>', 'kernel source tree to build from when the bundle has no bzImage')
+        .option(
+          '--srctree <dir>',
+          "kernel tree to build from when the bundle has no bzImage (default: Debian's linux-source-6.1)",
+        )
         .option('--repeat <n>', 'runs before concluding "no crash" (default: bug.json\'s repeat or 3)')
         .option(
           '--timeout <s>',
@@ -75,7 +79,8 @@ export function registerBoot(program: Command): void {
     ).addHelpText(
       'after',
       '\nVerdicts: reproduced (exit 0), different crash (exit 1, with its title), no crash after N runs (exit 1).\n' +
-        '\nExample:\n  kdk repro bugs/lkdtm-warning --srctree ~/src/linux --json',
+        "\nExample (a sample bundle shipped with kdk; its kernel is built from Debian's linux-source-6.1):\n" +
+        '  kdk repro examples/bugs/lkdtm-warning --json',
     ),
   ).action(async (d: string, o: ReproOptions) => (await import('./boot-actions.js')).reproCommand(d, o));
 }

@@ -34,7 +34,7 @@ export function registerBuild(program: Command): void {
     .option('--pkg-version <v>', 'KDEB_PKGVERSION', '1')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk flavour --profile syzbot --out fl && kdk build --flavour-dir fl --jobs 2\n' +
+      '\nExample (hours for a full Debian config on 2 cores; the kernel lands in fl/build/arch/x86/boot/bzImage):\n  kdk flavour --profile syzbot --out fl && kdk build --flavour-dir fl --jobs 2\n' +
         '\nExit: 0 built; 1 the build failed (the compiler error is shown; the previous good record is kept); 2 bad input; 3 the machine lacks something (a package, disk space).',
     );
   oldSpelling(cmd, '--flavour <dir>', 'flavourDir', '--flavour-dir');

@@ -77,7 +77,7 @@ export function registerConfig(program: Command): void {
   addCommonOptions(treeOptions(old))
     .addHelpText(
       'after',
-      '\nExample:\n  kdk config olddefconfig --srctree ~/linux --arch x86_64 --in old.config --out .config',
+      "\nExample (on Debian's linux-source-6.1 tree; --srctree DIR for another):\n  kdk config olddefconfig --config examples/bugs/lkdtm-warning/.config --arch x86_64 --out .config",
     )
     .action(async (o: TreeOpts & { config: string; out: string }) => {
       const { olddefconfig } = await kconfig();
@@ -104,7 +104,7 @@ export function registerConfig(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  kdk config merge                      # Debian amd64 config + the debug profile, report only\n  kdk config merge --srctree ~/linux --arch x86_64 --out .config base.config debug.config --json',
+      '\nExamples:\n  kdk config merge                      # Debian amd64 config + the debug profile, report only\n  kdk config merge --config examples/bugs/lkdtm-warning/.config --out merged.config examples/kcsan.config --json',
     )
     .action(async (args: string[], o: TreeOpts & { config?: string; out?: string; strict?: boolean }) => {
       const { debugProfilePath, mergeConfigs } = await kconfig();
@@ -148,7 +148,7 @@ export function registerConfig(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExample:\n  kdk config explain --srctree ~/linux --arch x86_64 --config .config KCSAN VMAP_STACK',
+      '\nExample:\n  kdk config explain --config examples/bugs/lkdtm-warning/.config KCSAN VMAP_STACK',
     )
     .action(async (symbols: string[], o: TreeOpts & { config: string }) => {
       const { readConfigFile, checkConfigSyntax, loadTree, parseConfigText, explainSymbol, formatExplanation } =
@@ -170,7 +170,10 @@ export function registerConfig(program: Command): void {
       .argument('<a>', 'first .config')
       .argument('<b>', 'second .config'),
   )
-    .addHelpText('after', '\nExample:\n  kdk config diff old.config .config')
+    .addHelpText(
+      'after',
+      '\nExit 0 no differences, 1 differences found. Example (merged.config from the config merge example):\n  kdk config diff examples/bugs/lkdtm-warning/.config merged.config',
+    )
     .action(async (a: string, b: string, o: CommonOptions) => {
       const { readConfigFile, diffConfigs, formatDiff } = await kconfig();
       const ta = readConfigFile(a);

@@ -51,7 +51,7 @@ function registerCves(gap: Command): void {
     .addHelpText(
       'after',
       '\nExit status: 0 no open CVE, 1 open CVEs found, 2 bad input, 3 no CVE data (run kdk gap update).' +
-        '\nExample:\n  kdk gap cves --kernel 6.1.192 --distro-source ~/.cache/kdk/debian/linux-packaging_6.1.187-1 --report gap.html\n',
+        '\nExample:\n  kdk gap cves --kernel-version 6.1.192 --report gap.html\n',
     );
   oldSpelling(cmd, '--kernel <version>', 'kernelVersion', '--kernel-version');
   addCommonOptions(withReport(withSource(cmd))).action(
@@ -79,7 +79,7 @@ function registerGit(gap: Command): void {
     .option('--since <rev>', 'only upstream fixes after this revision')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk gap git --repo ~/linux --branch debian/6.1 --upstream origin/master --since v6.1\n',
+      '\nExample (in a kernel git clone holding both branches):\n  kdk gap git --repo linux --branch debian/6.1 --upstream master --since v6.1\n',
     );
   addCommonOptions(withReport(cmd)).action(
     async (opts: SourceFlags & { repo: string; branch: string; upstream: string; since?: string }) => {
@@ -99,7 +99,8 @@ function registerMatch(gap: Command): void {
     .requiredOption('--kernel-version <v>', 'the kernel version that crashed, to say whether it has the fixes')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk gap match console.log --kernel 6.1.150\n  kdk gap match report.json --kernel 6.1.150 --json\n',
+      '\nExamples:\n  kdk gap match examples/console.log --kernel-version 6.1.150\n' +
+        '  kdk report parse examples/console.log --json > report.json && kdk gap match report.json --kernel-version 6.1.150 --json\n',
     );
   oldSpelling(cmd, '--kernel <version>', 'kernelVersion', '--kernel-version');
   addCommonOptions(withReport(withSource(cmd))).action(
@@ -122,7 +123,7 @@ function registerUpdate(gap: Command): void {
     .option('--from <dir|url|tarball>', 'a vulns checkout, a git URL, or a published.tar.xz', VULNS_GIT_URL)
     .addHelpText(
       'after',
-      `\nExample:\n  kdk gap update --from ${VULNS_GIT_URL}\n  kdk gap update --from ~/src/vulns\n`,
+      `\nExamples:\n  kdk gap update --from ${VULNS_GIT_URL}\n  kdk gap update --from published.tar.xz   # a snapshot of the vulns repository's cve/published\n`,
     );
   addCommonOptions(cmd).action(async (opts: CommonOptions & { from: string }) => {
     const { updateIndex } = await gapStage();

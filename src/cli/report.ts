@@ -24,8 +24,8 @@ export function registerReport(program: Command): void {
       .addHelpText(
         'after',
         '\nExit 0 whether or not a crash was found. With --follow --json, one JSON document per line\n' +
-          'is printed per report as it completes.\n\nExample:\n  kdk report parse console.log --json\n' +
-          '  kdk report parse --follow vm-serial.log',
+          'is printed per report as it completes.\n\nExamples (sample consoles in examples/):\n  kdk report parse examples/console.log --json\n' +
+          '  kdk report parse --follow examples/console.log',
       ),
   ).action(async (file: string, opts: ParseOptions) => {
     const { reportToJson } = await reportStage();
@@ -39,7 +39,7 @@ export function registerReport(program: Command): void {
     .command('titles')
     .argument('<files...>', 'console logs')
     .description("print the first crash's title of each log (an empty line when there is none)")
-    .addHelpText('after', '\nExample:\n  kdk report titles logs/*.txt')
+    .addHelpText('after', '\nExample:\n  kdk report titles examples/logs/*.txt')
     .action(async (files: string[]) => {
       // Streamed like `parse`, so a multi-gigabyte log is read in bounded memory.
       for (const f of files) {
@@ -57,7 +57,8 @@ export function registerReport(program: Command): void {
       .description('add file:line and inlined frames to the stack frames of reports (addr2line)')
       .addHelpText(
         'after',
-        '\nExample:\n  kdk report parse console.log --json | kdk report symbolize --vmlinux build/vmlinux --modules build',
+        '\nExample (fl/build: the build tree of kdk build --flavour-dir fl, which made the kernel that crashed):\n' +
+          '  kdk report parse examples/console.log --json | kdk report symbolize --vmlinux fl/build/vmlinux --modules fl/build',
       ),
   ).action(async (file: string, opts: CommonOptions & { vmlinux: string; modules?: string }) => {
     const { reportFromJson, reportToJson, symbolize } = await reportStage();

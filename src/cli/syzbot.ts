@@ -19,7 +19,7 @@ export function registerSyzbot(program: Command): void {
     .option('--profile <name>', 'profile holding the requirements', 'syzbot')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk syzbot check out/.config\n\nExit: 0 all required met; 1 a required option is missing; 2 bad input.',
+      '\nExample (out/ from the kdk flavour example):\n  kdk syzbot check out/.config\n\nExit: 0 all required met; 1 a required option is missing; 2 bad input.',
     )
     .action(async (file: string, opts: CommonOptions & { profile: string }) => {
       const { checkSyzbotConfig, configKernelVersion } = await syzbot();
@@ -56,7 +56,7 @@ export function registerSyzbot(program: Command): void {
     .option('--out <file>', 'write the config here (default: stdout)')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk syzbot manager-config --kernel-obj build/ --image bookworm.img --sshkey bookworm.id_rsa --out syz.cfg',
+      '\nExample:\n  kdk syzbot manager-config --kernel-obj fl/build --image images/bookworm/disk.img --sshkey images/bookworm/id_ed25519 --out syz.cfg\n  (fl/build: kdk build --flavour-dir fl; images/bookworm: kdk image debian --out images/bookworm)',
     )
     .action(
       async (
