@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { projectRoot, sharedDir, skipIf } from '../helpers.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { cacheDir, cacheRoot } from '../../src/util/cache.js';
+import { cacheDir } from '../../src/util/cache.js';
 import { smallKernel } from '../vm/fixtures.js';
 
 interface Judgement {
