@@ -48,7 +48,7 @@ test('a bundle with its bzImage reproduces its crash: verdict reproduced, exit 0
   assert.equal(res.kernelSource, 'bundle');
 });
 
-test('a bundle without a kernel is built from --srctree (default: Debian\'s tree) with its .config, then reproduced', async () => {
+test("a bundle without a kernel is built from --srctree (default: Debian's tree) with its .config, then reproduced", async () => {
   const dir = bundle({ title: 'kernel BUG in lkdtm_BUG', repro: lkdtmSource('BUG'), withKernel: false });
   const { code, res, stderr } = await repro(dir, ['--srctree', debianSourceTree().dir]);
   assert.equal(code, 0, stderr);
