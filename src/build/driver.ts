@@ -9,6 +9,7 @@ import { ensurePackages } from '../util/deps.js';
 import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
+import { shellCommand } from '../util/shell.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';
 import { ccacheDelta, ccacheStats } from './ccache.js';
 import { runMake } from './make.js';
@@ -110,7 +111,7 @@ function failedBuild(record: BuildRecord, output: string, flavourDir: string, co
   const why = full ? 'no space left on device' : `make exit ${record.exitStatus}`;
   return new KdkError(`build failed (${why}):\n${record.error}`, {
     exitCode: full ? ExitCode.environment : ExitCode.failure,
-    hint: `${full ? `free space in ${join(flavourDir, 'build')} (df -h); ` : ''}full output: make ${common.join(' ')}; record: ${where}`,
+    hint: `${full ? `free space in ${join(flavourDir, 'build')} (df -h); ` : ''}full output: ${shellCommand(['make', ...common])}; record: ${where}`,
   });
 }
 
