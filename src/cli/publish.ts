@@ -93,7 +93,7 @@ export function registerSign(program: Command): void {
     .argument('[build]', 'a flavour directory after kdk build (its build/ tree gives image, modules and .config)')
     .option('--key <file>', 'your signing key (PEM)')
     .option('--cert <file>', 'its certificate (PEM), the one enrolled in the firmware db')
-    .option('--kernel <image>', 'sign this kernel image instead of a build')
+    .option('--kernel <bzImage>', 'sign this kernel image instead of a build')
     .option('--modules <dir>', 'modules to sign (with --kernel)')
     .option('--config <file>', "the kernel config to check (default: the build's .config)")
     .option('--srctree <dir>', 'kernel tree for the Kconfig check and sign-file (default: Debian linux-source-6.1)')
@@ -105,7 +105,6 @@ export function registerSign(program: Command): void {
     .addHelpText(
       'after',
       '\nExample:\n  kdk sign --key db.key --cert db.crt --kernel /boot/vmlinuz-6.1.0-57-amd64 --config /boot/config-6.1.0-57-amd64\n' +
-        '  kdk sign --files-json fl/files.json fl\n' +
         '\nExit: 0 signed and the config has what Secure Boot needs; 1 signed but the config lacks something (reasons shown),\n' +
         'or the image is no EFI application; 2 bad input; 3 a tool missing.',
     )
