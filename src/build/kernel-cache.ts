@@ -23,7 +23,7 @@ import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import { scratchDir } from '../util/scratch.js';
 import { olddefconfig } from '../kconfig/index.js';
-import { archFacts, kernelArch } from '../util/arch.js';
+import { archFacts, configArch, DEFAULT_GUEST_ARCH, kernelArch } from '../util/arch.js';
 import { withLock } from './lock.js';
 import { runMake } from './make.js';
 
@@ -70,7 +70,7 @@ function makeRunner(spec: KernelBuildSpec, outDir: string, log: (l: string) => v
       '-C',
       spec.srcTree,
       `O=${outDir}`,
-      `ARCH=${kernelArch(spec.arch ?? 'x86_64')}`,
+      `ARCH=${kernelArch(spec.arch ?? DEFAULT_GUEST_ARCH)}`,
       `-j${jobs}`,
       ...targets,
     ];
@@ -182,7 +182,7 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
       await make(['modules_install', `INSTALL_MOD_PATH=${installed}`], { quiet: true });
     }
     populateDirAtomic(join(root, key), (tmp) => {
-      publish(outDir, tmp, key, buildSeconds, spec.arch ?? 'x86_64');
+      publish(outDir, tmp, key, buildSeconds, spec.arch ?? DEFAULT_GUEST_ARCH);
       // Without modules_install's build/ and source/ links into the build dir: the entry stands alone.
       const files = (p: string) => !lstatSync(p).isSymbolicLink();
       if (hasModules(config))
@@ -206,14 +206,17 @@ export async function kernelFromConfig(
   log: (l: string) => void,
 ): Promise<BuiltKernel & { key: string }> {
   if (!existsSync(join(srcTree, 'Makefile'))) throw inputError('not a kernel source tree (no Makefile)', srcTree);
+  // The config's own architecture (a bundle says which by its CONFIG_X86_64/ARM64), else the default.
+  const arch = configArch(readFileSync(configFile, 'utf8')) ?? DEFAULT_GUEST_ARCH;
   return buildKernel({
     srcTree,
-    name: 'x86_64',
+    name: arch,
+    arch,
     log,
     configure: async (outDir) => {
       const config = join(outDir, '.config');
       copyFileSync(configFile, config);
-      const res = olddefconfig({ srctree: srcTree, arch: 'x86_64', in: config, out: config, log });
+      const res = olddefconfig({ srctree: srcTree, arch, in: config, out: config, log });
       for (const w of res.warnings.slice(0, 20)) log(`kdk: olddefconfig: ${w}`);
     },
   });

@@ -2,13 +2,14 @@
 // Only the options live here; the actions (and the vm/image/report stages) load when a command runs.
 import type { Command } from 'commander';
 import { addCommonOptions } from './common.js';
+import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
 import type { BootOptions, RunOptions, ReproOptions } from './boot-actions.js';
 
 function vmFlags(cmd: Command): Command {
   return cmd
     .option('--append <args>', 'extra kernel command-line arguments')
     .option('--accel <auto|kvm|tcg>', 'accelerator (auto: probed once per host and cached)', 'auto')
-    .option('--arch <arch>', 'guest architecture, kernel or Debian name: x86_64 (amd64) or arm64', 'x86_64')
+    .option('--arch <arch>', 'guest architecture, kernel or Debian name: x86_64 (amd64) or arm64', DEFAULT_GUEST_ARCH)
     .option('--memory <MiB>', 'guest memory', '1024')
     .option('--silence-timeout <s>', 'end the VM after this many seconds without console output', '60');
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { addCommonOptions, oldSpelling, printJson, say, setExitCode, type CommonOptions } from './common.js';
 import type { ConfigReport, LoadOptions } from '../kconfig/index.js';
 import { ExitCode, KdkError } from '../util/errors.js';
-import { kernelArch } from '../util/arch.js';
+import { DEFAULT_ARCH, kernelArch } from '../util/arch.js';
 
 // Loaded inside the actions, so that commander's start-up (and other command groups) never pay for the engine.
 const kconfig = () => import('../kconfig/index.js');
@@ -32,7 +32,7 @@ async function loadOpts(o: TreeOpts): Promise<LoadOptions> {
     const { debianSourceTree } = await import('../distro/index.js');
     srctree = debianSourceTree((l) => progress(o, l.replace(/^kdk: /, ''))).dir;
   }
-  const arch = o.arch ?? 'x86_64';
+  const arch = o.arch ?? DEFAULT_ARCH.kernel;
   return {
     srctree,
     arch: kernelArch(arch),

@@ -6,7 +6,7 @@ import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } fro
 import { availableProfiles } from '../flavour/profile-names.js';
 import { inputError, ExitCode } from '../util/errors.js';
 import { shellCommand } from '../util/shell.js';
-import { archFacts, findArch } from '../util/arch.js';
+import { archFacts, DEFAULT_ARCH, findArch } from '../util/arch.js';
 import type { BaseChange } from '../flavour/index.js';
 
 /** `items` joined with commas, wrapped to `width` columns. */
@@ -73,7 +73,7 @@ export function registerFlavour(program: Command): void {
     .option(
       '--arch <arch>',
       'architecture, Debian or kernel name (amd64 or x86_64...; kernel-ark: its arch variant)',
-      'amd64',
+      DEFAULT_ARCH.debian,
     )
     .option('--featureset <fs>', 'Debian featureset of the base', 'none')
     .option('--flavour <name>', 'base flavour (default: the arch name)')

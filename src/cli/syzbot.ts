@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } from './common.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ExitCode } from '../util/errors.js';
-import { archFacts } from '../util/arch.js';
+import { archFacts, DEFAULT_ARCH } from '../util/arch.js';
 
 // Loaded inside the actions, so that other commands never pay for the syzbot and flavour stages at start-up.
 const syzbot = () => import('../syzbot/index.js');
@@ -48,7 +48,7 @@ export function registerSyzbot(program: Command): void {
     .requiredOption('--sshkey <file>', 'root SSH key for the image')
     .option('--workdir <dir>', 'syz-manager work directory', 'syz-workdir')
     .option('--syzkaller <dir>', 'syzkaller checkout with bin/ (default $SYZKALLER or ./syzkaller)')
-    .option('--arch <arch>', 'amd64 | arm64 (kernel names x86_64 | arm64 too)', 'amd64')
+    .option('--arch <arch>', 'amd64 | arm64 (kernel names x86_64 | arm64 too)', DEFAULT_ARCH.debian)
     .option('--vms <n>', 'parallel VMs', (v) => Number(v), 2)
     .option('--out <file>', 'write the config here (default: stdout)')
     .addHelpText(

@@ -8,7 +8,7 @@ import { debianSourceTree } from '../distro/index.js';
 import { buildInitramfs, compileStatic } from '../image/index.js';
 import { kernelFromConfig } from '../build/index.js';
 import { resolveAccel, type AccelChoice, type AccelVerdict } from './accel.js';
-import { archProfile, type GuestArch } from '../util/arch.js';
+import { archProfile, DEFAULT_GUEST_ARCH, type GuestArch } from '../util/arch.js';
 import { checkKernelFile } from './kernel-file.js';
 import { gdbSession, type GdbSession } from './gdb.js';
 import { runMany, summarize, type ManySummary } from './many.js';
@@ -129,7 +129,7 @@ export interface ReproRequest {
 }
 
 export async function reproduceBundle(bundle: Bundle, opts: ReproRequest): Promise<ReproResult> {
-  const arch = bundle.bug.arch ?? 'x86_64';
+  const arch = bundle.bug.arch ?? DEFAULT_GUEST_ARCH;
   const k = await bundleKernel(bundle, opts.srcTree, opts.log);
   checkKernelFile(k.kernel, archProfile(arch));
   const binary = await compileStatic(bundle.repro, opts.log, { noSymlinks: true });
