@@ -223,7 +223,15 @@ export async function cancelCommand(id: string, opts: DbOpts): Promise<void> {
 }
 
 export async function workerCommand(
-  opts: DbOpts & { kinds?: string; slots: string; lease: string; poll: string; name?: string },
+  opts: DbOpts & {
+    kinds?: string;
+    slots: string;
+    lease: string;
+    poll: string;
+    name?: string;
+    distccd?: string;
+    distccdPort: string;
+  },
 ): Promise<void> {
   const kinds = (opts.kinds ?? KINDS.join(',')).split(',').map((k) => k.trim());
   for (const k of kinds)
@@ -241,6 +249,9 @@ export async function workerCommand(
     leaseS: positiveNumber(opts.lease, '--lease', 30),
     pollS: positiveNumber(opts.poll, '--poll', 0.5),
     name: opts.name,
+    distccd: opts.distccd
+      ? { allow: opts.distccd, port: positiveNumber(opts.distccdPort, '--distccd-port', 3632) }
+      : undefined,
     log,
     onReady: (id, caps, queues) =>
       log(

@@ -64,7 +64,10 @@ function registerJobs(program: Command): void {
         'after',
         '\nExample:\n  kdk jobs cancel 1b9d6bcd-bbfd-8b2d-9b5d-ab8dfbbd4bed --db postgres://kdk@db/kdk',
       ),
-  ).action(async (id: string, opts) => (await actions()).cancelCommand(id, opts));
+  ).action(async (id: string, _opts, cmd: Command) =>
+    // `kdk jobs cancel ID --db URL`: the parent's --db takes the flag, so read both levels.
+    (await actions()).cancelCommand(id, cmd.optsWithGlobals()),
+  );
 }
 
 function registerWorker(program: Command): void {
@@ -79,6 +82,8 @@ function registerWorker(program: Command): void {
       .option('--lease <s>', 'seconds without a heartbeat before others take this worker for lost', '30')
       .option('--poll <s>', 'seconds between polls when idle', '0.5')
       .option('--name <id>', 'worker id (default host-pid-random)')
+      .option('--distccd <allow>', 'also serve distcc compiles to these clients (IP[/BITS]) for kdk build --distcc')
+      .option('--distccd-port <port>', 'distccd port', '3632')
       .addHelpText(
         'after',
         '\nExample:\n  kdk worker --db postgres://kdk@db/kdk --artifacts /srv/kdk-artifacts --kinds run,boot --slots 2\n' +

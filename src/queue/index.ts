@@ -19,3 +19,4 @@ export { packDir } from './tar.js';
 export { runWorker, Worker, WORKER_DEFAULTS, type WorkerOptions } from './worker.js';
 export { workerCaps, queuesFor, type WorkerCaps } from './caps.js';
 export { InfraError } from './infra-error.js';
+export { startDistccd, type DistccdOptions } from './distccd.js';

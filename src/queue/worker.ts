@@ -18,6 +18,7 @@ import { executeJob } from './execute.js';
 import { InfraError } from './infra-error.js';
 import { JobSpec, type JobKind } from './kinds.js';
 import { META } from './meta.js';
+import { startDistccd, type DistccdOptions } from './distccd.js';
 
 export interface WorkerOptions {
   url: string;
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   pollS?: number;
   name?: string;
   log: (l: string) => void;
+  /** Also serve compiles for `kdk build --distcc` (distccd, ended with the worker). */
+  distccd?: DistccdOptions;
   /** Called once the worker is registered and polling (tests and benchmarks wait for it). */
   onReady?: (id: string, caps: WorkerCaps, queues: string[]) => void;
 }
@@ -265,10 +268,11 @@ export class Worker {
 /** Runs a worker until SIGTERM (drain) or a second SIGTERM (hand back). */
 export async function runWorker(opts: WorkerOptions): Promise<{ id: string; jobs: number }> {
   const w = new Worker(opts);
+  const distccd = opts.distccd && startDistccd(opts.distccd, opts.log);
   onTerminate(() => {
     w.drain();
     onTerminate(() => w.handBack());
   });
-  const r = await w.run();
+  const r = await w.run().finally(() => distccd?.kill('SIGTERM'));
   return { id: w.id, jobs: r.jobs };
 }
