@@ -1,7 +1,7 @@
 // `kdk build`: make olddefconfig then make bindeb-pkg for a flavour directory (from `kdk flavour`), out of tree
 // (O=<flavour>/build, so an interrupted build resumes where it stopped), through ccache with a persistent cache
 // directory, with progress fed by make's own step lines and a BuildRecord written atomically at the end.
-import { archFacts, configArch, findArch, kernelArch } from '../util/arch.js';
+import { configArch, DEFAULT_ARCH, findArch, kernelArch } from '../util/arch.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -9,6 +9,7 @@ import { ensurePackages } from '../util/deps.js';
 import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
+import { shellCommand } from '../util/shell.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';
 import { ccacheDelta, ccacheStats } from './ccache.js';
 import { DISTCC_PACKAGES, distccEnv } from './distcc.js';
@@ -62,7 +63,7 @@ function sumKo(dir: string): number {
 
 function artifacts(flavourDir: string, build: string, arch: string, before: Set<string>): Record<string, number> {
   const out: Record<string, number> = {};
-  const image = fileSize(join(build, findArch(arch)?.image ?? archFacts('x86_64').image));
+  const image = fileSize(join(build, findArch(arch)?.image ?? DEFAULT_ARCH.image));
   if (image !== undefined) out.bzImage = image;
   const vmlinux = fileSize(join(build, 'vmlinux'));
   if (vmlinux !== undefined) out.vmlinux = vmlinux;
@@ -113,7 +114,7 @@ function failedBuild(record: BuildRecord, output: string, flavourDir: string, co
   const why = full ? 'no space left on device' : `make exit ${record.exitStatus}`;
   return new KdkError(`build failed (${why}):\n${record.error}`, {
     exitCode: full ? ExitCode.environment : ExitCode.failure,
-    hint: `${full ? `free space in ${join(flavourDir, 'build')} (df -h); ` : ''}full output: make ${common.join(' ')}; record: ${where}`,
+    hint: `${full ? `free space in ${join(flavourDir, 'build')} (df -h); ` : ''}full output: ${shellCommand(['make', ...common])}; record: ${where}`,
   });
 }
 
