@@ -18,6 +18,8 @@ test('infra errors retry with backoff to the limit; timeouts end the job; cancel
   const env = await queueEnv();
   const t = tag();
   const repro = cFile('sleep.c', SLEEP);
+  // Its own reproducer (tagged), so no worker's local cache holds a verified copy of it from an earlier run.
+  const fresh = cFile('fresh.c', `/* ${t} */\n${SLEEP}`);
   const submit = (extra: string[]) =>
     env.kdk(['submit', 'run', '--artifacts', env.artifacts, '--kernel', kernel, '--repro', repro, ...extra]);
 
@@ -28,7 +30,10 @@ test('infra errors retry with backoff to the limit; timeouts end the job; cancel
   assert.equal((await env.kdk(['jobs', 'cancel', cid])).code, 1);
 
   // The kernel's artifact vanishes from the share after submission: every attempt is an infra-error.
-  const lost = await submit(['--append', `${t} kdk.case=infra`, '--retries', '2', '--json']);
+  const lost = await env.kdk([
+    ...['submit', 'run', '--artifacts', env.artifacts, '--kernel', kernel, '--repro', fresh],
+    ...['--append', `${t} kdk.case=infra`, '--retries', '2', '--json'],
+  ]);
   const lostId = JSON.parse(lost.stdout).id;
   for (const d of readdirSync(env.artifacts))
     for (const f of readdirSync(join(env.artifacts, d))) rmSync(join(env.artifacts, d, f));
