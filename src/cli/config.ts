@@ -180,7 +180,8 @@ export function registerConfig(program: Command): void {
       let n = 0;
       const entries = (function* () {
         for (const e of diffConfigEntries(ta.text, tb.text)) {
-          n++;
+          // Set at the first difference: a reader that goes away early (| head) still gets exit 1.
+          if (n++ === 0) setExitCode(ExitCode.failure);
           yield e;
         }
       })();
@@ -194,7 +195,6 @@ export function registerConfig(program: Command): void {
         );
         if (!n) say(o, 'no differences');
       }
-      if (n) setExitCode(ExitCode.failure);
     });
 }
 

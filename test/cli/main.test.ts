@@ -44,7 +44,7 @@ test('output piped into `head` that exits early ends quietly, with the commandâ€
 test('a mistyped flag is named with a suggestion, even on a command with a required option (exit 2)', () => {
   for (const [args, bad, good] of [
     [['boot', '--kernal', 'x'], '--kernal', '--kernel'],
-    [['gap', 'cves', '--kernal', '6.1.1'], '--kernal', '--kernel'],
+    [['gap', 'cves', '--kernal-version', '6.1.1'], '--kernal-version', '--kernel-version'],
     [['flavour', '--outt', 'x'], '--outt', '--out'],
   ] as const) {
     const r = spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8' });
