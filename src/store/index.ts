@@ -92,7 +92,7 @@ export class Store {
     });
   }
 
-  listBugs = (f?: q.BugFilter) => q.listBugs(this.conn.db, f);
+  listBugs = (f?: q.BugFilter) => q.listBugs(this.conn.db, f, this.conn.dialect);
   getBug = (id: number) => q.getBug(this.conn.db, id);
   getArtifact = (sha: string) => q.getArtifact(this.conn.db, sha);
   listBuilds = () => q.listBuilds(this.conn.db);

@@ -1,8 +1,9 @@
 // What the dashboard, the API and `kdk triage bugs` read: one typed query per view, the same SQL on SQLite and
 // PostgreSQL. The bug list pages on the bugs table's own counters, so a page costs the same at 100,000 crashes.
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { BugTable, DB } from './schema.js';
+import type { DialectName } from './migrations.js';
 
 export interface BugFilter {
   /** Text the title (or an alternative title) contains, case-insensitively. */
@@ -42,21 +43,37 @@ export const MAX_PAGE = 500;
 /** `%` and `_` in user text match themselves. */
 const likeArg = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export async function listBugs(db: Kysely<DB>, f: BugFilter = {}): Promise<{ bugs: BugRow[]; total: number }> {
-  let base = db.selectFrom('bugs');
-  if (f.status) base = base.where('bugs.status', '=', f.status);
-  if (f.q) {
-    // A bug's alternative titles live in bug_titles, its own title in bugs (a fixed bug's title names its
-    // successor there): two scans of narrow columns, no per-row subquery.
-    const like = sql<boolean>`${sql.raw('lower(title)')} like ${likeArg(f.q)} escape '\\'`;
-    base = base.where('bugs.id', 'in', (eb) =>
+/**
+ * Bugs one of whose titles contains `q`, case-insensitively. SQLite asks its FTS5 trigram table (a row per bug,
+ * its titles a line each; migrations.ts), which matches substrings of 3 characters or more; shorter text, and
+ * text spanning lines, scans. PostgreSQL's LIKE is what its pg_trgm indexes serve.
+ */
+function titleSearch(q: string, dialect: DialectName) {
+  if (dialect === 'sqlite' && [...q].length >= 3 && !q.includes('\n'))
+    return sql<boolean>`bugs.id in (select rowid from bug_search where bug_search match ${`"${q.replace(/"/g, '""')}"`})`;
+  // A bug's alternative titles live in bug_titles, its own title in bugs (a fixed bug's title names its
+  // successor there): two scans of narrow columns, no per-row subquery.
+  const like = sql<boolean>`${sql.raw('lower(title)')} like ${likeArg(q)} escape '\\'`;
+  return (eb: ExpressionBuilder<DB, 'bugs'>) =>
+    eb(
+      'bugs.id',
+      'in',
       eb
         .selectFrom('bug_titles')
         .select('bug_id')
         .where(like)
         .union(eb.selectFrom('bugs as b2').select('b2.id as bug_id').where(like)),
     );
-  }
+}
+
+export async function listBugs(
+  db: Kysely<DB>,
+  f: BugFilter = {},
+  dialect: DialectName = 'sqlite',
+): Promise<{ bugs: BugRow[]; total: number }> {
+  let base = db.selectFrom('bugs');
+  if (f.status) base = base.where('bugs.status', '=', f.status);
+  if (f.q) base = base.where(titleSearch(f.q, dialect));
   if (f.kernel) {
     const k = f.kernel;
     base = base.where((eb) =>

@@ -1,11 +1,14 @@
 // The store suite on SQLite, plus what only a file store has: versioned migrations on open.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
 import { storeSuite } from './suite.js';
 import { tempDir } from './tmp.js';
+import { corpusCases, haveCorpus } from './corpus-logs.js';
+import { skipIf } from '../helpers.js';
 
 storeSuite(
   'sqlite',
@@ -35,3 +38,30 @@ test('an older store is upgraded on open; a newer one is refused naming both ver
     return true;
   });
 });
+
+test(
+  'a store filled before the search index (version 2) finds its bugs by search once upgraded',
+  { skip: skipIf(haveCorpus() ? undefined : 'no ../shared/corpora/syzkaller-report') },
+  async () => {
+    const dir = tempDir();
+    const file = join(dir, 'v2.db');
+    const cases = corpusCases(10);
+    const old = await openStore(file, { schemaVersion: 2 });
+    for (const c of cases) {
+      writeFileSync(join(dir, c.name), c.log);
+      await old.ingest(join(dir, c.name), { kernel: 'k1' });
+    }
+    await old.close();
+    const s = await openStore(file);
+    try {
+      for (const c of cases) {
+        const q = c.want.title.slice(0, 12).toUpperCase();
+        const want = cases.filter((o) => o.want.title.toUpperCase().includes(q)).map((o) => o.want.title);
+        const got = (await s.listBugs({ q, limit: 500 })).bugs.map((b) => b.title);
+        assert.deepEqual(got.sort(), [...new Set(want)].sort(), q);
+      }
+    } finally {
+      await s.close();
+    }
+  },
+);
