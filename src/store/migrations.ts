@@ -66,12 +66,15 @@ const STEPS: Step[] = [
     `create index bugs_match_key on bugs (match_key)`,
     `create index bug_kernels_kernel on bug_kernels (kernel_id, bug_id)`,
   ],
-  // 3: indexed title search. Both are trigram indexes, so a search keeps its meaning (a case-insensitive
+  // 3: indexed title search, and each bug's kernel names on its row (the list pages without a join). Both are trigram indexes, so a search keeps its meaning (a case-insensitive
   // substring of any of a bug's titles) and answers the same on both dialects. SQLite: an FTS5 table, one row
   // per bug, kept by triggers (so ingest, import and status changes all keep it). PostgreSQL: pg_trgm (shipped
   // with Debian's postgresql-15, trusted, so a database owner may create it) GIN indexes the LIKE uses.
   {
     sqlite: [
+      `alter table bugs add column kernels text not null default '[]'`,
+      `update bugs set kernels = (select json_group_array(name) from (select k.name from bug_kernels bk
+         join kernels k on k.id = bk.kernel_id where bk.bug_id = bugs.id order by k.name))`,
       `create virtual table bug_search using fts5 (titles, tokenize = 'trigram')`,
       `insert into bug_search (rowid, titles) ${bugTitlesOf('')}`,
       `create trigger bugs_search_ins after insert on bugs begin ${reindex('new.id')} end`,
@@ -83,6 +86,9 @@ const STEPS: Step[] = [
       `create trigger bug_titles_search_del after delete on bug_titles begin ${reindex('old.bug_id')} end`,
     ],
     postgres: [
+      `alter table bugs add column kernels text not null default '[]'`,
+      `update bugs set kernels = coalesce((select '[' || string_agg(to_json(k.name)::text, ',' order by k.name
+         collate "C") || ']' from bug_kernels bk join kernels k on k.id = bk.kernel_id where bk.bug_id = bugs.id), '[]')`,
       `create extension if not exists pg_trgm`,
       `create index bugs_title_trgm on bugs using gin (lower(title) gin_trgm_ops)`,
       `create index bug_titles_title_trgm on bug_titles using gin (lower(title) gin_trgm_ops)`,

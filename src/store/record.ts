@@ -105,6 +105,7 @@ export async function placeInBug(
         last_seen: seenAt,
         crash_count: 0,
         fix_commits: '[]',
+        kernels: '[]',
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -174,28 +175,39 @@ export async function recordCrash(tx: Tx, r: CrashReport, ctx: CrashContext): Pr
   return true;
 }
 
-/** The bug list pages on these counters instead of counting 100,000 crashes per request. */
+/** The bug list pages on these counters and names instead of counting 100,000 crashes per request. */
 async function countCrash(tx: Tx, bugId: number, kernel: number | null, at: string): Promise<void> {
   const b = await tx
     .selectFrom('bugs')
-    .select(['first_seen', 'last_seen', 'crash_count'])
+    .select(['first_seen', 'last_seen', 'crash_count', 'kernels'])
     .where('id', '=', bugId)
     .executeTakeFirstOrThrow();
+  let kernels = b.kernels;
+  if (kernel !== null) {
+    const k = await tx
+      .insertInto('bug_kernels')
+      .values({ bug_id: bugId, kernel_id: kernel, crash_count: 1 })
+      .onConflict((oc) =>
+        oc
+          .columns(['bug_id', 'kernel_id'])
+          .doUpdateSet((eb) => ({ crash_count: eb('bug_kernels.crash_count', '+', 1) })),
+      )
+      .returning('crash_count')
+      .executeTakeFirstOrThrow();
+    if (k.crash_count === 1) {
+      // A kernel new to this bug: its name joins the bug's own list.
+      const { name } = await tx.selectFrom('kernels').select('name').where('id', '=', kernel).executeTakeFirstOrThrow();
+      kernels = JSON.stringify([...(JSON.parse(b.kernels) as string[]), name].sort());
+    }
+  }
   await tx
     .updateTable('bugs')
     .set({
       crash_count: b.crash_count + 1,
       first_seen: at < b.first_seen ? at : b.first_seen,
       last_seen: at > b.last_seen ? at : b.last_seen,
+      kernels,
     })
     .where('id', '=', bugId)
-    .execute();
-  if (kernel === null) return;
-  await tx
-    .insertInto('bug_kernels')
-    .values({ bug_id: bugId, kernel_id: kernel, crash_count: 1 })
-    .onConflict((oc) =>
-      oc.columns(['bug_id', 'kernel_id']).doUpdateSet((eb) => ({ crash_count: eb('bug_kernels.crash_count', '+', 1) })),
-    )
     .execute();
 }
