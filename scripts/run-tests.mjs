@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 
 function find(dir, out = []) {
   if (!existsSync(dir)) return out;
+  // A test file named directly runs as given.
+  if (statSync(dir).isFile()) return dir.endsWith('.test.ts') ? [...out, dir] : out;
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (name === 'data' || name === 'node_modules') continue;

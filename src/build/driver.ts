@@ -1,7 +1,7 @@
 // `kdk build`: make olddefconfig then make bindeb-pkg for a flavour directory (from `kdk flavour`), out of tree
 // (O=<flavour>/build, so an interrupted build resumes where it stopped), through ccache with a persistent cache
 // directory, with progress fed by make's own step lines and a BuildRecord written atomically at the end.
-import { archFacts, configArch, findArch, kernelArch } from '../util/arch.js';
+import { configArch, DEFAULT_ARCH, findArch, kernelArch } from '../util/arch.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -59,7 +59,7 @@ function sumKo(dir: string): number {
 
 function artifacts(flavourDir: string, build: string, arch: string, before: Set<string>): Record<string, number> {
   const out: Record<string, number> = {};
-  const image = fileSize(join(build, findArch(arch)?.image ?? archFacts('x86_64').image));
+  const image = fileSize(join(build, findArch(arch)?.image ?? DEFAULT_ARCH.image));
   if (image !== undefined) out.bzImage = image;
   const vmlinux = fileSize(join(build, 'vmlinux'));
   if (vmlinux !== undefined) out.vmlinux = vmlinux;

@@ -11,7 +11,7 @@ import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import { scratchDir } from '../util/scratch.js';
 import { olddefconfig } from '../kconfig/index.js';
-import { archFacts, kernelArch } from '../util/arch.js';
+import { archFacts, configArch, DEFAULT_GUEST_ARCH, kernelArch } from '../util/arch.js';
 import { withLock } from './lock.js';
 import { runMake } from './make.js';
 
@@ -56,7 +56,7 @@ function makeRunner(spec: KernelBuildSpec, outDir: string, log: (l: string) => v
       '-C',
       spec.srcTree,
       `O=${outDir}`,
-      `ARCH=${kernelArch(spec.arch ?? 'x86_64')}`,
+      `ARCH=${kernelArch(spec.arch ?? DEFAULT_GUEST_ARCH)}`,
       `-j${jobs}`,
       ...targets,
     ];
@@ -155,7 +155,9 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
     await make(['olddefconfig'], { quiet: true }); // no-op on a final config; sets up the build dir
     await make(['bzImage']);
     const buildSeconds = (Date.now() - t0) / 1000;
-    populateDirAtomic(join(root, key), (tmp) => publish(outDir, tmp, key, buildSeconds, spec.arch ?? 'x86_64'));
+    populateDirAtomic(join(root, key), (tmp) =>
+      publish(outDir, tmp, key, buildSeconds, spec.arch ?? DEFAULT_GUEST_ARCH),
+    );
     log(`kdk: kernel built in ${buildSeconds.toFixed(0)} s: ${join(root, key)}`);
     return { ...builtAt(join(root, key)), key };
   };
@@ -174,14 +176,17 @@ export async function kernelFromConfig(
   log: (l: string) => void,
 ): Promise<BuiltKernel & { key: string }> {
   if (!existsSync(join(srcTree, 'Makefile'))) throw inputError('not a kernel source tree (no Makefile)', srcTree);
+  // The config's own architecture (a bundle says which by its CONFIG_X86_64/ARM64), else the default.
+  const arch = configArch(readFileSync(configFile, 'utf8')) ?? DEFAULT_GUEST_ARCH;
   return buildKernel({
     srcTree,
-    name: 'x86_64',
+    name: arch,
+    arch,
     log,
     configure: async (outDir) => {
       const config = join(outDir, '.config');
       copyFileSync(configFile, config);
-      const res = olddefconfig({ srctree: srcTree, arch: 'x86_64', in: config, out: config, log });
+      const res = olddefconfig({ srctree: srcTree, arch, in: config, out: config, log });
       for (const w of res.warnings.slice(0, 20)) log(`kdk: olddefconfig: ${w}`);
     },
   });

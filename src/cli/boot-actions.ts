@@ -43,6 +43,7 @@ export interface ReproOptions extends VmCliOptions {
   repeat?: string;
   gdb?: boolean;
   gdbHold?: string;
+  runTimeout?: string;
 }
 
 const log = (opts: VmCliOptions) => (l: string) => {
@@ -130,7 +131,9 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
     srcTree: opts.srctree,
     accel: accelFlag(opts),
     repeat: opts.repeat === undefined ? undefined : positiveNumber(opts.repeat, '--repeat', 3),
-    timeoutS: opts.timeout === undefined ? undefined : positiveNumber(opts.timeout, '--timeout', 120),
+    // --timeout is the whole VM, boot included, as for boot and run; --run-timeout is the time after boot.
+    timeoutS: opts.runTimeout === undefined ? undefined : positiveNumber(opts.runTimeout, '--run-timeout', 120),
+    totalTimeoutS: opts.timeout === undefined ? undefined : positiveNumber(opts.timeout, '--timeout', 300),
     log: log(opts),
     vm: vmSettings(opts),
     gdb: opts.gdb,

@@ -2,13 +2,14 @@
 // Only the options live here; the actions (and the vm/image/report stages) load when a command runs.
 import type { Command } from 'commander';
 import { addCommonOptions } from './common.js';
+import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
 import type { BootOptions, RunOptions, ReproOptions } from './boot-actions.js';
 
 function vmFlags(cmd: Command): Command {
   return cmd
     .option('--append <args>', 'extra kernel command-line arguments')
     .option('--accel <auto|kvm|tcg>', 'accelerator (auto: probed once per host and cached)', 'auto')
-    .option('--arch <arch>', 'guest architecture: x86_64 or arm64', 'x86_64')
+    .option('--arch <arch>', 'guest architecture, kernel or Debian name: x86_64 (amd64) or arm64', DEFAULT_GUEST_ARCH)
     .option('--memory <MiB>', 'guest memory', '1024')
     .option('--silence-timeout <s>', 'end the VM after this many seconds without console output', '60');
 }
@@ -28,13 +29,14 @@ export function registerBoot(program: Command): void {
           '--image <file>',
           'raw disk image to boot (root=/dev/vda, changes discarded); userspace = its login prompt',
         )
-        .option('--timeout <s>', 'end the VM after this many seconds', '120')
+        .option('--timeout <s>', 'limit for the VM in seconds, boot included', '120')
         .option('--gdb', "start QEMU's gdb stub and keep the guest up until --timeout or Ctrl-C"),
     ).addHelpText(
       'after',
-      '\nExit 0 when the guest reached userspace without a crash, 1 otherwise, 2 on bad input.\n\nExample:\n' +
-        '  kdk boot --kernel /boot/vmlinuz-6.1.0-26-amd64 --json\n' +
-        '  kdk boot --kernel build/arch/x86/boot/bzImage --gdb --timeout 600',
+      '\nExit 0 when the guest reached userspace without a crash, 1 otherwise, 2 on bad input.\n\n' +
+        "Examples (/vmlinuz: Debian's stock kernel, apt-get install linux-image-amd64; fl/: kdk build --flavour-dir fl):\n" +
+        '  kdk boot --kernel /vmlinuz --json\n' +
+        '  kdk boot --kernel fl/build/arch/x86/boot/bzImage --gdb --timeout 600',
     ),
   ).action(async (o: BootOptions) => (await import('./boot-actions.js')).bootCommand(o));
 
@@ -47,12 +49,12 @@ export function registerBoot(program: Command): void {
         .requiredOption('--repro <file.c>', 'C reproducer (compiled with gcc -static -pthread)')
         .option('--repeat <n>', 'number of runs (each a fresh boot)', '1')
         .option('--parallel <n>', 'VMs running at once', '1')
-        .option('--timeout <s>', 'per-run limit in seconds, boot included', '300'),
+        .option('--timeout <s>', 'limit for each run (one VM) in seconds, boot included', '300'),
     ).addHelpText(
       'after',
       '\nExit 1 when a run crashed (the failure asked about), 0 when none did, 2 on bad input\n' +
         '(missing kernel, a reproducer that does not compile).\n\nExample:\n' +
-        '  kdk run --kernel bzImage --repro repro.c --repeat 4 --parallel 2 --json',
+        '  kdk run --kernel fl/build/arch/x86/boot/bzImage --repro examples/bugs/lkdtm-warning/repro.c --repeat 2 --parallel 2 --json',
     ),
   ).action(async (o: RunOptions) => (await import('./boot-actions.js')).runCommand(o));
 
@@ -62,9 +64,19 @@ export function registerBoot(program: Command): void {
         .command('repro')
         .description('reproduce a bug bundle (bug.json, .config, repro.c, optional bzImage) and compare titles')
         .argument('<bundle>', 'bundle directory')
-        .option('--srctree <dir>', 'kernel source tree to build from when the bundle has no bzImage')
+        .option(
+          '--srctree <dir>',
+          "kernel tree to build from when the bundle has no bzImage (default: Debian's linux-source-6.1)",
+        )
         .option('--repeat <n>', 'runs before concluding "no crash" (default: bug.json\'s repeat or 3)')
-        .option('--timeout <s>', 'per-run limit in seconds after boot')
+        .option(
+          '--timeout <s>',
+          'limit for each run (one VM) in seconds, boot included (default: none beyond the others)',
+        )
+        .option(
+          '--run-timeout <s>',
+          "seconds from userspace to the reproducer's end (default: bug.json's timeout or 120)",
+        )
         .option(
           '--gdb',
           "hold the crashed guest at its crash with QEMU's gdb stub open (nokaslr, panic without reboot) and print the gdb command",
@@ -73,7 +85,8 @@ export function registerBoot(program: Command): void {
     ).addHelpText(
       'after',
       '\nVerdicts: reproduced (exit 0), different crash (exit 1, with its title), no crash after N runs (exit 1).\n' +
-        '\nExample:\n  kdk repro bugs/lkdtm-warning --srctree ~/src/linux --json',
+        "\nExample (a sample bundle shipped with kdk; its kernel is built from Debian's linux-source-6.1):\n" +
+        '  kdk repro examples/bugs/lkdtm-warning --json',
     ),
   ).action(async (d: string, o: ReproOptions) => (await import('./boot-actions.js')).reproCommand(d, o));
 }

@@ -1,5 +1,5 @@
 // What every command shares: --json/--quiet handling, output helpers, and the mapping of errors to exit codes.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { KdkError, ExitCode, systemError } from '../util/errors.js';
 import { escapeTerminal } from '../util/text.js';
 
@@ -12,6 +12,20 @@ export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--json', 'print one JSON document on stdout (human text goes to stderr)')
     .option('-q, --quiet', 'no progress output');
+}
+
+/**
+ * An old spelling of a flag, kept working for one release (docs/conventions.md, Flags): hidden from --help, its
+ * value lands on the new flag, and a person at a terminal is told the new name.
+ */
+export function oldSpelling(cmd: Command, flags: string, target: string, newFlag: string): Command {
+  const opt = new Option(flags).hideHelp();
+  cmd.addOption(opt);
+  cmd.on(`option:${opt.name()}`, (v: unknown) => {
+    cmd.setOptionValue(target, v);
+    if (process.stderr.isTTY) process.stderr.write(`kdk: note: ${opt.long} is now ${newFlag}\n`);
+  });
+  return cmd;
 }
 
 export function printJson(value: unknown): void {

@@ -1,38 +1,41 @@
 // `kdk config ...`: olddefconfig, merge (with the report), explain and diff on a kernel's Kconfig tree.
 import type { Command } from 'commander';
-import { addCommonOptions, printJson, say, setExitCode, type CommonOptions } from './common.js';
+import { addCommonOptions, oldSpelling, printJson, say, setExitCode, type CommonOptions } from './common.js';
 import type { ConfigReport, LoadOptions } from '../kconfig/index.js';
 import { ExitCode, KdkError } from '../util/errors.js';
+import { DEFAULT_ARCH, kernelArch } from '../util/arch.js';
 
 // Loaded inside the actions, so that commander's start-up (and other command groups) never pay for the engine.
 const kconfig = () => import('../kconfig/index.js');
 
 interface TreeOpts extends CommonOptions {
-  srctree: string;
-  arch: string;
+  srctree?: string;
+  arch?: string;
   crossCompile?: string;
   probes?: string;
   exportProbes?: string;
 }
 
-function treeOptions(cmd: Command, required = true): Command {
-  const o = required
-    ? cmd
-        .requiredOption('--srctree <dir>', 'kernel source tree')
-        .requiredOption('--arch <arch>', 'ARCH as for make (x86_64, arm64...)')
-    : cmd
-        .option('--srctree <dir>', 'kernel source tree')
-        .option('--arch <arch>', 'ARCH as for make (x86_64, arm64...)');
-  return o
+/** --srctree and --arch: optional on every config command (Debian's linux-source tree and x86_64 by default). */
+function treeOptions(cmd: Command): Command {
+  return cmd
+    .option('--srctree <dir>', "kernel source tree (default: Debian's linux-source-6.1, extracted into the cache)")
+    .option('--arch <arch>', 'architecture, kernel or Debian name (x86_64 or amd64, arm64...; default x86_64)')
     .option('--cross-compile <prefix>', 'CROSS_COMPILE toolchain prefix (e.g. aarch64-linux-gnu-)')
     .option('--probes <file>', 'use an exported probe file instead of running the toolchain')
     .option('--export-probes <file>', 'write the toolchain probe results to <file> (for --probes elsewhere)');
 }
 
-function loadOpts(o: TreeOpts): LoadOptions {
+async function loadOpts(o: TreeOpts): Promise<LoadOptions> {
+  let srctree = o.srctree;
+  if (!srctree) {
+    const { debianSourceTree } = await import('../distro/index.js');
+    srctree = debianSourceTree((l) => progress(o, l.replace(/^kdk: /, ''))).dir;
+  }
+  const arch = o.arch ?? DEFAULT_ARCH.kernel;
   return {
-    srctree: o.srctree,
-    arch: o.arch,
+    srctree,
+    arch: kernelArch(arch),
     crossCompile: o.crossCompile,
     probes: o.probes,
     exportProbes: o.exportProbes,
@@ -65,23 +68,22 @@ export function registerConfig(program: Command): void {
     .command('config')
     .description('Kconfig engine: evaluate, merge, explain and diff kernel configs');
 
-  addCommonOptions(
-    treeOptions(
-      config
-        .command('olddefconfig')
-        .description('evaluate a .config like `make ARCH=<arch> olddefconfig` (same bytes)')
-        .requiredOption('--in <file>', 'input .config')
-        .requiredOption('--out <file>', 'output .config (written atomically)'),
-    ),
-  )
+  const old = config
+    .command('olddefconfig')
+    .description('evaluate a .config like `make ARCH=<arch> olddefconfig` (same bytes)')
+    .requiredOption('--config <file>', 'input .config')
+    .requiredOption('--out <file>', 'output .config (written atomically)');
+  oldSpelling(old, '--in <file>', 'config', '--config');
+  addCommonOptions(treeOptions(old))
     .addHelpText(
       'after',
-      '\nExample:\n  kdk config olddefconfig --srctree ~/linux --arch x86_64 --in old.config --out .config',
+      "\nExample (on Debian's linux-source-6.1 tree; --srctree DIR for another):\n  kdk config olddefconfig --config examples/bugs/lkdtm-warning/.config --arch x86_64 --out .config",
     )
-    .action(async (o: TreeOpts & { in: string; out: string }) => {
+    .action(async (o: TreeOpts & { config: string; out: string }) => {
       const { olddefconfig } = await kconfig();
-      progress(o, `evaluating ${o.in} on ${o.srctree} (ARCH=${o.arch})`);
-      const r = olddefconfig({ ...loadOpts(o), in: o.in, out: o.out });
+      const lo = await loadOpts(o);
+      progress(o, `evaluating ${o.config} on ${lo.srctree} (ARCH=${lo.arch})`);
+      const r = olddefconfig({ ...lo, in: o.config, out: o.out });
       for (const w of r.warnings) process.stderr.write(w + '\n');
       if (o.json) printJson({ out: o.out, warnings: r.warnings, unmetDependencies: r.unmet });
       else say(o, `wrote ${o.out}`);
@@ -94,19 +96,21 @@ export function registerConfig(program: Command): void {
         .description(
           "merge fragments into a base config like merge_config.sh (later wins), evaluate, and report every value that did not stick. With no arguments: Debian's config for this machine + the syzbot profile",
         )
-        .argument('[base]', 'base .config')
-        .argument('[fragments...]', 'config fragments, applied in order')
+        .argument('[fragments...]', 'config fragments, applied in order (without --config: the first is the base)')
+        .option('--config <file>', 'base .config')
         .option('--out <file>', 'write the merged, evaluated .config here')
         .option('--strict', 'exit 1 when a requested value did not stick'),
-      false,
     ),
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  kdk config merge                      # Debian amd64 config + the syzbot profile, report only\n  kdk config merge --srctree ~/linux --arch x86_64 --out .config base.config debug.config --json',
+      '\nExamples:\n  kdk config merge                      # Debian amd64 config + the syzbot profile, report only\n  kdk config merge --config examples/bugs/lkdtm-warning/.config --out merged.config examples/kcsan.config --json',
     )
-    .action(async (base: string | undefined, fragments: string[], o: TreeOpts & { out?: string; strict?: boolean }) => {
+    .action(async (args: string[], o: TreeOpts & { config?: string; out?: string; strict?: boolean }) => {
       const { mergeConfigs } = await kconfig();
+      // The base is --config; the old form `merge BASE FRAGMENT...` still works.
+      let base = o.config ?? args[0];
+      let fragments = o.config ? args : args.slice(1);
       let opts: LoadOptions;
       if (!base) {
         if (o.srctree || fragments.length)
@@ -116,12 +120,10 @@ export function registerConfig(program: Command): void {
         progress(o, `no arguments: merging ${d.description}`);
         base = d.base;
         fragments = d.fragments;
-        opts = loadOpts({ ...o, srctree: d.srctree, arch: d.arch });
+        opts = await loadOpts({ ...o, srctree: d.srctree, arch: d.arch });
       } else {
-        if (!o.srctree || !o.arch)
-          throw new KdkError('--srctree and --arch are required with a base config', { exitCode: ExitCode.usage });
         if (!fragments.length) throw new KdkError('give at least one fragment to merge', { exitCode: ExitCode.usage });
-        opts = loadOpts(o);
+        opts = await loadOpts(o);
       }
       progress(o, `merging ${[base, ...fragments].join(' + ')} (ARCH=${opts.arch})`);
       const res = mergeConfigs({ ...opts, base, fragments, out: o.out });
@@ -143,12 +145,12 @@ export function registerConfig(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExample:\n  kdk config explain --srctree ~/linux --arch x86_64 --config .config KCSAN VMAP_STACK',
+      '\nExample:\n  kdk config explain --config examples/bugs/lkdtm-warning/.config KCSAN VMAP_STACK',
     )
     .action(async (symbols: string[], o: TreeOpts & { config: string }) => {
       const { readConfigFile, loadTree, explainSymbol, formatExplanation } = await kconfig();
       const c = readConfigFile(o.config);
-      const tree = loadTree(loadOpts(o));
+      const tree = loadTree(await loadOpts(o));
       for (const w of tree.readConfig(c).warnings) if (!o.quiet) process.stderr.write(w + '\n');
       const ex = symbols.map((s) => explainSymbol(tree, s));
       if (o.json) printJson(ex);
@@ -163,7 +165,10 @@ export function registerConfig(program: Command): void {
       .argument('<a>', 'first .config')
       .argument('<b>', 'second .config'),
   )
-    .addHelpText('after', '\nExample:\n  kdk config diff old.config .config')
+    .addHelpText(
+      'after',
+      '\nExit 0 no differences, 1 differences found. Example (merged.config from the config merge example):\n  kdk config diff examples/bugs/lkdtm-warning/.config merged.config',
+    )
     .action(async (a: string, b: string, o: CommonOptions) => {
       const { readConfigFile, diffConfigs, formatDiff } = await kconfig();
       const ta = readConfigFile(a);

@@ -5,6 +5,43 @@ import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } fro
 // Only the profile names load at start-up (for --help); the stage itself loads inside the action.
 import { availableProfiles } from '../flavour/profile-names.js';
 import { inputError, ExitCode } from '../util/errors.js';
+import { shellCommand } from '../util/shell.js';
+import { archFacts, DEFAULT_ARCH, findArch } from '../util/arch.js';
+import type { BaseChange } from '../flavour/index.js';
+
+/** `items` joined with commas, wrapped to `width` columns. */
+function wrapList(items: string[], width = 100): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line && line.length + 2 + item.length > width) {
+      lines.push(line + ',');
+      line = '';
+    }
+    line = line ? `${line}, ${item}` : item;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Knock-on changes (not asked for by a profile): first the base values that changed, which a maintainer must
+ * judge (`RANDOMIZE_MEMORY y→n`), then the options that only appeared because their dependencies were enabled.
+ */
+function knockOnLines(changes: BaseChange[]): string[] {
+  const changed = changes.filter((c) => c.base !== 'n');
+  const appeared = changes.filter((c) => c.base === 'n');
+  const out: string[] = [];
+  if (changed.length) {
+    out.push(`base values changed as a consequence (${changed.length}):`);
+    out.push(...wrapList(changed.map((c) => `${c.symbol} ${c.base}→${c.final}`)).map((l) => `  ${l}`));
+  }
+  if (appeared.length) {
+    out.push(`newly set through dependencies (${appeared.length}):`);
+    out.push(...wrapList(appeared.map((c) => `${c.symbol}=${c.final}`)).map((l) => `  ${l}`));
+  }
+  return out;
+}
 
 interface FlavourOptions extends CommonOptions {
   distro: string;
@@ -33,7 +70,11 @@ export function registerFlavour(program: Command): void {
       "Debian release: bookworm (6.1, the system's apt) or trixie (6.12, a private apt under the cache)",
       'bookworm',
     )
-    .option('--arch <arch>', 'Debian architecture (or kernel-ark arch variant)', 'amd64')
+    .option(
+      '--arch <arch>',
+      'architecture, Debian or kernel name (amd64 or x86_64...; kernel-ark: its arch variant)',
+      DEFAULT_ARCH.debian,
+    )
     .option('--featureset <fs>', 'Debian featureset of the base', 'none')
     .option('--flavour <name>', 'base flavour (default: the arch name)')
     .option('--profile <name>', `debug profile, repeatable; '+name' adds (${availableProfiles().join(', ')})`, collect)
@@ -54,13 +95,15 @@ export function registerFlavour(program: Command): void {
         throw inputError(`unknown distro '${opts.distro}' (debian, fedora, flat)`);
       }
       const profiles = opts.profile?.length ? opts.profile : ['syzbot'];
+      // Debian's hierarchy is keyed by Debian names; kernel-ark's variants (x86_64-debug) pass through.
+      const arch = opts.distro === 'fedora' || !findArch(opts.arch) ? opts.arch : archFacts(opts.arch).debian;
       const { makeDebugFlavour, reportJson, writeFlavour } = await import('../flavour/index.js');
       const { makeProgress } = await import('../util/progress.js');
       const progress = makeProgress({ quiet: opts.quiet });
       const r = await makeDebugFlavour({
         distro: opts.distro as 'debian' | 'fedora' | 'flat',
         release: opts.release,
-        arch: opts.arch,
+        arch,
         featureset: opts.featureset,
         flavour: opts.flavour,
         profiles,
@@ -71,7 +114,7 @@ export function registerFlavour(program: Command): void {
         arkFlavor: opts.arkFlavor,
         log: (l) => progress.step(l.replace(/^kdk: /, '')),
       });
-      const out = opts.out ?? `kdk-flavour-${opts.arch}-${profiles.map((p) => p.replace(/^\+/, '')).join('+')}`;
+      const out = opts.out ?? `kdk-flavour-${arch}-${profiles.map((p) => p.replace(/^\+/, '')).join('+')}`;
       const written = writeFlavour(r, out);
       if (r.requiredMissing.length) setExitCode(ExitCode.failure);
       if (opts.json) return printJson({ out, written, ...reportJson(r) });
@@ -80,6 +123,11 @@ export function registerFlavour(program: Command): void {
         `debug flavour ${r.base.id.arch}/${r.base.id.flavour} + ${r.profile.profiles.join('+')} → ${out}/.config`,
       );
       say(opts, `  base: ${r.base.source} (${r.base.files.length} files), evaluated by ${r.evaluator}`);
+      if (r.packaging) {
+        const tree = r.packaging.treeVersion ?? `kernel ${r.packaging.kernel ?? 'unknown'}`;
+        say(opts, `  packaging ${r.packaging.version} evaluated on tree ${tree}: ${r.tree}`);
+      }
+      for (const w of r.warnings) say(opts, `  WARNING: ${w}`);
       say(
         opts,
         `  requested ${r.requested.total} options: ${r.requested.stuck} stuck, ${r.requested.notStuck.length} did not:`,
@@ -92,10 +140,13 @@ export function registerFlavour(program: Command): void {
         say(opts, `    CONFIG_${g.symbol} (profile ${g.profile}; gone by ${g.removedIn}) — ${g.why}`);
       say(
         opts,
-        `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on`,
+        `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on` +
+          (r.baseChanges.knockOn.length ? ':' : ''),
       );
+      for (const line of knockOnLines(r.baseChanges.knockOn)) say(opts, `    ${line}`);
       if (r.requiredMissing.length) say(opts, `  REQUIRED options missing: ${r.requiredMissing.join(', ')}`);
       say(opts, `  Debian packaging: ${out}/debian/ (featureset 'debug'); report: ${out}/report.json`);
+      say(opts, `next: ${shellCommand(['kdk', 'build', '--flavour-dir', out])}`);
     });
   addCommonOptions(cmd);
 }

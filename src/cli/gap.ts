@@ -2,7 +2,7 @@
 // lacks, known upstream bugs for a crash). Exit 1 when something open/missing was found, as for a failed check.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { addCommonOptions, printJson, say, setExitCode, type CommonOptions } from './common.js';
+import { addCommonOptions, oldSpelling, printJson, say, setExitCode, type CommonOptions } from './common.js';
 import { inputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { ReportFormat } from '../gap/index.js';
@@ -47,7 +47,7 @@ function registerCves(gap: Command): void {
     .command('cves')
     .description('every published CVE affecting one exact kernel version, and what a distro closes itself')
     .requiredOption(
-      '--kernel <version>',
+      '--kernel-version <v>',
       "kernel version: upstream (6.1.192, 6.8, 6.9-rc3) or Debian (6.1.192-3: Debian's fixes count)",
     )
     .option('--distro <name>', "count a distro's own fixes for an upstream version (debian)")
@@ -56,12 +56,13 @@ function registerCves(gap: Command): void {
       'after',
       '\nExit status: 0 no open CVE, 1 open CVEs found, 2 bad input, 3 no CVE data (run kdk gap update).' +
         "\nDebian's fixes come from the packaging kdk has cached, else the changelog linux-source-* ships." +
-        '\nExample:\n  kdk gap cves --kernel 6.1.192-3 --report gap.html\n  kdk gap cves --kernel 6.1.192 --json\n',
+        '\nExample:\n  kdk gap cves --kernel-version 6.1.192-3 --report gap.html\n  kdk gap cves --kernel-version 6.1.192 --json\n',
     );
+  oldSpelling(cmd, '--kernel <version>', 'kernelVersion', '--kernel-version');
   addCommonOptions(withReport(withSource(cmd))).action(
-    async (opts: SourceFlags & { kernel: string; distro?: string; distroSource?: string }) => {
+    async (opts: SourceFlags & { kernelVersion: string; distro?: string; distroSource?: string }) => {
       const { parseKernelSpec, chooseDistroSource, openIndex, queryCves, renderCves } = await gapStage();
-      const spec = parseKernelSpec(opts.kernel);
+      const spec = parseKernelSpec(opts.kernelVersion);
       const choice = await chooseDistroSource(spec, opts);
       const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
       const r = queryCves(index, spec.version, choice.source, { debianVersion: spec.debian, distroNote: choice.note });
@@ -83,7 +84,7 @@ function registerGit(gap: Command): void {
     .option('--since <rev>', 'only upstream fixes after this revision')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk gap git --repo ~/linux --branch debian/6.1 --upstream origin/master --since v6.1\n',
+      '\nExample (in a kernel git clone holding both branches):\n  kdk gap git --repo linux --branch debian/6.1 --upstream master --since v6.1\n',
     );
   addCommonOptions(withReport(cmd)).action(
     async (opts: SourceFlags & { repo: string; branch: string; upstream: string; since?: string }) => {
@@ -100,20 +101,24 @@ function registerMatch(gap: Command): void {
   const cmd = gap
     .command('match <file>')
     .description('known upstream bugs (CVEs quoting the same crash title) for the crashes of a report or console log')
-    .requiredOption('--kernel <version>', 'the kernel version that crashed, to say whether it has the fixes')
+    .requiredOption('--kernel-version <v>', 'the kernel version that crashed, to say whether it has the fixes')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk gap match console.log --kernel 6.1.150\n  kdk gap match report.json --kernel 6.1.150 --json\n',
+      '\nExamples:\n  kdk gap match examples/console.log --kernel-version 6.1.150\n' +
+        '  kdk report parse examples/console.log --json > report.json && kdk gap match report.json --kernel-version 6.1.150 --json\n',
     );
-  addCommonOptions(withReport(withSource(cmd))).action(async (file: string, opts: SourceFlags & { kernel: string }) => {
-    const { parseKernelArg, crashesFromFile, openIndex, matchCrashes, renderMatches } = await gapStage();
-    const v = parseKernelArg(opts.kernel);
-    const crashes = await crashesFromFile(file);
-    const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
-    const ms = matchCrashes(index, crashes, v);
-    emit(opts, { kernel: v.text, crashes: ms }, (f) => renderMatches(ms, v.text, f));
-    if (ms.some((m) => m.bugs.some((b) => b.affected))) setExitCode(1);
-  });
+  oldSpelling(cmd, '--kernel <version>', 'kernelVersion', '--kernel-version');
+  addCommonOptions(withReport(withSource(cmd))).action(
+    async (file: string, opts: SourceFlags & { kernelVersion: string }) => {
+      const { parseKernelArg, crashesFromFile, openIndex, matchCrashes, renderMatches } = await gapStage();
+      const v = parseKernelArg(opts.kernelVersion);
+      const crashes = await crashesFromFile(file);
+      const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
+      const ms = matchCrashes(index, crashes, v);
+      emit(opts, { kernel: v.text, crashes: ms }, (f) => renderMatches(ms, v.text, f));
+      if (ms.some((m) => m.bugs.some((b) => b.affected))) setExitCode(1);
+    },
+  );
 }
 
 function registerUpdate(gap: Command): void {
@@ -123,7 +128,7 @@ function registerUpdate(gap: Command): void {
     .option('--from <dir|url|tarball>', 'a vulns checkout, a git URL, or a published.tar.xz', VULNS_GIT_URL)
     .addHelpText(
       'after',
-      `\nExample:\n  kdk gap update --from ${VULNS_GIT_URL}\n  kdk gap update --from ~/src/vulns\n`,
+      `\nExamples:\n  kdk gap update --from ${VULNS_GIT_URL}\n  kdk gap update --from published.tar.xz   # a snapshot of the vulns repository's cve/published\n`,
     );
   addCommonOptions(cmd).action(async (opts: CommonOptions & { from: string }) => {
     const { updateIndex } = await gapStage();

@@ -27,7 +27,10 @@ export function registerImage(program: Command): void {
       .option('--add <file...>', 'program to run in the guest, in order (.c sources are compiled)', [])
       .requiredOption('--out <file>', 'where to write the cpio archive'),
   )
-    .addHelpText('after', '\nExample:\n  kdk image initramfs --add repro.c --out initramfs.cpio')
+    .addHelpText(
+      'after',
+      '\nExample:\n  kdk image initramfs --add examples/bugs/lkdtm-warning/repro.c --out initramfs.cpio',
+    )
     .action(async (opts: InitramfsOptions) => {
       const { buildInitramfs, programsFromFiles } = await import('../image/index.js');
       const log = (l: string) => !opts.quiet && process.stderr.write(l + '\n');

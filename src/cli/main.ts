@@ -1,16 +1,19 @@
 // The `kdk` command: wires each command group (one file each under src/cli/) into commander.
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
+import { KdkCommand } from './program.js';
 import { exitQuietlyOnBrokenPipe, reportError, takeExitCode } from './common.js';
 import { ExitCode } from '../util/errors.js';
 import { registerCommands } from './commands.js';
 
 export function buildProgram(): Command {
-  const program = new Command('kdk')
+  const program = new KdkCommand('kdk')
     .description(
       'Kernel Debug Kit: debug flavours, builds, boot/reproduce, crash triage and patch gap for distribution kernels',
     )
     .version('0.1.0')
-    .showHelpAfterError()
+    // The error and its suggestion stay the last lines on screen, not buried above the whole help.
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError()
     .exitOverride();
   registerCommands(program);
   return program;

@@ -89,7 +89,7 @@ export function registerSign(program: Command): void {
     .argument('[build]', 'a flavour directory after kdk build (its build/ tree gives image, modules and .config)')
     .requiredOption('--key <file>', 'your signing key (PEM)')
     .requiredOption('--cert <file>', 'its certificate (PEM), the one enrolled in the firmware db')
-    .option('--kernel <image>', 'sign this kernel image instead of a build')
+    .option('--kernel <bzImage>', 'sign this kernel image instead of a build')
     .option('--modules <dir>', 'modules to sign (with --kernel)')
     .option('--config <file>', "the kernel config to check (default: the build's .config)")
     .option('--srctree <dir>', 'kernel tree for the Kconfig check and sign-file (default: Debian linux-source-6.1)')

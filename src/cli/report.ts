@@ -63,8 +63,8 @@ export function registerReport(program: Command): void {
         'after',
         '\nExit 0 whether or not a crash was found. Reports are printed as they complete, in bounded memory\n' +
           'at any log size; with --follow a report is printed once the console has been quiet for 2 s after\n' +
-          'it started (10 s at most), as the VM runner does.\n\nExample:\n  kdk report parse console.log --json\n' +
-          '  kdk report parse --follow vm-serial.log',
+          'it started (10 s at most), as the VM runner does.\n\nExamples (sample consoles in examples/):\n' +
+          '  kdk report parse examples/console.log --json\n  kdk report parse --follow examples/console.log',
       ),
   ).action(async (file: string, opts: ParseOptions) => {
     const { readLogReports, followLog, reportToJson } = await reportStage();
@@ -90,7 +90,7 @@ export function registerReport(program: Command): void {
       .addHelpText(
         'after',
         '\nA file that cannot be read is reported and the rest are still read; the exit status is then 2.\n' +
-          '\nExample:\n  kdk report titles logs/*.txt\n  kdk report titles logs/*.txt --json',
+          '\nExample:\n  kdk report titles examples/logs/*.txt\n  kdk report titles examples/logs/*.txt --json',
       ),
   ).action(async (files: string[], opts: CommonOptions) => {
     const { readLogReports } = await reportStage();
@@ -127,7 +127,8 @@ export function registerReport(program: Command): void {
       .addHelpText(
         'after',
         '\nExit 2 when the reports are malformed or the vmlinux has no symbols or debug info.\n' +
-          '\nExample:\n  kdk report parse console.log --json | kdk report symbolize --vmlinux build/vmlinux --modules build',
+          '\nExample (fl/build: the build tree of kdk build --flavour-dir fl, which made the kernel that crashed):\n' +
+          '  kdk report parse examples/console.log --json | kdk report symbolize --vmlinux fl/build/vmlinux --modules fl/build',
       ),
   ).action(async (file: string, opts: OutputOptions & { vmlinux: string; modules?: string }) => {
     const { readReportFile, reportToJson, symbolize, checkInputFile, checkDebugBinary } = await reportStage();

@@ -3,7 +3,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { addCommonOptions, printJson, say, type CommonOptions } from './common.js';
+import { addCommonOptions, oldSpelling, printJson, say, type CommonOptions } from './common.js';
 import { inputError } from '../util/errors.js';
 
 export const storeStage = () => import('../store/index.js');
@@ -29,22 +29,24 @@ export async function withStore<T>(
 
 function registerIngest(program: Command): void {
   addCommonOptions(
-    program
-      .command('ingest')
+    oldSpelling(program.command('ingest'), '--kernel <v>', 'kernelVersion', '--kernel-version')
       .argument('<paths...>', 'console logs, --json outputs of build/boot/run/repro/report parse/gap cves, bundle dirs')
       .option('--db <file|url>', DB_HELP)
-      .option('--kernel <name>', 'file crashes of consoles and report JSON under this kernel (default: the banner)')
+      .option(
+        '--kernel-version <v>',
+        'file crashes of consoles and report JSON under this kernel (default: the banner)',
+      )
       .description('record existing kdk outputs in the store; ingesting the same thing twice adds nothing')
       .addHelpText(
         'after',
         '\nEach input is one transaction: an interrupted ingest leaves the store as before it.\n\nExample:\n' +
           '  kdk run --kernel bzImage --repro repro.c --json > run.json\n  kdk ingest --db kdk.db run.json console.log bugs/lkdtm-warning',
       ),
-  ).action(async (paths: string[], opts: DbOptions & { kernel?: string }) => {
+  ).action(async (paths: string[], opts: DbOptions & { kernelVersion?: string }) => {
     await withStore(opts, async (store) => {
       const results = [];
       for (const p of paths) {
-        const r = await store.ingest(p, { kernel: opts.kernel });
+        const r = await store.ingest(p, { kernel: opts.kernelVersion });
         results.push(r);
         if (!opts.quiet)
           say(

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, printJson, say, setExitCode } from './common.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ExitCode } from '../util/errors.js';
+import { archFacts, DEFAULT_ARCH } from '../util/arch.js';
 
 // Loaded inside the actions, so that other commands never pay for the syzbot and flavour stages at start-up.
 const syzbot = () => import('../syzbot/index.js');
@@ -18,7 +19,7 @@ export function registerSyzbot(program: Command): void {
     .option('--profile <name>', 'profile holding the requirements', 'syzbot')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk syzbot check out/.config\n\nExit: 0 all required met; 1 a required option is missing; 2 bad input.',
+      '\nExample (out/ from the kdk flavour example):\n  kdk syzbot check out/.config\n\nExit: 0 all required met; 1 a required option is missing; 2 bad input.',
     )
     .action(async (file: string, opts: CommonOptions & { profile: string }) => {
       const { checkSyzbotConfigFile } = await syzbot();
@@ -47,12 +48,12 @@ export function registerSyzbot(program: Command): void {
     .requiredOption('--sshkey <file>', 'root SSH key for the image')
     .option('--workdir <dir>', 'syz-manager work directory', 'syz-workdir')
     .option('--syzkaller <dir>', 'syzkaller checkout with bin/ (default $SYZKALLER or ./syzkaller)')
-    .option('--arch <arch>', 'amd64 | arm64', 'amd64')
+    .option('--arch <arch>', 'amd64 | arm64 (kernel names x86_64 | arm64 too)', DEFAULT_ARCH.debian)
     .option('--vms <n>', 'parallel VMs', (v) => Number(v), 2)
     .option('--out <file>', 'write the config here (default: stdout)')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk syzbot manager-config --kernel-obj build/ --image bookworm.img --sshkey bookworm.id_rsa --out syz.cfg',
+      '\nExample:\n  kdk syzbot manager-config --kernel-obj fl/build --image images/bookworm/disk.img --sshkey images/bookworm/id_ed25519 --out syz.cfg\n  (fl/build: kdk build --flavour-dir fl; images/bookworm: kdk image debian --out images/bookworm)',
     )
     .action(
       async (
@@ -74,7 +75,7 @@ export function registerSyzbot(program: Command): void {
           sshkey: opts.sshkey,
           workdir: opts.workdir,
           syzkaller: opts.syzkaller,
-          arch: opts.arch,
+          arch: archFacts(opts.arch).debian,
           vms: opts.vms,
         });
         if (opts.out) {

@@ -1,7 +1,7 @@
 // `kdk triage ...`: the bug list in the terminal, upstream bugs (syzbot's JSON, CVE records quoting a crash
 // title), fix verdicts per kernel decided by commit, and closing bugs.
 import type { Command } from 'commander';
-import { addCommonOptions, printJson, say, setExitCode } from './common.js';
+import { addCommonOptions, oldSpelling, printJson, say, setExitCode } from './common.js';
 import { DB_HELP, withStore, type DbOptions } from './store.js';
 import { inputError } from '../util/errors.js';
 
@@ -9,20 +9,19 @@ const triageStage = () => import('../triage/index.js');
 
 function registerBugs(t: Command): void {
   addCommonOptions(
-    t
-      .command('bugs')
+    oldSpelling(t.command('bugs'), '--kernel <v>', 'kernelVersion', '--kernel-version')
       .option('--db <file|url>', DB_HELP)
       .option('--search <text>', 'only bugs whose title contains this')
       .option('--status <s>', 'open, fixed or invalid')
-      .option('--kernel <name>', 'only bugs seen on this kernel')
+      .option('--kernel-version <v>', 'only bugs seen on this kernel (its version, as named in the store)')
       .option('--limit <n>', 'at most this many', '100')
       .description('the bugs in the store, newest first, with upstream bug, fix commit and fix verdicts')
       .addHelpText('after', '\nExample:\n  kdk triage bugs --db kdk.db --search KASAN --json'),
-  ).action(async (opts: DbOptions & { search?: string; status?: string; kernel?: string; limit: string }) => {
+  ).action(async (opts: DbOptions & { search?: string; status?: string; kernelVersion?: string; limit: string }) => {
     const limit = Number(opts.limit);
     if (!Number.isInteger(limit) || limit < 1) throw inputError(`--limit ${opts.limit}: expected a positive integer`);
     await withStore(opts, async (store) => {
-      const r = await store.listBugs({ q: opts.search, status: opts.status, kernel: opts.kernel, limit });
+      const r = await store.listBugs({ q: opts.search, status: opts.status, kernel: opts.kernelVersion, limit });
       if (opts.json) return printJson(r);
       for (const b of r.bugs) {
         const up = b.upstream.map((u) => `${u.source}:${u.status}`).join(',');
@@ -79,9 +78,8 @@ function registerImports(t: Command): void {
 
 function registerVerdicts(t: Command): void {
   addCommonOptions(
-    t
-      .command('verdicts')
-      .requiredOption('--kernel <name>', 'the kernel (as named in the store)')
+    oldSpelling(t.command('verdicts'), '--kernel <v>', 'kernelVersion', '--kernel-version')
+      .requiredOption('--kernel-version <v>', 'the kernel (its version, as named in the store)')
       .requiredOption('--repo <dir>', "the kernel's git repository")
       .requiredOption('--branch <ref>', "the kernel's branch (or commit)")
       .option('--db <file|url>', DB_HELP)
@@ -91,13 +89,13 @@ function registerVerdicts(t: Command): void {
       .addHelpText(
         'after',
         '\nDecided by commit: the fix in the branch, a backport naming it, or the same patch-id.\nExit 1 when a fix is missing.\n' +
-          '\nExample:\n  kdk triage verdicts --db kdk.db --kernel 6.1.150 --repo ~/linux --branch debian/6.1',
+          '\nExample:\n  kdk triage verdicts --db kdk.db --kernel-version 6.1.150 --repo ~/linux --branch debian/6.1',
       ),
-  ).action(async (opts: DbOptions & { kernel: string; repo: string; branch: string }) => {
+  ).action(async (opts: DbOptions & { kernelVersion: string; repo: string; branch: string }) => {
     const { fixVerdict } = await triageStage();
     await withStore(opts, async (store) => {
-      await store.setKernelTree(opts.kernel, opts.repo);
-      const { bugs } = await store.listBugs({ kernel: opts.kernel, limit: 500 });
+      await store.setKernelTree(opts.kernelVersion, opts.repo);
+      const { bugs } = await store.listBugs({ kernel: opts.kernelVersion, limit: 500 });
       const out = [];
       for (const b of bugs) {
         const commits = [
@@ -106,12 +104,12 @@ function registerVerdicts(t: Command): void {
         ].filter(Boolean);
         if (commits.length === 0) continue;
         const v = await fixVerdict(opts.repo, opts.branch, commits);
-        await store.setVerdict(b.id, opts.kernel, v.verdict, v.evidence);
+        await store.setVerdict(b.id, opts.kernelVersion, v.verdict, v.evidence);
         out.push({ bug: b.id, title: b.title, ...v });
         if (!opts.json) say(opts, `#${b.id} ${b.title}: ${v.verdict} (${v.evidence})`);
         if (v.verdict === 'fix-missing') setExitCode(1);
       }
-      if (opts.json) printJson({ kernel: opts.kernel, verdicts: out });
+      if (opts.json) printJson({ kernel: opts.kernelVersion, verdicts: out });
     });
   });
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolveAccel as resolveVmAccel, type AccelVerdict, type GuestArch, type RunResult } from '../vm/index.js';
 import { reportToJson } from '../report/index.js';
 import { inputError } from '../util/errors.js';
-import { findArch, guestNames } from '../util/arch.js';
+import { DEFAULT_GUEST_ARCH, findArch, guestNames } from '../util/arch.js';
 import { say, type CommonOptions } from './common.js';
 
 export interface VmCliOptions extends CommonOptions {
@@ -25,7 +25,7 @@ export function positiveNumber(value: string | undefined, flag: string, fallback
 
 /** --arch as a guest architecture: the Debian or the kernel name (amd64 or x86_64), x86_64 by default. */
 export function guestArch(opts: VmCliOptions): GuestArch {
-  const a = opts.arch ?? 'x86_64';
+  const a = opts.arch ?? DEFAULT_GUEST_ARCH;
   const guest = findArch(a)?.guest ? findArch(a)!.kernel : undefined;
   if (!guest) throw inputError(`--arch: unknown architecture "${a}" (${guestNames().join(', ')})`);
   return guest as GuestArch;

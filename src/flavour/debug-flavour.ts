@@ -4,7 +4,7 @@ import { findArch } from '../util/arch.js';
 import { FlavourManifest, MANIFEST_FILE } from './manifest.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic.js';
+import { replaceDirAtomic, writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
 import { excerpt } from '../util/text.js';
 import { debianReleaseSourceTree, debianSourceTree, debianPackaging, systemRelease } from '../distro/index.js';
@@ -60,6 +60,13 @@ export interface FlavourResult {
   removed: { symbol: string; profile: string; removedIn: string; why: string }[];
   /** The evaluated tree's kernel version (from its Makefile). */
   kernel?: string;
+  /**
+   * Which Debian packaging version (config hierarchy) was evaluated on which tree. They differ when the tree's own
+   * version is not downloadable (then `warnings` says so): options the newer packaging sets may not exist yet.
+   */
+  packaging?: { version: string; treeVersion?: string; kernel?: string; matches: boolean };
+  /** Things a maintainer should know about the result (a packaging/tree mismatch). */
+  warnings: string[];
   requiredMissing: string[];
   baseChanges: { requested: BaseChange[]; knockOn: BaseChange[] };
   stuck: ConfigValue[];
@@ -72,6 +79,8 @@ interface Base {
   source: string;
   id: FlavourId;
   files: string[];
+  /** The Debian packaging's version (undefined for a flat or kernel-ark base). */
+  packagingVersion?: string;
   /** The packaging's version when it is another release's (its source tree must match it). */
   releaseVersion?: string;
   format: 'toml' | 'defines';
@@ -83,7 +92,7 @@ function otherRelease(req: FlavourRequest): string | undefined {
   return req.distro === 'debian' && release !== 'bookworm' && release !== systemRelease() ? release : undefined;
 }
 
-function baseConfig(req: FlavourRequest): Base {
+function baseConfig(req: FlavourRequest, treeVersion?: string): Base {
   const id: FlavourId = { arch: req.arch, featureset: req.featureset ?? 'none', flavour: req.flavour ?? req.arch };
   if (req.config) {
     const config = readFlatConfig(req.config);
@@ -101,16 +110,18 @@ function baseConfig(req: FlavourRequest): Base {
     );
   }
   const release = otherRelease(req);
-  const pkg = req.debianDir ? undefined : debianPackaging({ release, log: req.log });
+  // The system tree's own packaging version when the archive still serves it: the hierarchy and the tree agree.
+  const pkg = req.debianDir ? undefined : debianPackaging({ release, prefer: treeVersion, log: req.log });
   const root = req.debianDir ?? pkg!.dir;
-  // Read (and checked) first: with --release the version names a cache directory.
-  const version = pkg?.version ?? (release ? changelogVersion(join(root, 'debian', 'changelog')) : undefined);
+  // Read (and checked) first: with --release the version names a cache directory; it is also reported against the tree.
+  const version = pkg?.version ?? changelogVersion(join(root, 'debian', 'changelog'));
   const b = composeDebianBase(join(root, 'debian'), id);
   return {
     config: b.config,
     source: `Debian packaging ${root}`,
     id,
     files: b.files,
+    packagingVersion: version,
     releaseVersion: release ? version : undefined,
     format: hierarchyFormat(join(root, 'debian')),
   };
@@ -119,6 +130,18 @@ function baseConfig(req: FlavourRequest): Base {
 /** Debian's version syntax (Policy 5.6.12): [epoch:]upstream[-revision], upstream starting with a digit.
  * No slash, no space, never `.` or `..`: a version is safe as one path component. */
 const DEBIAN_VERSION = /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/;
+
+/** The packaging version against the tree's: its Debian version when known, else its Makefile's kernel version. */
+function packagingOnTree(
+  version: string | undefined,
+  treeVersion: string | undefined,
+  kernel: string | undefined,
+): FlavourResult['packaging'] {
+  if (!version) return undefined;
+  const upstream = version.replace(/^\d+:/, '').replace(/-[^-]*$/, '');
+  const matches = treeVersion ? treeVersion === version : kernel === upstream;
+  return { version, treeVersion, kernel, matches };
+}
 
 export function changelogVersion(file: string): string {
   const m = /^\S+ \(([^)\s]+)\)/.exec(readFileSync(file, 'utf8'));
@@ -133,16 +156,32 @@ export function changelogVersion(file: string): string {
 export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResult> {
   const log = req.log ?? (() => {});
   let profile = composeProfiles(req.profiles);
-  const base = baseConfig(req);
   const release = otherRelease(req);
-  // Debian's tree, unless one is given: the release's linux-source at the packaging's version for another release.
+  // The machine's own tree comes first, so its version can pick the packaging that matches it.
+  const systemTree = req.srctree || release ? undefined : debianSourceTree(log);
+  const base = baseConfig(req, systemTree?.version);
+  // Another release's tree is its linux-source at the packaging's version.
+  const releaseTree =
+    !req.srctree && release && base.releaseVersion
+      ? debianReleaseSourceTree(release, base.releaseVersion, log)
+      : undefined;
   const source = req.srctree
     ? undefined
-    : release && base.releaseVersion
-      ? { release, ...debianReleaseSourceTree(release, base.releaseVersion, log) }
-      : debianSourceTree(log);
+    : releaseTree
+      ? { release, ...releaseTree }
+      : (systemTree ?? debianSourceTree(log));
   const tree = req.srctree ?? source!.dir;
   const kernel = treeKernelVersion(tree);
+  const packaging = packagingOnTree(base.packagingVersion, (releaseTree ?? systemTree)?.version, kernel);
+  const warnings: string[] = [];
+  if (packaging && !packaging.matches) {
+    warnings.push(
+      `Debian packaging ${packaging.version} evaluated on a ${packaging.treeVersion ?? packaging.kernel ?? 'unknown'} ` +
+        `tree (${tree}): its config hierarchy may set options this tree lacks or miss ones it has; ` +
+        `give the matching packaging with --debian-dir or the matching tree with --srctree`,
+    );
+  }
+  for (const w of warnings) log(`warning: ${w}`);
   const missing = profile.options.filter((o) => !treeSymbols(tree).has(o.symbol));
   const gone = missing.filter((o) => removedFrom(o, kernel));
   const unknown = missing.filter((o) => !removedFrom(o, kernel));
@@ -181,6 +220,8 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
     requested: { total: profile.options.length, stuck: stuck.length, notStuck },
     removed: gone.map((o) => ({ symbol: o.symbol, profile: o.profile, removedIn: o.removed!.in, why: o.removed!.why })),
     kernel,
+    packaging,
+    warnings,
     requiredMissing: notStuck.filter((v) => v.level === 'required').map((v) => v.symbol),
     baseChanges: { requested: changes.filter((c) => c.requested), knockOn: changes.filter((c) => !c.requested) },
     stuck,
@@ -194,19 +235,23 @@ export function reportJson(r: FlavourResult): object {
   return rest;
 }
 
-/** Write the flavour's outputs, each file atomically; the .config goes last so it only exists with its report. */
+/**
+ * Write the flavour's outputs into `out`, replacing the directory as a whole (util/atomic replaceDirAtomic): a
+ * failure leaves the previous outputs exactly as they were, never report.json of one run beside .config of another.
+ * What else the directory holds (kdk build's build/ tree, records, .debs) is kept.
+ */
 export function writeFlavour(r: FlavourResult, out: string): string[] {
-  const written: string[] = [];
-  const put = (rel: string, data: string) => {
-    writeFileAtomic(join(out, rel), data);
-    written.push(join(out, rel));
-  };
-  put('report.json', JSON.stringify(reportJson(r), null, 2) + '\n');
-  put('fragment.config', formatConfigMap(new Map(r.stuck.map((v) => [v.symbol, v.final]))));
-  for (const [rel, data] of Object.entries(r.debianFiles)) put(rel, data);
-  put(MANIFEST_FILE, JSON.stringify(flavourManifest(r), null, 2) + '\n');
-  put('.config', r.text);
-  return written;
+  const files: [string, string][] = [
+    ['report.json', JSON.stringify(reportJson(r), null, 2) + '\n'],
+    ['fragment.config', formatConfigMap(new Map(r.stuck.map((v) => [v.symbol, v.final])))],
+    ...Object.entries(r.debianFiles),
+    [MANIFEST_FILE, JSON.stringify(flavourManifest(r), null, 2) + '\n'],
+    ['.config', r.text],
+  ];
+  replaceDirAtomic(out, (tmp) => {
+    for (const [rel, data] of files) writeFileAtomic(join(tmp, rel), data);
+  });
+  return files.map(([rel]) => join(out, rel));
 }
 
 /** The build hand-off (manifest.ts): the tree evaluated on, arch, profiles and hashes. */

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
-import { tempPathFor } from '../util/atomic.js';
+import { makeDirs, tempPathFor } from '../util/atomic.js';
 import { ensurePackages, isRoot } from '../util/deps.js';
 import { envError, inputError, KdkError, ExitCode } from '../util/errors.js';
 import { run } from '../util/proc.js';
@@ -131,7 +131,7 @@ export async function buildDebianImage(opts: {
  * copyFile, sendfile) would write every zero. `cp --sparse=always` (coreutils) punches the holes back.
  */
 export async function exportDebianImage(image: DebianImage, outDir: string): Promise<void> {
-  mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir); // a file in the way is named (EEXIST/ENOTDIR), not a stack trace
   for (const f of ['disk.img', 'id_ed25519', 'id_ed25519.pub', 'image.json']) {
     const target = join(outDir, f);
     const tmp = tempPathFor(target);

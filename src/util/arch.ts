@@ -223,6 +223,19 @@ export function archProfile(name: string): ArchProfile {
   return p;
 }
 
+/**
+ * The one default architecture: every --arch, bundle and build without one means this machine's (x86_64 here),
+ * and the guest default is it when kdk can boot it, else x86_64 (the architecture every kdk test kernel is).
+ */
+export const DEFAULT_ARCH: ArchFacts = hostArch();
+export const DEFAULT_GUEST_ARCH: GuestArch = (DEFAULT_ARCH.guest ? DEFAULT_ARCH.kernel : 'x86_64') as GuestArch;
+
+/** A guest architecture from a Debian or kernel name, or undefined when kdk cannot boot it. */
+export function guestArchOf(name: string): GuestArch | undefined {
+  const a = findArch(name);
+  return a?.guest ? (a.kernel as GuestArch) : undefined;
+}
+
 /** Names a guest architecture may be given by. */
 export function guestNames(): string[] {
   return ARCH_TABLE.filter((a) => a.guest).flatMap(names);

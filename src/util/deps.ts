@@ -23,7 +23,8 @@ let updated = false;
 
 function aptGet(args: string[], log: (line: string) => void): boolean {
   log(`kdk: apt-get ${args.join(' ')}`);
-  const r = spawnSync('apt-get', args, {
+  // Another apt or dpkg (a second kdk, unattended-upgrades) holding the lock is waited for, not a failure.
+  const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     encoding: 'utf8',

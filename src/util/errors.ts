@@ -52,12 +52,19 @@ export function envError(message: string, hint?: string): KdkError {
   return new KdkError(message, { exitCode: ExitCode.environment, hint });
 }
 
-/** Failures of the machine rather than of kdk's input: each named for a person, exit 3 (environment). */
-const SYSTEM_ERRORS: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
+/**
+ * Failures of the file system rather than of kdk's logic, each named for a person: the machine's (exit 3,
+ * environment) or a path the user gave that cannot be written as asked (exit 2, usage).
+ */
+const SYSTEM_ERRORS: Record<string, { what: string; exit: ExitCodeValue }> = {
+  ENOSPC: { what: 'no space left on device', exit: ExitCode.environment },
+  EDQUOT: { what: 'disk quota exceeded', exit: ExitCode.environment },
+  EROFS: { what: 'read-only file system', exit: ExitCode.environment },
+  EACCES: { what: 'permission denied', exit: ExitCode.environment },
+  EPERM: { what: 'operation not permitted', exit: ExitCode.environment },
+  EEXIST: { what: 'exists and is not a directory', exit: ExitCode.usage },
+  EISDIR: { what: 'is a directory (give a file name)', exit: ExitCode.usage },
+  ENOTDIR: { what: 'a part of the path is not a directory', exit: ExitCode.usage },
 };
 
 /**
@@ -66,12 +73,14 @@ const SYSTEM_ERRORS: Record<string, string> = {
  */
 export function systemError(err: unknown): KdkError | undefined {
   const e = err as NodeJS.ErrnoException;
-  const what = typeof e?.code === 'string' ? SYSTEM_ERRORS[e.code] : undefined;
-  if (!what) return undefined;
-  const where = e.path ?? (e as { dest?: string }).dest;
-  return new KdkError(`${what}${e.syscall ? ` (${e.syscall})` : ''}`, {
+  const known = typeof e?.code === 'string' ? SYSTEM_ERRORS[e.code] : undefined;
+  if (!known) return undefined;
+  // A rename's error is about where it was going (dest), e.g. EISDIR for an output that is a directory.
+  const dest = (e as { dest?: string }).dest;
+  const where = e.syscall === 'rename' && dest ? dest : (e.path ?? dest);
+  return new KdkError(`${known.what}${e.syscall ? ` (${e.syscall})` : ''}`, {
     file: where,
-    exitCode: ExitCode.environment,
+    exitCode: known.exit,
     hint: e.code === 'ENOSPC' || e.code === 'EDQUOT' ? `free space where it writes (df -h ${where ?? '.'})` : undefined,
     cause: err,
   });

@@ -8,7 +8,7 @@ import { findOnPath } from './path.js';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { buildInitramfs } from '../image/index.js';
-import { archProfile, type ArchProfile, type GuestArch } from '../util/arch.js';
+import { archProfile, DEFAULT_GUEST_ARCH, type ArchProfile, type GuestArch } from '../util/arch.js';
 import { runVm } from './runner.js';
 import type { Accel } from './types.js';
 
@@ -55,7 +55,7 @@ function kvmUsable(profile: ArchProfile): string | undefined {
  */
 export async function chooseAccel(
   kernel: string,
-  arch: GuestArch = 'x86_64',
+  arch: GuestArch = DEFAULT_GUEST_ARCH,
   log: (l: string) => void = () => {},
 ): Promise<AccelVerdict> {
   const profile = archProfile(arch);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { inputError } from '../util/errors.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MAX_TIMEOUT_S } from './limits.js';
+import { guestArchOf, guestNames } from '../util/arch.js';
 
 export const BugJson = z
   .object({
@@ -19,7 +20,12 @@ export const BugJson = z
       })
       .optional(),
     compiler: z.string().optional(),
-    arch: z.enum(['x86_64', 'arm64']).optional(),
+    /** The guest architecture, Debian's or the kernel's name (amd64 or x86_64), as every --arch takes. */
+    arch: z
+      .string()
+      .refine((a) => guestArchOf(a) !== undefined, { message: `a guest architecture (${guestNames().join(', ')})` })
+      .transform((a) => guestArchOf(a)!)
+      .optional(),
     /** How many runs before "no crash" (syzbot's reproducers usually crash on the first). */
     repeat: z.number().int().positive().max(1000).optional(),
     /** Seconds a run may take after boot (bounded: Node's timers overflow past 24.8 days and fire at once). */

@@ -4,11 +4,11 @@
 // with gdb, the crashed guest is held at its crash with the gdb stub open).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { inputError } from '../util/errors.js';
+import { debianSourceTree } from '../distro/index.js';
 import { buildInitramfs, compileStatic } from '../image/index.js';
 import { kernelFromConfig } from '../build/index.js';
 import { resolveAccel, type AccelChoice, type AccelVerdict } from './accel.js';
-import { archProfile, type GuestArch } from '../util/arch.js';
+import { archProfile, DEFAULT_GUEST_ARCH, type GuestArch } from '../util/arch.js';
 import { checkKernelFile } from './kernel-file.js';
 import { gdbSession, type GdbSession } from './gdb.js';
 import { runMany, summarize, type ManySummary } from './many.js';
@@ -102,8 +102,9 @@ export async function bundleKernel(
       source: 'bundle',
     };
   }
-  if (!srcTree) throw inputError('bundle has no bzImage: give a kernel source tree with --srctree DIR', bundle.dir);
-  const built = await kernelFromConfig(srcTree, bundle.config!, log);
+  // Without a tree, Debian's linux-source (as every --srctree defaults).
+  const tree = srcTree ?? debianSourceTree(log).dir;
+  const built = await kernelFromConfig(tree, bundle.config!, log);
   return { kernel: built.bzImage, vmlinux: built.vmlinux, gdbScript: built.gdbScript, source: 'built' };
 }
 
@@ -115,7 +116,10 @@ export interface ReproRequest {
   srcTree?: string;
   accel: AccelChoice;
   repeat?: number;
+  /** Seconds from userspace to the reproducer's end (default: bug.json's timeout, else 120). */
   timeoutS?: number;
+  /** Seconds for each VM in all, boot included (default: none beyond the boot and run limits). */
+  totalTimeoutS?: number;
   log: (l: string) => void;
   vm?: VmSettings;
   /** Hold the crashed guest with QEMU's gdb stub open; `onGdb` gets the command once it is held. */
@@ -125,7 +129,7 @@ export interface ReproRequest {
 }
 
 export async function reproduceBundle(bundle: Bundle, opts: ReproRequest): Promise<ReproResult> {
-  const arch = bundle.bug.arch ?? 'x86_64';
+  const arch = bundle.bug.arch ?? DEFAULT_GUEST_ARCH;
   const k = await bundleKernel(bundle, opts.srcTree, opts.log);
   checkKernelFile(k.kernel, archProfile(arch));
   const binary = await compileStatic(bundle.repro, opts.log, { noSymlinks: true });
@@ -145,6 +149,7 @@ export async function reproduceBundle(bundle: Bundle, opts: ReproRequest): Promi
       arch,
       initramfs,
       runTimeoutS: opts.timeoutS ?? bundle.bug.timeout ?? REPRO_DEFAULTS.timeoutS,
+      totalTimeoutS: opts.totalTimeoutS,
     },
     accelVerdict.accel,
     {

@@ -12,7 +12,7 @@ import { hashFile } from '../util/cache.js';
 import { ReportStream, type CrashReport } from '../report/index.js';
 import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/index.js';
 import { findOnPath } from './path.js';
-import { archProfile, type ArchProfile } from '../util/arch.js';
+import { archProfile, DEFAULT_GUEST_ARCH, type ArchProfile } from '../util/arch.js';
 import { checkKernelFile } from './kernel-file.js';
 import { freePort } from './ports.js';
 import { qemuArgs } from './qemu-args.js';
@@ -99,7 +99,7 @@ function limitsOf(opts: VmOptions): Limits {
 }
 
 function checkInputs(opts: VmOptions): void {
-  const profile = archProfile(opts.arch ?? 'x86_64');
+  const profile = archProfile(opts.arch ?? DEFAULT_GUEST_ARCH);
   checkKernelFile(opts.kernel, profile);
   if (opts.initramfs && !existsSync(opts.initramfs)) throw inputError('initramfs not found', opts.initramfs);
   if (opts.image && !existsSync(opts.image)) throw inputError('disk image not found', opts.image);
@@ -248,7 +248,7 @@ function verdictOf(s: VmState, exit: QemuExit): { verdict: Verdict; reason: stri
 }
 
 async function startVm(opts: VmOptions, accel: Accel): Promise<VmState> {
-  const profile = archProfile(opts.arch ?? 'x86_64');
+  const profile = archProfile(opts.arch ?? DEFAULT_GUEST_ARCH);
   const limits = limitsOf(opts);
   const initramfs = initramfsFor(opts);
   const consoleLog = opts.workDir ? join(opts.workDir, 'console.log') : newConsoleLog();

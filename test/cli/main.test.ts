@@ -40,3 +40,22 @@ test('output piped into `head` that exits early ends quietly, with the commandâ€
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a mistyped flag is named with a suggestion, even on a command with a required option (exit 2)', () => {
+  for (const [args, bad, good] of [
+    [['boot', '--kernal', 'x'], '--kernal', '--kernel'],
+    [['gap', 'cves', '--kernal', '6.1.1'], '--kernal', '--kernel'],
+    [['flavour', '--outt', 'x'], '--outt', '--out'],
+  ] as const) {
+    const r = spawnSync(process.execPath, [kdk, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`unknown option '${bad}'\\n\\(Did you mean ${good}\\?\\)`), args.join(' '));
+    assert.doesNotMatch(r.stderr, /required option/, 'the typo, not the missing option it caused');
+  }
+});
+
+test('--help still works on a command with required options and an unknown flag', () => {
+  const r = spawnSync(process.execPath, [kdk, 'boot', '--kernal', 'x', '--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Usage: kdk boot/);
+});

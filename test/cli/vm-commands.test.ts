@@ -15,7 +15,8 @@ test('bad flag values are usage errors naming the flag', async () => {
   for (const [args, re] of [
     [['boot', '--kernel', '/boot', '--timeout', 'soon'], /--timeout wants a positive number/],
     [['boot', '--kernel', '/boot', '--accel', 'hvf'], /--accel: expected auto, kvm or tcg/],
-    [['boot', '--kernel', '/boot', '--arch', 'mips'], /--arch: unknown architecture/],
+    [['boot', '--kernel', '/boot', '--arch', 'mips'], /--arch: unsupported guest architecture "mips"/],
+    [['boot', '--kernel', '/boot', '--arch', 'sparc'], /--arch: unsupported guest architecture "sparc"/],
     [['run', '--kernel', '/boot'], /required option '--repro/],
   ] as const) {
     const r = await kdk([...args]);

@@ -2,9 +2,21 @@
 // names alike, and each row's kernel facts hold in Debian's real linux-source tree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCH_TABLE, ARCHES, archFacts, archProfile, debianArch, kernelArch, srcArch } from '../../src/util/arch.js';
+import {
+  ARCH_TABLE,
+  ARCHES,
+  archFacts,
+  archProfile,
+  debianArch,
+  DEFAULT_ARCH,
+  DEFAULT_GUEST_ARCH,
+  guestArchOf,
+  kernelArch,
+  srcArch,
+} from '../../src/util/arch.js';
+import { BugJson } from '../../src/vm/index.js';
 import { KdkError } from '../../src/util/errors.js';
 import { debianSourceTree } from '../../src/distro/index.js';
 
@@ -32,4 +44,38 @@ test("every row's SRCARCH and boot image directory exist in Debian's linux-sourc
       assert.ok(existsSync(join(tree, a.image.split('/').slice(0, 3).join('/'))), `${a.image}'s directory`);
     }
   }
+});
+
+test('one default architecture: no stage spells out x86_64 or amd64 as its own default', () => {
+  // The test kernel is x86_64 tinyconfig by definition (test-kernel.ts), and plan's archive tables list ports:
+  // those name architectures as facts, not defaults.
+  const allowed = new Set([
+    'src/util/arch.ts',
+    'src/build/test-kernel.ts',
+    'src/plan/packages.ts',
+    'src/plan/model.ts',
+  ]);
+  const offenders: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.ts') && !allowed.has(p)) {
+        readFileSync(p, 'utf8')
+          .split('\n')
+          .forEach((l, i) => {
+            if (/'(x86_64|amd64)'/.test(l)) offenders.push(`${p}:${i + 1}: ${l.trim()}`);
+          });
+      }
+    }
+  };
+  walk('src');
+  assert.deepEqual(offenders, []);
+  assert.equal(DEFAULT_GUEST_ARCH, guestArchOf(DEFAULT_ARCH.kernel) ?? 'x86_64');
+});
+
+test("a bundle's bug.json takes the guest arch in Debian's or the kernel's name, and refuses one kdk cannot boot", () => {
+  assert.equal(BugJson.parse({ title: 't', arch: 'amd64' }).arch, 'x86_64');
+  assert.equal(BugJson.parse({ title: 't', arch: 'aarch64' }).arch, 'arm64');
+  assert.equal(BugJson.safeParse({ title: 't', arch: 's390x' }).success, false);
 });
