@@ -123,7 +123,16 @@ const empty = (path: string, kind: IngestKind): IngestResult => ({
 export async function ingestPath(conn: Connection, path: string, opts: IngestOptions = {}): Promise<IngestResult> {
   if (!existsSync(path)) throw inputError('no such file or directory', path);
   if (statSync(path).isDirectory()) return ingestBundle(conn, path, opts);
-  const data = readInput(path);
+  return ingestData(conn, readInput(path), path, opts);
+}
+
+/** Records one input already in memory (a command's own output, for `--db`); `source` names it. */
+export async function ingestData(
+  conn: Connection,
+  data: Buffer,
+  path: string,
+  opts: IngestOptions = {},
+): Promise<IngestResult> {
   let doc: Doc | undefined;
   const text = data.toString('utf8');
   if (/^\s*[{[]/.test(text)) {
