@@ -9,8 +9,10 @@ import { ensurePackages } from '../util/deps.js';
 import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
+import { shellCommand } from '../util/shell.js';
 import { type BuildRecord, loadRecords, saveRecord } from './record.js';
 import { ccacheDelta, ccacheStats } from './ccache.js';
+import { DISTCC_PACKAGES, distccEnv } from './distcc.js';
 import { runMake } from './make.js';
 import { extractBuildErrors } from './errors.js';
 import { formatConfigMap, parseConfigMap } from '../kconfig/index.js';
@@ -30,6 +32,8 @@ export interface BuildRequest {
   sourceVersion?: string;
   jobs?: number;
   ccacheDir?: string;
+  /** DISTCC_HOSTS: compile through distcc on these hosts (ccache in front, CCACHE_PREFIX=distcc). */
+  distcc?: string;
   arch?: string;
   /** Make target: bindeb-pkg (default) or e.g. bzImage for a kernel without packages. */
   target?: string;
@@ -110,7 +114,7 @@ function failedBuild(record: BuildRecord, output: string, flavourDir: string, co
   const why = full ? 'no space left on device' : `make exit ${record.exitStatus}`;
   return new KdkError(`build failed (${why}):\n${record.error}`, {
     exitCode: full ? ExitCode.environment : ExitCode.failure,
-    hint: `${full ? `free space in ${join(flavourDir, 'build')} (df -h); ` : ''}full output: make ${common.join(' ')}; record: ${where}`,
+    hint: `${full ? `free space in ${join(flavourDir, 'build')} (df -h); ` : ''}full output: ${shellCommand(['make', ...common])}; record: ${where}`,
   });
 }
 
@@ -133,6 +137,10 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
   const arch = req.arch ? kernelArch(req.arch) : (configArch(text) ?? 'x86');
   const ccache = req.ccacheDir ?? join(cacheDir('ccache'));
   const env = { ...process.env, CCACHE_DIR: ccache, KBUILD_BUILD_TIMESTAMP: '', LC_ALL: 'C' };
+  if (req.distcc) {
+    ensurePackages(DISTCC_PACKAGES);
+    Object.assign(env, distccEnv(req.distcc));
+  }
   const names = flavourName(flavourDir, text, tree.manifest);
   const jobs = req.jobs ?? 2;
   const localversion = req.localversion ?? `-kdk${names.profile ? '-' + names.profile.replace(/\+/g, '-') : ''}`;

@@ -8,3 +8,4 @@ export { buildKernel, cachedKernel, kernelFromConfig, treeIdentity } from './ker
 export type { BuiltKernel, KernelBuildSpec } from './kernel-cache.js';
 export { smallTestKernel, testKernelOptions, TEST_KERNEL_PROFILE } from './test-kernel.js';
 export { runMake, type MakeResult } from './make.js';
+export { distccEnv, checkDistccHosts, DISTCC_PACKAGES } from './distcc.js';

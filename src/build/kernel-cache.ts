@@ -1,8 +1,20 @@
 // Kernels to boot, built once and cached: out of tree (`make O=`) from a read-only source tree, under a lock so
 // two processes never build the same one, published into cacheDir('kernels')/<key>/ by rename once complete.
 // The key is the tree plus the final .config, so two routes to the same config (the test kernel, a bundle that
-// carries its config) share one build. The vm stage boots what this returns; it builds nothing itself.
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+// carries its config) share one build. A config with CONFIG_MODULES=y also gets its modules built and installed
+// (modules_install: signed with the build's own key when MODULE_SIG_ALL) into the entry's modules/, decided by
+// the config alone so those two routes still agree. The vm stage boots what this returns; it builds nothing itself.
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { populateDirAtomic } from '../util/atomic.js';
@@ -22,6 +34,8 @@ export interface BuiltKernel {
   config: string;
   /** The kernel's gdb helpers (CONFIG_GDB_SCRIPTS: lx-dmesg, lx-symbols...), when it was built with them. */
   gdbScript?: string;
+  /** With CONFIG_MODULES=y: the installed modules (`lib/modules/<release>/` as modules_install lays it out). */
+  modulesDir?: string;
   /** Wall seconds of the build that produced it (from its record). */
   buildSeconds: number;
 }
@@ -90,12 +104,14 @@ export function treeIdentity(srcTree: string): string {
 function builtAt(final: string): BuiltKernel {
   const rec = JSON.parse(readFileSync(join(final, 'build.json'), 'utf8')) as { buildSeconds: number };
   const gdbScript = join(final, 'vmlinux-gdb.py');
+  const modulesDir = join(final, 'modules');
   return {
     dir: final,
     bzImage: join(final, 'bzImage'),
     vmlinux: join(final, 'vmlinux'),
     config: join(final, '.config'),
     gdbScript: existsSync(gdbScript) ? gdbScript : undefined,
+    modulesDir: existsSync(modulesDir) ? modulesDir : undefined,
     buildSeconds: rec.buildSeconds,
   };
 }
@@ -116,6 +132,8 @@ async function configured(spec: KernelBuildSpec, root: string, log: (l: string) 
     cfg.release();
   }
 }
+
+const hasModules = (config: Buffer | string) => /^CONFIG_MODULES=y$/m.test(config.toString('latin1'));
 
 /** Copy what the cache keeps: the images, the config and, with CONFIG_GDB_SCRIPTS, the gdb helpers. */
 function publish(outDir: string, tmp: string, key: string, buildSeconds: number, arch: string): void {
@@ -140,7 +158,9 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
   const root = cacheDir('kernels');
   ensurePackages(KERNEL_BUILD_PACKAGES, log);
   const config = await configured(spec, root, log);
-  const key = `${spec.name}-${hashOf('kernel-v1', treeIdentity(spec.srcTree), config).slice(0, 16)}`;
+  // A new layout name for module configs: entries built before modules were installed must not be hits.
+  const layout = hasModules(config) ? 'kernel-v2-modules' : 'kernel-v1';
+  const key = `${spec.name}-${hashOf(layout, treeIdentity(spec.srcTree), config).slice(0, 16)}`;
   const hit = cachedKernel(key);
   if (hit) return { ...hit, key };
   const build = async () => {
@@ -151,13 +171,23 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
     writeFileSync(join(outDir, '.config'), config);
     const make = makeRunner(spec, outDir, log);
     const t0 = Date.now();
-    log(`kdk: building the kernel in ${outDir} (make -j${spec.jobs ?? 2} bzImage)`);
+    const goals = hasModules(config) ? ['bzImage', 'modules'] : ['bzImage'];
+    log(`kdk: building the kernel in ${outDir} (make -j${spec.jobs ?? 2} ${goals.join(' ')})`);
     await make(['olddefconfig'], { quiet: true }); // no-op on a final config; sets up the build dir
-    await make(['bzImage']);
+    await make(goals);
     const buildSeconds = (Date.now() - t0) / 1000;
-    populateDirAtomic(join(root, key), (tmp) =>
-      publish(outDir, tmp, key, buildSeconds, spec.arch ?? DEFAULT_GUEST_ARCH),
-    );
+    const installed = join(outDir, 'kdk-modules');
+    if (hasModules(config)) {
+      rmSync(installed, { recursive: true, force: true });
+      await make(['modules_install', `INSTALL_MOD_PATH=${installed}`], { quiet: true });
+    }
+    populateDirAtomic(join(root, key), (tmp) => {
+      publish(outDir, tmp, key, buildSeconds, spec.arch ?? DEFAULT_GUEST_ARCH);
+      // Without modules_install's build/ and source/ links into the build dir: the entry stands alone.
+      const files = (p: string) => !lstatSync(p).isSymbolicLink();
+      if (hasModules(config))
+        cpSync(join(installed, 'lib', 'modules'), join(tmp, 'modules'), { recursive: true, filter: files });
+    });
     log(`kdk: kernel built in ${buildSeconds.toFixed(0)} s: ${join(root, key)}`);
     return { ...builtAt(join(root, key)), key };
   };

@@ -1,6 +1,8 @@
 // The small test kernel: x86_64 tinyconfig from Debian's linux-source-6.1 plus profiles/test-kernel.json
 // (serial console, initramfs, debugfs, kallsyms and frame pointers for symbolic traces, KASAN, KCOV and LKDTM
-// built in). Builds in about 2 minutes on 2 cores; cached by the tree and the final .config.
+// built in; an EFI stub, MODULE_SIG with lib/crc7.ko as a module, and lockdown under Secure Boot, so the one
+// kernel also serves the Secure Boot proof). Cached by the tree and the final .config; the cold build time is in
+// docs/publish.md.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -17,7 +19,7 @@ export function testKernelOptions(): string[] {
   return loadProfile(TEST_KERNEL_PROFILE).options.map((o) => `CONFIG_${o.symbol}=${o.value}`);
 }
 
-/** Build (once, cached by tree version + options) and return the small LKDTM/KASAN test kernel. */
+/** Build (once, cached by tree version + options) and return the small LKDTM/KASAN test kernel and its modules. */
 export async function smallTestKernel(log?: (l: string) => void): Promise<BuiltKernel & { treeVersion: string }> {
   const tree = debianSourceTree(log);
   const options = testKernelOptions();

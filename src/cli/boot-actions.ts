@@ -1,4 +1,6 @@
 // The actions of `kdk boot`, `kdk run`, `kdk repro`, loaded only when one of them runs (boot.ts registers them).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { printJson, say, setExitCode } from './common.js';
 import {
   guessVmlinux,
@@ -13,6 +15,7 @@ import {
 import { buildInitramfs } from '../image/index.js';
 import {
   checkKernelFile,
+  gdbSession,
   archProfile,
   loadBundle,
   reproduceBundle,
@@ -46,6 +49,13 @@ export interface ReproOptions extends VmCliOptions {
   runTimeout?: string;
 }
 
+/** vmlinux-gdb.py where a build tree leaves it (two levels above arch/x86/boot/bzImage's dir, or beside it). */
+function gdbScriptBeside(kernel: string): string | undefined {
+  const vmlinux = guessVmlinux(kernel);
+  const script = join(dirname(vmlinux), 'vmlinux-gdb.py');
+  return existsSync(vmlinux) && existsSync(script) ? script : undefined;
+}
+
 const log = (opts: VmCliOptions) => (l: string) => {
   if (!opts.quiet) process.stderr.write(escapeTerminal(l.endsWith('\n') ? l : l + '\n'));
 };
@@ -74,9 +84,9 @@ export async function bootCommand(opts: BootOptions): Promise<void> {
       ssh: Boolean(opts.image),
       onEvent: (e) => {
         if (e.kind === 'started' && e.gdbPort) {
-          process.stderr.write(
-            `kdk: gdb stub ready: gdb ${guessVmlinux(opts.kernel)} -ex 'target remote :${e.gdbPort}'\n`,
-          );
+          // The same command and helpers line as `kdk repro --gdb` (vm/gdb.ts), with the kernel's gdb scripts if built.
+          const g = gdbSession(e.gdbPort, guessVmlinux(opts.kernel), gdbScriptBeside(opts.kernel));
+          process.stderr.write(`kdk: gdb stub ready: ${g.command}\nkdk: ${g.hint}\n`);
         } else if (e.kind === 'userspace') log(opts)(`kdk: userspace reached after ${e.seconds.toFixed(1)} s`);
       },
     },

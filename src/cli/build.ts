@@ -12,6 +12,7 @@ interface BuildOptions extends CommonOptions {
   target: string;
   localversion?: string;
   pkgVersion: string;
+  distcc?: string;
 }
 
 export function registerBuild(program: Command): void {
@@ -35,6 +36,7 @@ export function registerBuild(program: Command): void {
     .option('--target <t>', "make target(s): bindeb-pkg, or 'bzImage modules' for no packages", 'bindeb-pkg')
     .option('--localversion <s>', 'LOCALVERSION (default: -kdk-<profiles>)')
     .option('--pkg-version <v>', 'KDEB_PKGVERSION', '1')
+    .option('--distcc <hosts>', "compile through distcc on these hosts, ccache in front ('w1/8 w2/8'; raise --jobs)")
     .addHelpText(
       'after',
       '\nExample (hours for a full Debian config on 2 cores; the kernel lands in fl/build/arch/x86/boot/bzImage):\n  kdk flavour --profile syzbot --out fl && kdk build --flavour-dir fl --jobs 2\n' +
@@ -58,6 +60,7 @@ export function registerBuild(program: Command): void {
       target: opts.target,
       localversion: opts.localversion,
       pkgVersion: opts.pkgVersion,
+      distcc: opts.distcc,
       progress,
     });
     if (opts.json) return printJson({ recordPath, ...record });

@@ -13,6 +13,7 @@ import { registerPublish, registerSign } from './publish.js';
 import { registerStore } from './store.js';
 import { registerTriage } from './triage.js';
 import { registerServe } from './serve.js';
+import { registerQueue } from './queue.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -29,4 +30,5 @@ export function registerCommands(program: Command): void {
   registerStore(program);
   registerTriage(program);
   registerServe(program);
+  registerQueue(program);
 }

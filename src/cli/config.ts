@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { addCommonOptions, oldSpelling, printJson, say, setExitCode, type CommonOptions } from './common.js';
 import type { ConfigReport, LoadOptions } from '../kconfig/index.js';
+import { once } from 'node:events';
 import { ExitCode, KdkError } from '../util/errors.js';
+import { escapeTerminal } from '../util/text.js';
 import { DEFAULT_ARCH, kernelArch } from '../util/arch.js';
 
 // Loaded inside the actions, so that commander's start-up (and other command groups) never pay for the engine.
@@ -170,13 +172,52 @@ export function registerConfig(program: Command): void {
       '\nExit 0 no differences, 1 differences found. Example (merged.config from the config merge example):\n  kdk config diff examples/bugs/lkdtm-warning/.config merged.config',
     )
     .action(async (a: string, b: string, o: CommonOptions) => {
-      const { readConfigFile, diffConfigs, formatDiff } = await kconfig();
+      const { readConfigFile, diffConfigEntries, formatDiffEntry } = await kconfig();
       const ta = readConfigFile(a);
       const tb = readConfigFile(b);
       for (const w of [...ta.warnings, ...tb.warnings]) if (!o.quiet) process.stderr.write(w + '\n');
-      const d = diffConfigs(ta.text, tb.text, a, b);
-      if (o.json) printJson(d);
-      else say(o, d.length ? formatDiff(d) : 'no differences');
-      if (d.length) setExitCode(ExitCode.failure);
+      // Streamed: a million differing symbols never become one string (or one array) in memory.
+      let n = 0;
+      const entries = (function* () {
+        for (const e of diffConfigEntries(ta.text, tb.text)) {
+          n++;
+          yield e;
+        }
+      })();
+      if (o.json) await writeChunked(process.stdout, jsonArray(entries));
+      else {
+        await writeChunked(
+          process.stdout,
+          (function* () {
+            for (const e of entries) yield escapeTerminal(formatDiffEntry(e)) + '\n';
+          })(),
+        );
+        if (!n) say(o, 'no differences');
+      }
+      if (n) setExitCode(ExitCode.failure);
     });
+}
+
+/** The elements as printJson would print the whole array (two-space indent), one element at a time. */
+function* jsonArray(items: Iterable<unknown>): Generator<string> {
+  let first = true;
+  for (const it of items) {
+    yield (first ? '[\n  ' : ',\n  ') + JSON.stringify(it, null, 2).replace(/\n/g, '\n  ');
+    first = false;
+  }
+  yield first ? '[]\n' : '\n]\n';
+}
+
+/** Pieces joined into writes of about 64 KiB, waiting for 'drain' so a slow reader never makes kdk buffer it all. */
+async function writeChunked(out: NodeJS.WriteStream, pieces: Iterable<string>): Promise<void> {
+  let buf = '';
+  const flush = async (): Promise<void> => {
+    if (!out.write(buf)) await once(out, 'drain');
+    buf = '';
+  };
+  for (const p of pieces) {
+    buf += p;
+    if (buf.length >= 65536) await flush();
+  }
+  if (buf) await flush();
 }

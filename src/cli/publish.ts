@@ -73,8 +73,12 @@ export function registerPublish(program: Command): void {
 }
 
 interface SignOptions extends CommonOptions {
-  key: string;
-  cert: string;
+  key?: string;
+  cert?: string;
+  filesJson?: string;
+  debs?: string;
+  templateModules: string;
+  trustedCert?: string[];
   kernel?: string;
   modules?: string;
   config?: string;
@@ -87,13 +91,17 @@ export function registerSign(program: Command): void {
     .command('sign')
     .description("sign a kernel (sbsign) and its modules (the tree's sign-file) for Secure Boot, and check its config")
     .argument('[build]', 'a flavour directory after kdk build (its build/ tree gives image, modules and .config)')
-    .requiredOption('--key <file>', 'your signing key (PEM)')
-    .requiredOption('--cert <file>', 'its certificate (PEM), the one enrolled in the firmware db')
+    .option('--key <file>', 'your signing key (PEM)')
+    .option('--cert <file>', 'its certificate (PEM), the one enrolled in the firmware db')
     .option('--kernel <bzImage>', 'sign this kernel image instead of a build')
     .option('--modules <dir>', 'modules to sign (with --kernel)')
     .option('--config <file>', "the kernel config to check (default: the build's .config)")
     .option('--srctree <dir>', 'kernel tree for the Kconfig check and sign-file (default: Debian linux-source-6.1)')
     .option('--out <dir>', 'where the signed files go (default: <build>/signed or ./kdk-signed)')
+    .option('--files-json <file>', "instead of signing: write the files.json of Debian's code-signing service")
+    .option('--debs <dir>', 'with --files-json: the .debs to describe (default: the build directory)')
+    .option('--template-modules <which>', "with --files-json: 'unsigned' modules (default) or 'all'", 'unsigned')
+    .option('--trusted-cert <pem...>', 'with --files-json: certificates the kernel trusts, as trusted_certs')
     .addHelpText(
       'after',
       '\nExample:\n  kdk sign --key db.key --cert db.crt --kernel /boot/vmlinuz-6.1.0-57-amd64 --config /boot/config-6.1.0-57-amd64\n' +
@@ -101,6 +109,8 @@ export function registerSign(program: Command): void {
         'or the image is no EFI application; 2 bad input; 3 a tool missing.',
     )
     .action(async (build: string | undefined, opts: SignOptions) => {
+      if (opts.filesJson) return writeFilesJson(build, opts);
+      if (!opts.key || !opts.cert) throw inputError('give --key FILE and --cert FILE (or --files-json FILE)');
       if (Boolean(build) === Boolean(opts.kernel))
         throw inputError('give a build directory or --kernel IMAGE (one of them)');
       const { join, resolve } = await import('node:path');
@@ -120,7 +130,7 @@ export function registerSign(program: Command): void {
         ? pub.checkSecureBootConfig({
             configFile: config,
             srctree,
-            cert: opts.cert,
+            cert: opts.cert!,
             keyDirs: buildDir ? [buildDir] : [],
           })
         : undefined;
@@ -154,4 +164,32 @@ export function registerSign(program: Command): void {
       if (check) say(opts, `  trusted keys: ${check.trust.note}`);
     });
   addCommonOptions(cmd);
+}
+
+/** `kdk sign --files-json`: the signing service's template from the image .debs, nothing signed here. */
+async function writeFilesJson(build: string | undefined, opts: SignOptions): Promise<void> {
+  const dir = opts.debs ?? build;
+  if (!dir) throw inputError('--files-json: give the build directory or --debs DIR');
+  if (opts.templateModules !== 'unsigned' && opts.templateModules !== 'all')
+    throw inputError(`--template-modules: 'unsigned' or 'all', not '${opts.templateModules}'`);
+  const pub = await import('../publish/index.js');
+  const { writeFileAtomic } = await import('../util/atomic.js');
+  const r = await pub.signingFilesJson(pub.collectDebs(dir), {
+    modules: opts.templateModules,
+    trustedCerts: opts.trustedCert,
+  });
+  writeFileAtomic(opts.filesJson!, JSON.stringify(r.filesJson, null, 2) + '\n');
+  if (opts.json) return printJson({ path: opts.filesJson, ...r });
+  for (const [pkg, p] of Object.entries(r.filesJson.packages)) {
+    const mods = p.files.filter((f) => f.sig_type === 'linux-module').length;
+    const sk = r.skipped[pkg];
+    say(
+      opts,
+      `${pkg}: ${p.files.length - mods} EFI image(s), ${mods} module(s) to sign` +
+        (sk.signed ? `; ${sk.signed} already signed left out (--template-modules all lists them)` : ''),
+    );
+    if (sk.compressed.length)
+      say(opts, `  ${sk.compressed.length} compressed module(s) not listed: the service signs .ko files`);
+  }
+  say(opts, `wrote ${opts.filesJson}`);
 }

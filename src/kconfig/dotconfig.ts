@@ -19,32 +19,85 @@ export interface ReadResult {
   changed: boolean;
 }
 
+/** Where one line's assignment lies in the text (offsets, end exclusive); valueStart < 0 for `is not set` (n). */
+export interface AssignmentSpan {
+  nameStart: number;
+  nameEnd: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+const HASH = 0x23;
+const SPACE = 0x20;
+const CR = 0x0d;
+const EQ = 0x3d;
+
+/**
+ * The line grammar of conf_read_simple for the line text[start, end) (no '\n' inside): 'assign' with `at`
+ * filled, 'skip' for a line conf passes over in silence, 'unexpected' for one it warns about. Offsets rather than
+ * strings, so a reader of a huge file (config diff) can keep positions instead of a string per line; every scan
+ * stays inside the line, so a hostile file is read in linear time.
+ */
+export function scanConfigLine(
+  text: string,
+  start: number,
+  end: number,
+  at: AssignmentSpan,
+): 'assign' | 'skip' | 'unexpected' {
+  if (start === end) return 'skip';
+  const c0 = text.charCodeAt(start);
+  if (c0 === HASH) {
+    if (text.charCodeAt(start + 1) !== SPACE || !text.startsWith('CONFIG_', start + 2)) return 'skip';
+    const ns = start + 9;
+    let sp = ns;
+    while (sp < end && text.charCodeAt(sp) !== SPACE) sp++;
+    if (sp >= end || !text.startsWith('is not set', sp + 1)) return 'skip';
+    at.nameStart = ns;
+    at.nameEnd = sp;
+    at.valueStart = -1;
+    at.valueEnd = -1;
+    return 'assign';
+  }
+  if (text.startsWith('CONFIG_', start)) {
+    const ns = start + 7;
+    let eq = ns;
+    while (eq < end && text.charCodeAt(eq) !== EQ) eq++;
+    if (eq >= end) return 'skip';
+    let ve = end;
+    if (ve > eq + 1 && text.charCodeAt(ve - 1) === CR) ve--;
+    at.nameStart = ns;
+    at.nameEnd = eq;
+    at.valueStart = eq + 1;
+    at.valueEnd = ve;
+    return 'assign';
+  }
+  return c0 === CR ? 'skip' : 'unexpected';
+}
+
+/** Call `fn` for each line of `text` (split at '\n'; a final '\n' ends the last line, as getline reads it). */
+export function eachLine(text: string, fn: (start: number, end: number, lineno: number) => void): void {
+  let lineno = 0;
+  for (let start = 0; start < text.length;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    fn(start, end, ++lineno);
+    start = end + 1;
+  }
+}
+
 /** Split .config text into assignments, like the line loop of conf_read_simple (no symbol table needed). */
 export function parseConfigLines(text: string, file: string, warn: (m: string) => void): ConfigAssignment[] {
   const out: ConfigAssignment[] = [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const lineno = i + 1;
-    if (line[0] === '#') {
-      if (line[1] !== ' ' || !line.startsWith('CONFIG_', 2)) continue;
-      const rest = line.slice(9);
-      const sp = rest.indexOf(' ');
-      if (sp < 0) continue;
-      if (!rest.startsWith('is not set', sp + 1)) continue;
-      out.push({ name: rest.slice(0, sp), value: 'n', line: lineno });
-    } else if (line.startsWith('CONFIG_')) {
-      const rest = line.slice(7);
-      const eq = rest.indexOf('=');
-      if (eq < 0) continue;
-      let val = rest.slice(eq + 1);
-      if (val.endsWith('\r')) val = val.slice(0, -1);
-      out.push({ name: rest.slice(0, eq), value: val, line: lineno });
-    } else if (line !== '' && line[0] !== '\r') {
-      warn(`${file}:${lineno}:warning: unexpected data: ${line.replace(/\r.*$/, '')}`);
+  const at: AssignmentSpan = { nameStart: 0, nameEnd: 0, valueStart: 0, valueEnd: 0 };
+  eachLine(text, (start, end, lineno) => {
+    const kind = scanConfigLine(text, start, end, at);
+    if (kind === 'assign') {
+      const name = text.slice(at.nameStart, at.nameEnd);
+      out.push({ name, value: at.valueStart < 0 ? 'n' : text.slice(at.valueStart, at.valueEnd), line: lineno });
+    } else if (kind === 'unexpected') {
+      warn(`${file}:${lineno}:warning: unexpected data: ${text.slice(start, end).replace(/\r.*$/, '')}`);
     }
-  }
+  });
   return out;
 }
 

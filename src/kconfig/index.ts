@@ -15,7 +15,14 @@ export type Choice = Sym;
 export type { ConfigReport, Reason, ReasonKind, Operand } from './merge-report.js';
 export { mergeTexts, mergeAndReport, type ConfigText, type MergeResult } from './merge.js';
 export { explainSymbol, formatExplanation, type SymbolExplanation } from './explain.js';
-export { diffConfigs, formatDiff, configValues, type ConfigDiffEntry } from './diff.js';
+export {
+  diffConfigs,
+  diffConfigEntries,
+  formatDiff,
+  formatDiffEntry,
+  configValues,
+  type ConfigDiffEntry,
+} from './diff.js';
 export type { ConfigAssignment } from './dotconfig.js';
 export { readProbeFile } from './probes.js';
 export { readConfigFile, type ConfigFile } from './files.js';

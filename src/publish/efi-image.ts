@@ -4,8 +4,12 @@ import { readFileSync } from 'node:fs';
 import { inputError } from '../util/errors.js';
 
 export function kernelImageInfo(path: string): { release?: string; efi: boolean } {
-  const b = readFileSync(path);
-  if (b.length < 0x300) throw inputError('not a kernel image (too short)', path);
+  return imageInfo(readFileSync(path), path);
+}
+
+/** The same from the image's first bytes (a few KiB hold both headers). */
+export function imageInfo(b: Buffer, what: string): { release?: string; efi: boolean } {
+  if (b.length < 0x300) throw inputError('not a kernel image (too short)', what);
   const pe = b.readUInt32LE(0x3c);
   const efi =
     b.toString('latin1', 0, 2) === 'MZ' && pe + 4 <= b.length && b.toString('latin1', pe, pe + 4) === 'PE\0\0';

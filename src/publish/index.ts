@@ -13,6 +13,8 @@ export { signKernelImage, signModules, signFileTool, moduleSignedBy, imageSignat
 export { checkSecureBootConfig, SECURE_BOOT_REQUIREMENTS, type SecureBootConfigCheck } from './secure-boot-config.js';
 export { splitModuleSignature, unsignedModule } from './module-sig.js';
 export { kernelImageInfo } from './efi-image.js';
+export { signingFilesJson, certFingerprints, type FilesJson, type FilesJsonResult } from './files-json.js';
+export { debMembers, type DebMember } from './deb-tar.js';
 
 /** Debian packages `kdk sign` runs: sbsign/sbverify/sbattach, openssl, and gcc + libssl-dev for sign-file. */
 export const SIGN_PACKAGES = ['sbsigntool', 'openssl', 'gcc', 'libssl-dev'];

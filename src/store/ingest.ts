@@ -30,6 +30,11 @@ export interface IngestOptions {
   kernel?: string;
   /** When the crashes were seen (default: now). */
   seenAt?: string;
+  /**
+   * The input's identity instead of its content: a queue job's, so a second attempt of the same job (whose
+   * run differs in every timestamp) adds nothing once the first one was recorded.
+   */
+  key?: string;
 }
 
 const Report = z.object({ title: z.string(), start: z.number(), end: z.number(), text: z.string() }).passthrough();
@@ -147,7 +152,7 @@ export async function ingestData(
     }
   }
   const kind: IngestKind = doc?.kind ?? 'console';
-  const key = sha256(`${kind}\0${opts.kernel ?? ''}\0${sha256(data)}`);
+  const key = opts.key ? sha256(`key\0${opts.key}`) : sha256(`${kind}\0${opts.kernel ?? ''}\0${sha256(data)}`);
   const seenAt = opts.seenAt ?? new Date().toISOString();
   return conn.writeTx(async (tx) => {
     const res = empty(path, kind);

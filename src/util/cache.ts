@@ -6,7 +6,17 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export type CacheKind =
-  'trees' | 'kernels' | 'images' | 'probes' | 'vulns' | 'kconfig' | 'ccache' | 'builds' | 'debian' | 'logs';
+  | 'trees'
+  | 'kernels'
+  | 'images'
+  | 'probes'
+  | 'vulns'
+  | 'kconfig'
+  | 'ccache'
+  | 'builds'
+  | 'debian'
+  | 'logs'
+  | 'artifacts';
 
 export function cacheRoot(): string {
   return process.env.KDK_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kdk');

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { inputError } from './errors.js';
 import { jsonErrorLine } from './json-location.js';
+import { escapeLine } from './text.js';
 
 export interface JsonFileOptions {
   /** What the file is, for the message: `invalid <what>: field "x": ...` (e.g. 'profile', 'bug.json'). */
@@ -26,7 +27,9 @@ export function parseJsonText<S extends z.ZodType>(text: string, file: string, s
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw inputError(`not valid JSON: ${(err as Error).message.split('\n')[0]}`, file, jsonErrorLine(text));
+    // V8's message quotes a few characters of the input as they are: escaped, and cut short.
+    const why = escapeLine((err as Error).message.split('\n')[0]).slice(0, 160);
+    throw inputError(`not valid JSON: ${why}`, file, jsonErrorLine(text));
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

@@ -5,6 +5,16 @@ import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:chi
 
 const live = new Set<number>();
 let hooksInstalled = false;
+let termHandler: (() => void) | undefined;
+
+/**
+ * A long-lived process that drains on SIGTERM (`kdk worker`) handles the first SIGTERM itself; a second one
+ * ends kdk as usual, its children killed.
+ */
+export function onTerminate(handler: () => void): void {
+  installExitHooks();
+  termHandler = handler;
+}
 
 export function killGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {
@@ -31,6 +41,11 @@ export function installExitHooks(): void {
   process.on('exit', killAllChildren);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      if (sig === 'SIGTERM' && termHandler) {
+        const h = termHandler;
+        termHandler = undefined;
+        return h();
+      }
       killAllChildren();
       process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
     });

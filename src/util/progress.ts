@@ -9,27 +9,40 @@ export interface Progress {
   done(message?: string): void;
 }
 
-export function makeProgress(opts: { quiet?: boolean; tty?: boolean } = {}): Progress {
+export interface ProgressOptions {
+  quiet?: boolean;
+  tty?: boolean;
+  /** Where the bar goes (stderr; a test gives its own). */
+  stream?: NodeJS.WriteStream;
+}
+
+/** A bar for a known total; for an unknown one (total 0: no earlier build to count from) a counter, never "0/0". */
+function barFormat(total: number): string {
+  return total > 0 ? '{bar} {percentage}% | {value}/{total} | {msg}' : '{value} done | {duration_formatted} | {msg}';
+}
+
+export function makeProgress(opts: ProgressOptions = {}): Progress {
   if (opts.quiet) return { step() {}, start() {}, update() {}, done() {} };
-  const tty = opts.tty ?? Boolean(process.stderr.isTTY);
+  const stream = opts.stream ?? process.stderr;
+  const tty = opts.tty ?? Boolean(stream.isTTY);
   if (!tty) {
     return {
-      step: (m) => process.stderr.write(`kdk: ${m}\n`),
-      start: (_t, m) => process.stderr.write(`kdk: ${m}\n`),
+      step: (m) => stream.write(`kdk: ${m}\n`),
+      start: (_t, m) => stream.write(`kdk: ${m}\n`),
       update: (_v, m) => {
-        if (m) process.stderr.write(`kdk: ${m}\n`);
+        if (m) stream.write(`kdk: ${m}\n`);
       },
       done: (m) => {
-        if (m) process.stderr.write(`kdk: ${m}\n`);
+        if (m) stream.write(`kdk: ${m}\n`);
       },
     };
   }
   let bar: cliProgress.SingleBar | undefined;
   return {
-    step: (m) => process.stderr.write(`kdk: ${m}\n`),
+    step: (m) => stream.write(`kdk: ${m}\n`),
     start(total, message) {
       bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: '{bar} {percentage}% | {value}/{total} | {msg}', hideCursor: true },
+        { stream, format: barFormat(total), hideCursor: true, noTTYOutput: true, etaBuffer: 20 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0, { msg: message });
@@ -40,7 +53,7 @@ export function makeProgress(opts: { quiet?: boolean; tty?: boolean } = {}): Pro
     done(message) {
       bar?.stop();
       bar = undefined;
-      if (message) process.stderr.write(`kdk: ${message}\n`);
+      if (message) stream.write(`kdk: ${message}\n`);
     },
   };
 }

@@ -3,6 +3,7 @@
 // its own helpers (scripts/gdb: lx-dmesg, lx-symbols, lx-ps...). Without DWARF, `bt` still walks the stack
 // through the crash site on a frame-pointer kernel (kdk's test kernel is one), naming each function.
 import { dirname } from 'node:path';
+import { shellCommand } from '../util/shell.js';
 
 export interface GdbSession {
   port: number;
@@ -17,8 +18,6 @@ export interface GdbSession {
   hint: string;
 }
 
-const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
 export function gdbSession(port: number, vmlinux?: string, gdbScript?: string): GdbSession {
   const args: string[] = [];
   if (gdbScript) args.push('-iex', `add-auto-load-safe-path ${dirname(gdbScript)}`);
@@ -31,5 +30,5 @@ export function gdbSession(port: number, vmlinux?: string, gdbScript?: string): 
       ? 'bt shows the crash site from vmlinux symbols; the kernel has no CONFIG_GDB_SCRIPTS, so no lx-dmesg/lx-symbols ' +
         '(build it with CONFIG_DEBUG_INFO_DWARF5=y CONFIG_GDB_SCRIPTS=y for them)'
       : 'no vmlinux for this kernel: gdb sees addresses only (put vmlinux in the bundle for symbols)';
-  return { port, vmlinux, gdbScript, args, command: ['gdb', ...args].map(shellQuote).join(' '), hint };
+  return { port, vmlinux, gdbScript, args, command: shellCommand(['gdb', ...args]), hint };
 }

@@ -41,6 +41,8 @@ export interface RunRequest {
   log: (l: string) => void;
   onEvent?: (run: number, e: VmEvent) => void;
   onResult?: (run: number, r: RunResult) => void;
+  /** Ends the runs (a cancelled or timed-out queue job). */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -57,7 +59,14 @@ export async function runReproducer(req: RunRequest): Promise<RunOutcome> {
   const accelVerdict = await resolveAccel(req.accel, req.kernel, req.arch, req.log);
   const repeat = req.repeat ?? RUN_DEFAULTS.repeat;
   const runs = await runMany(
-    { ...req.vm, kernel: req.kernel, arch: req.arch, initramfs, ...runLimits(req.timeoutS ?? RUN_DEFAULTS.timeoutS) },
+    {
+      ...req.vm,
+      kernel: req.kernel,
+      arch: req.arch,
+      initramfs,
+      signal: req.signal,
+      ...runLimits(req.timeoutS ?? RUN_DEFAULTS.timeoutS),
+    },
     accelVerdict.accel,
     { repeat, parallel: req.parallel ?? RUN_DEFAULTS.parallel, onEvent: req.onEvent, onResult: req.onResult },
   );

@@ -303,6 +303,7 @@ export async function runVm(opts: VmOptions, accel: Accel): Promise<RunResult> {
   startWatchdogs(s);
   const onAbort = () => end(s, 'aborted');
   opts.signal?.addEventListener('abort', onAbort);
+  if (opts.signal?.aborted) onAbort(); // aborted while it started: 'abort' fired before anyone listened
   const exit = await waitForExit(s);
   stopWatchdogs(s);
   opts.signal?.removeEventListener('abort', onAbort);

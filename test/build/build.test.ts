@@ -75,6 +75,11 @@ test('a failed build exits 1 showing the compiler error, not the make noise; the
     assert.match(r.stderr, /broken\.c:3:\d+: error: expected expression/);
     assert.match(r.stderr, /undeclared_thing/);
     assert.ok(!r.stderr.includes('file150.o'), 'the make noise is not shown');
+    // The hint's make command pastes into a shell as it was run: `CC=ccache gcc` stays one argument.
+    const cmd = /full output: (make .*?); record:/.exec(r.stderr)?.[1];
+    assert.ok(cmd, r.stderr);
+    const words = spawnSync('bash', ['-c', `printf '%s\\n' ${cmd}`], { encoding: 'utf8' }).stdout.split('\n');
+    assert.ok(words.includes('CC=ccache gcc'), words.join(' | '));
     assert.equal(readFileSync(join(flavour, 'build-record.json'), 'utf8'), '{"previous":"good"}\n');
     const failed = JSON.parse(readFileSync(join(flavour, 'build-record.failed.json'), 'utf8'));
     assert.notEqual(failed.exitStatus, 0);

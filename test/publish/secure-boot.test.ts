@@ -1,20 +1,22 @@
 // Secure Boot end to end in QEMU (TCG) with Debian's OVMF: a variable store with a throwaway PK/KEK/db enrolled
 // and Secure Boot on (trixie's virt-fw-vars: bookworm's efitools UpdateVars.efi cannot parse its arguments, and
-// the UEFI shell of Debian's secboot OVMF is itself refused under Secure Boot). Debian's stock kernel stands in
-// for a debug kernel (the small test kernel is tinyconfig without an EFI stub; an EFI debug build costs a kernel
-// build): re-signed by kdk sign it boots with lockdown; unsigned the firmware refuses it; under lockdown the
-// running kernel refuses an unsigned module while Debian's signed one and the one kdk sign signed with the db key load. Two boots, about 30 s each here.
+// the UEFI shell of Debian's secboot OVMF is itself refused under Secure Boot). The kernel is kdk's own debug
+// kernel, the small test kernel every test shares (KASAN, KCOV, LKDTM; an EFI stub, MODULE_SIG, lockdown in
+// Secure Boot, lib/crc7.ko as a module): signed by kdk sign it boots locked down; unsigned the firmware refuses
+// it; under lockdown the running kernel refuses the unsigned module while the one its build signed and the one
+// kdk sign signed with the db key (the firmware's db, Debian's platform-keyring check) load. Two boots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { packagesSkipReason } from '../../src/util/deps.js';
 import { cacheDir } from '../../src/util/cache.js';
 import { privateApt, aptBinaryVersions, aptDownload } from '../../src/distro/index.js';
 import { buildInitramfs, newcArchive } from '../../src/image/index.js';
-import { unsignedModule } from '../../src/publish/index.js';
+import { findModules, unsignedModule } from '../../src/publish/index.js';
+import { smallTestKernel } from '../../src/build/index.js';
 import { skipIf } from '../helpers.js';
 import { kdk, tmp } from './fixtures.js';
 
@@ -23,7 +25,6 @@ const PKGS = [
   'mtools',
   'qemu-system-x86',
   'sbsigntool',
-  'linux-image-amd64',
   'busybox-static',
   'python3-cryptography',
   'python3-pefile',
@@ -111,7 +112,7 @@ function boot(
 }
 
 test(
-  'Secure Boot in OVMF: the kdk-signed kernel boots locked down, unsigned it is refused, an unsigned module too',
+  'Secure Boot in OVMF: the kdk-signed debug kernel boots locked down, unsigned it is refused, an unsigned module too',
   { skip },
   async () => {
     const dir = tmp('kdk-sb-');
@@ -141,15 +142,9 @@ test(
     };
     const pk = key('kdk-throwaway-pk');
     const db = key('kdk-throwaway-db');
-    const ver = readdirSync('/boot')
-      .filter((n) => n.startsWith('vmlinuz-'))
-      .sort()
-      .pop()!
-      .slice(8);
-    const modDir = join(dir, 'mods');
-    const crc7 = `/lib/modules/${ver}/kernel/lib/crc7.ko`;
-    spawnSync('mkdir', ['-p', modDir]);
-    copyFileSync(crc7, join(modDir, 'crc7.ko'));
+    const kernel = await smallTestKernel((l) => process.stderr.write(l + '\n'));
+    const crc7 = findModules(kernel.modulesDir!).find((m) => m.endsWith('/crc7.ko'))!;
+    assert.ok(crc7, `the test kernel's modules hold lib/crc7.ko: ${kernel.modulesDir}`);
     const s = kdk([
       'sign',
       '--key',
@@ -157,15 +152,24 @@ test(
       '--cert',
       db.crt,
       '--kernel',
-      `/boot/vmlinuz-${ver}`,
+      kernel.bzImage,
       '--modules',
-      modDir,
+      kernel.modulesDir!,
+      '--config',
+      kernel.config,
       '--out',
       join(dir, 'out'),
       '--json',
     ]);
     assert.equal(s.code, 0, s.stderr);
-    const signed = JSON.parse(s.stdout).kernel as string;
+    const res = JSON.parse(s.stdout);
+    // The config check (kdk's Kconfig engine) finds everything Secure Boot needs in the debug kernel's config.
+    assert.deepEqual(
+      res.config.requirements.filter((r: { ok: boolean }) => !r.ok),
+      [],
+    );
+    const signed = res.kernel as string;
+    const ours = join(dir, 'out', 'modules', relative(kernel.modulesDir!, crc7));
     const unsigned = join(dir, 'unsigned.efi');
     copyFileSync(signed, unsigned);
     run(['sbattach', '--remove', unsigned], 'sbattach');
@@ -195,31 +199,34 @@ test(
       'virt-fw-vars',
     );
 
-    // The guest tries three modules: Debian's signed crc7, the same stripped of its signature, and ours.
+    // The guest tries three modules: crc7 as its build signed it (the kernel's own key), the same stripped of its
+    // signature, and the one kdk sign signed with the db key.
     const script = join(dir, 'modtest.sh');
     writeFileSync(
       script,
-      '#!/bin/sh\nfor m in debian unsigned ours; do insmod /kdk/mods/$m.ko; echo "kdk-insmod $m $?"; rmmod crc7 2>/dev/null; done\n',
+      '#!/bin/sh\nfor m in build unsigned ours; do insmod /kdk/mods/$m.ko; echo "kdk-insmod $m $?"; rmmod crc7 2>/dev/null; done\n',
     );
     spawnSync('chmod', ['755', script]);
     const mods = newcArchive([
       { kind: 'dir', path: 'kdk/mods' },
-      { kind: 'file', path: 'kdk/mods/debian.ko', data: readFileSync(crc7) },
+      { kind: 'file', path: 'kdk/mods/build.ko', data: readFileSync(crc7) },
       { kind: 'file', path: 'kdk/mods/unsigned.ko', data: unsignedModule(crc7) },
-      { kind: 'file', path: 'kdk/mods/ours.ko', data: readFileSync(join(dir, 'out', 'modules', 'crc7.ko')) },
+      { kind: 'file', path: 'kdk/mods/ours.ko', data: readFileSync(ours) },
     ]);
     const initrd = join(dir, 'initrd.cpio');
     // The kernel unpacks concatenated cpio archives in turn: kdk's initramfs, then the modules.
     writeFileSync(initrd, Buffer.concat([readFileSync(buildInitramfs([{ name: 'modtest', path: script }])), mods]));
 
     const ok = await boot(dir, 'signed', signed, initrd, vars);
-    process.stderr.write(`OVMF Secure Boot, signed kernel to userspace and back: ${ok.seconds.toFixed(1)} s\n`);
+    process.stderr.write(`OVMF Secure Boot, signed debug kernel to userspace and back: ${ok.seconds.toFixed(1)} s\n`);
     assert.match(ok.log, /EFI stub: UEFI Secure Boot is enabled/);
     assert.match(ok.log, /Kernel is locked down from EFI Secure Boot/);
-    assert.match(ok.log, /kdk-insmod debian 0/, ok.log.slice(-3000));
+    assert.match(ok.log, /KernelAddressSanitizer initialized/, 'it is the debug kernel');
+    assert.match(ok.log, /kdk-insmod build 0/, ok.log.slice(-3000));
     assert.match(ok.log, /kdk-insmod unsigned [1-9]/);
-    assert.match(ok.log, /Loading of unsigned module is rejected/);
-    // Debian's kernel also checks modules against the firmware's db (its platform-keyring patch): ours loads.
+    assert.match(ok.log, /Lockdown: insmod: unsigned module loading is restricted/);
+    // Debian's tree also checks modules against the firmware's db (the platform keyring): ours loads.
+    assert.match(ok.log, /integrity: Loaded X\.509 cert 'kdk-throwaway-db/);
     assert.match(ok.log, /kdk-insmod ours 0/);
 
     const bad = await boot(dir, 'unsigned', unsigned, initrd, vars, /Access Denied|Security Violation/);

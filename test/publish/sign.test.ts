@@ -1,7 +1,7 @@
-// kdk sign on Debian's stock kernel (a real EFI-stub kernel with MODULE_SIG and lockdown; the small test kernel
-// is tinyconfig without an EFI stub, and an EFI debug build would cost a kernel build): Debian's signature is
-// removed, the image signed with a throwaway key and checked by sbverify; a Debian module re-signed with the
-// tree's own sign-file and checked by openssl. The tinyconfig kernel's config gets the Kconfig reasons.
+// kdk sign on Debian's stock kernel (a distribution kernel that already carries Debian's signature; kdk's own
+// EFI debug kernel is signed and booted in secure-boot.test.ts): Debian's signature is removed, the image signed with a throwaway key and checked by sbverify; a Debian module re-signed with the
+// tree's own sign-file and checked by openssl. test/build's plain tinyconfig kernel (no EFI stub)
+// gets the Kconfig reasons.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -14,13 +14,14 @@ test('gdb connects to the stub and reads linux_banner', async () => {
   let started = false;
   const r = await kdk(['boot', '--kernel', kernel.bzImage, '--gdb', '--append', t, '--timeout', '180'], {
     onStderr: (text, child) => {
-      const m = /gdb stub ready: gdb (\S+) -ex 'target remote :(\d+)'/.exec(text);
+      // The printed line as `kdk repro --gdb` prints it: gdb -ex 'target remote 127.0.0.1:PORT' VMLINUX.
+      const m = /gdb stub ready: gdb -ex 'target remote 127\.0\.0\.1:(\d+)' (\S+)$/m.exec(text);
       if (started || !m || !/userspace reached/.test(text)) return;
       started = true;
-      vmlinux = m[1];
+      vmlinux = m[2];
       const g = spawnSync(
         'gdb',
-        ['-batch', '-nx', '-ex', `target remote :${m[2]}`, '-ex', 'x/s &linux_banner', '-ex', 'detach', m[1]],
+        ['-batch', '-nx', '-ex', `target remote 127.0.0.1:${m[1]}`, '-ex', 'x/s &linux_banner', '-ex', 'detach', m[2]],
         { encoding: 'utf8', timeout: 60_000 },
       );
       gdbOut = g.stdout + g.stderr;

@@ -1,0 +1,99 @@
+// `kdk submit`, `kdk jobs`, `kdk worker`: work as jobs on PostgreSQL (pg-boss), run by workers on other
+// machines (docs/queue.md). The queue stage loads only when one of these runs (queue-actions.ts).
+import type { Command } from 'commander';
+import { addCommonOptions } from './common.js';
+
+const DB = 'the queue and store: a postgres:// URL (default $KDK_DB)';
+const ART = 'artifact directory every worker reaches, files by sha256 (default $KDK_ARTIFACTS)';
+const actions = () => import('./queue-actions.js');
+
+function registerSubmit(program: Command): void {
+  addCommonOptions(
+    program
+      .command('submit')
+      .argument('<kind>', 'build | boot | run | repro')
+      .description('queue a job and print its id; the same inputs again give the same job (its result reused)')
+      .option('--db <url>', DB)
+      .option('--artifacts <dir>', ART)
+      .option('--kernel <file>', 'boot, run: the kernel image (bzImage)')
+      .option('--kernel-name <name>', 'boot, run: the name the store files results under (default: the file name)')
+      .option('--repro <file.c>', 'run: the reproducer (C source)')
+      .option('--repeat <n>', 'run, repro: boots')
+      .option('--bundle <dir>', 'repro: a bug bundle directory')
+      .option('--flavour <dir>', 'build: a flavour directory from kdk flavour')
+      .option('--target <t>', 'build: make target(s)', 'bindeb-pkg')
+      .option('--jobs <n>', 'build: parallel make jobs on the worker', '2')
+      .option('--source-version <v>', 'build: another linux-source-6.1 version')
+      .option('--arch <arch>', 'guest architecture', 'x86_64')
+      .option('--kvm', 'only a worker whose probe found KVM working may take it')
+      .option('--append <args>', 'extra kernel command line')
+      .option('--memory <mb>', 'guest memory in MiB')
+      .option('--timeout <s>', 'VM timeout per boot (build: the whole build)')
+      .option('--job-timeout <s>', 'the job as a whole, after which it counts as lost and is retried')
+      .option('--retries <n>', 'retries after infrastructure failures (backoff doubling from 2 s)', '3')
+      .option('--wait', 'follow the job to its end with progress; exit as the job ended')
+      .addHelpText(
+        'after',
+        '\nExample:\n  kdk submit run --db postgres://kdk@db/kdk --artifacts /srv/kdk-artifacts \\\n' +
+          '    --kernel /boot/vmlinuz-6.1.0-40-amd64 --repro repro.c --repeat 3 --wait\n' +
+          '\nExit (with --wait): 0 done and clean; 1 the kernel failed (crash, boot failure, build error) or the job\n' +
+          'was cancelled; 2 bad input; 3 it failed after its retries (infrastructure) or no database.',
+      ),
+  ).action(async (kind: string, opts) => (await actions()).submitCommand(kind, opts));
+}
+
+function registerJobs(program: Command): void {
+  const jobs = addCommonOptions(
+    program
+      .command('jobs')
+      .description('list the queue: state, verdict, worker, attempts and timings of each job')
+      .option('--db <url>', DB)
+      .option('--watch', 'redraw as jobs move, until all have ended')
+      .addHelpText(
+        'after',
+        '\nExample:\n  kdk jobs --db postgres://kdk@db/kdk --watch\n  kdk jobs cancel 1b9d6bcd-...',
+      ),
+  ).action(async (opts) => (await actions()).jobsCommand(opts));
+  addCommonOptions(
+    jobs
+      .command('cancel')
+      .argument('<id>', 'a job id from kdk submit or kdk jobs')
+      .option('--db <url>', DB)
+      .description('cancel a waiting or running job (its worker stops it within a heartbeat)')
+      .addHelpText(
+        'after',
+        '\nExample:\n  kdk jobs cancel 1b9d6bcd-bbfd-8b2d-9b5d-ab8dfbbd4bed --db postgres://kdk@db/kdk',
+      ),
+  ).action(async (id: string, _opts, cmd: Command) =>
+    // `kdk jobs cancel ID --db URL`: the parent's --db takes the flag, so read both levels.
+    (await actions()).cancelCommand(id, cmd.optsWithGlobals()),
+  );
+}
+
+function registerWorker(program: Command): void {
+  addCommonOptions(
+    program
+      .command('worker')
+      .description('take jobs this machine can run (its arches, accelerator, kinds) until SIGTERM, which drains it')
+      .option('--db <url>', DB)
+      .option('--artifacts <dir>', ART)
+      .option('--kinds <list>', 'job kinds to take: build,boot,run,repro (default all)')
+      .option('--slots <n>', 'jobs at once', '1')
+      .option('--lease <s>', 'seconds without a heartbeat before others take this worker for lost', '30')
+      .option('--poll <s>', 'seconds between polls when idle', '0.5')
+      .option('--name <id>', 'worker id (default host-pid-random)')
+      .option('--distccd <allow>', 'also serve distcc compiles to these clients (IP[/BITS]) for kdk build --distcc')
+      .option('--distccd-port <port>', 'distccd port', '3632')
+      .addHelpText(
+        'after',
+        '\nExample:\n  kdk worker --db postgres://kdk@db/kdk --artifacts /srv/kdk-artifacts --kinds run,boot --slots 2\n' +
+          '\nSIGTERM: finish the running jobs, take no more, exit 0. A second SIGTERM hands them back to the queue.',
+      ),
+  ).action(async (opts) => (await actions()).workerCommand(opts));
+}
+
+export function registerQueue(program: Command): void {
+  registerSubmit(program);
+  registerJobs(program);
+  registerWorker(program);
+}

@@ -1,0 +1,52 @@
+// The artifact store every worker reaches: a directory (a shared filesystem) holding files by sha256
+// (ab/abcdef...). Workers copy what a job needs into their own cache and check the hash on the way, so a file
+// damaged on the share is an infrastructure error, never a wrong result.
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, hashFile } from '../util/cache.js';
+import { tempPathFor } from '../util/atomic.js';
+import { inputError } from '../util/errors.js';
+import { InfraError } from './infra-error.js';
+
+export class ArtifactDir {
+  constructor(readonly root: string) {}
+
+  private path(sha: string): string {
+    return join(this.root, sha.slice(0, 2), sha);
+  }
+
+  /** Copies `file` in (once per content) and returns its sha256. */
+  async put(file: string): Promise<string> {
+    if (!existsSync(file) || !statSync(file).isFile()) throw inputError('no such file', file);
+    const sha = await hashFile(file);
+    const dest = this.path(sha);
+    if (existsSync(dest)) return sha;
+    mkdirSync(join(this.root, sha.slice(0, 2)), { recursive: true });
+    const tmp = tempPathFor(dest);
+    try {
+      copyFileSync(file, tmp);
+      renameSync(tmp, dest); // a racing writer of the same content leaves the same bytes
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    return sha;
+  }
+
+  /** A local, verified copy of an artifact (kept in $KDK_CACHE/artifacts, keyed by its hash). */
+  async fetch(sha: string): Promise<string> {
+    const local = join(cacheDir('artifacts'), sha);
+    if (existsSync(local)) return local;
+    const src = this.path(sha);
+    if (!existsSync(src)) throw new InfraError(`artifact ${sha.slice(0, 12)} is not in ${this.root}`);
+    const tmp = tempPathFor(local);
+    try {
+      copyFileSync(src, tmp);
+      const got = await hashFile(tmp);
+      if (got !== sha) throw new InfraError(`artifact ${sha.slice(0, 12)} in ${this.root} is damaged (${got})`);
+      renameSync(tmp, local);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    return local;
+  }
+}
