@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { addCommonOptions, say, setExitCode, type CommonOptions } from './common.js';
 import { ExitCode, KdkError, systemError } from '../util/errors.js';
+import { DB_HELP, withStore } from './store.js';
 import type { CrashReport } from '../report/index.js';
 
 // Loaded inside the actions, so that other commands never pay for the report stage at start-up.
@@ -13,6 +14,7 @@ interface OutputOptions extends CommonOptions {
 }
 
 interface ParseOptions extends OutputOptions {
+  db?: string;
   follow?: boolean;
 }
 
@@ -58,6 +60,7 @@ export function registerReport(program: Command): void {
       .command('parse')
       .argument('[file]', "console log ('-' or none: stdin)", '-')
       .option('-f, --follow', 'keep reading as the file grows (like tail -f); Ctrl-C ends')
+      .option('--db <file|url>', `also record the console and its reports in a ${DB_HELP}`)
       .description('find the crash reports in a console log')
       .addHelpText(
         'after',
@@ -80,6 +83,11 @@ export function registerReport(program: Command): void {
       for await (const reps of readLogReports(file)) out.print(reps);
     }
     out.end();
+    // The store keys each report by the console's sha256 and offset, so it records the file itself.
+    if (opts.db && file !== '-' && !opts.follow) {
+      const r = await withStore({ ...opts, db: opts.db }, (s) => s.ingest(file));
+      say(opts, r.already ? `${file}: already in ${opts.db}` : `${file}: ${r.crashes} crashes recorded in ${opts.db}`);
+    }
   });
 
   addCommonOptions(

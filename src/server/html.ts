@@ -1,10 +1,7 @@
 // HTML for the dashboard, built as strings on the server: every value from the store passes through `esc`
 // (crash text is hostile: a console holding `<script>` must show as text). No CDN, no script.
-export const esc = (v: unknown): string =>
-  String(v ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const esc = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => ENTITY[c]);
 
 /** A fragment already escaped: `html` templates splice it in as is. */
 export class Html {
@@ -14,13 +11,13 @@ export class Html {
   }
 }
 
+// One function for every value (not a closure per interpolation): a page of 100 bugs splices ~2,000 values.
+const part = (x: unknown): string => (x instanceof Html ? x.s : Array.isArray(x) ? x.map(part).join('') : esc(x));
+
 /** Tagged template escaping every interpolation that is not Html (arrays are joined). */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0];
-  values.forEach((v, i) => {
-    const part = (x: unknown): string => (x instanceof Html ? x.s : Array.isArray(x) ? x.map(part).join('') : esc(x));
-    out += part(v) + strings[i + 1];
-  });
+  for (let i = 0; i < values.length; i++) out += part(values[i]) + strings[i + 1];
   return new Html(out);
 }
 

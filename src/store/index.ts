@@ -3,7 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { connect, defaultStorePath, type Connection } from './db.js';
 import { migrate } from './migrations.js';
-import { ingestPath, type IngestOptions, type IngestResult } from './ingest.js';
+import { ingestData, ingestPath, type IngestOptions, type IngestResult } from './ingest.js';
 import * as q from './queries.js';
 import { exportStore, importStore } from './transfer.js';
 import { kernelId } from './record.js';
@@ -31,6 +31,11 @@ export class Store {
 
   ingest(path: string, opts?: IngestOptions): Promise<IngestResult> {
     return ingestPath(this.conn, path, opts);
+  }
+
+  /** Records what a command produced (its --json document), as `kdk ingest` would its file. */
+  record(doc: unknown, source: string, opts?: IngestOptions): Promise<IngestResult> {
+    return ingestData(this.conn, Buffer.from(JSON.stringify(doc)), source, opts);
   }
 
   /** Upstream bugs replace earlier imports of the same id. */
@@ -92,7 +97,7 @@ export class Store {
     });
   }
 
-  listBugs = (f?: q.BugFilter) => q.listBugs(this.conn.db, f);
+  listBugs = (f?: q.BugFilter) => q.listBugs(this.conn.db, f, this.conn.dialect);
   getBug = (id: number) => q.getBug(this.conn.db, id);
   getArtifact = (sha: string) => q.getArtifact(this.conn.db, sha);
   listBuilds = () => q.listBuilds(this.conn.db);

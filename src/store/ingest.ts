@@ -46,6 +46,11 @@ const Run = z
     verdict: z.string(),
     crashes: z.array(Report),
     bootSeconds: z.number().nullish(),
+    /** The hash of the console the crashes' offsets refer to (kdk run prints it): the crash's identity. */
+    consoleSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   })
   .passthrough();
 const Build = z
@@ -123,7 +128,16 @@ const empty = (path: string, kind: IngestKind): IngestResult => ({
 export async function ingestPath(conn: Connection, path: string, opts: IngestOptions = {}): Promise<IngestResult> {
   if (!existsSync(path)) throw inputError('no such file or directory', path);
   if (statSync(path).isDirectory()) return ingestBundle(conn, path, opts);
-  const data = readInput(path);
+  return ingestData(conn, readInput(path), path, opts);
+}
+
+/** Records one input already in memory (a command's own output, for `--db`); `source` names it. */
+export async function ingestData(
+  conn: Connection,
+  data: Buffer,
+  path: string,
+  opts: IngestOptions = {},
+): Promise<IngestResult> {
   let doc: Doc | undefined;
   const text = data.toString('utf8');
   if (/^\s*[{[]/.test(text)) {
@@ -147,7 +161,16 @@ export async function ingestPath(conn: Connection, path: string, opts: IngestOpt
     else if (doc.kind === 'reports') {
       const kid = opts.kernel ? await kernelId(tx, { name: opts.kernel }) : null;
       for (const r of doc.reports)
-        if (await recordCrash(tx, r, { kernelId: kid, runId: null, consoleSha: null, origin: key, seenAt }))
+        if (
+          await recordCrash(tx, r, {
+            kernelId: kid,
+            runId: null,
+            consoleSha: null,
+            consoleOf: null,
+            origin: key,
+            seenAt,
+          })
+        )
           res.crashes++;
     } else if (doc.kind === 'run') for (const r of doc.runs) await ingestRun(tx, r, opts, seenAt, res);
     else if (doc.kind === 'build') await ingestBuild(tx, doc.build, res);
@@ -177,7 +200,17 @@ async function ingestConsole(
   const name = opts.kernel ?? kernelFromConsole(text);
   const kid = name ? await kernelId(tx, { name, version: kernelFromConsole(text) }) : null;
   for (const r of parseLog(data))
-    if (await recordCrash(tx, r, { kernelId: kid, runId: null, consoleSha, origin: consoleSha, seenAt })) res.crashes++;
+    if (
+      await recordCrash(tx, r, {
+        kernelId: kid,
+        runId: null,
+        consoleSha,
+        consoleOf: consoleSha,
+        origin: consoleSha,
+        seenAt,
+      })
+    )
+      res.crashes++;
 }
 
 async function ingestRun(
@@ -216,6 +249,7 @@ async function ingestRun(
         kernelId: kid,
         runId: ins.id,
         consoleSha: null,
+        consoleOf: run.consoleSha256 ?? null,
         origin: recordSha,
         seenAt,
       })

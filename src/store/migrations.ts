@@ -12,8 +12,19 @@ const WORDS: Record<DialectName, Record<'ID' | 'BLOB' | 'REAL', string>> = {
   postgres: { ID: 'serial primary key', BLOB: 'bytea', REAL: 'double precision' },
 };
 
+/** A step's statements: the same for both dialects, or each its own where they differ in kind (search). */
+type Step = string[] | Record<DialectName, string[]>;
+
+/** The titles a bug is searched by: its own and those naming it now (bug_titles), one per line. */
+const bugTitlesOf = (where: string) =>
+  `select b.id, b.title || coalesce((select char(10) || group_concat(t.title, char(10)) from bug_titles t
+     where t.bug_id = b.id), '') from bugs b ${where}`;
+/** SQLite trigger body: re-index one bug's titles. */
+const reindex = (id: string) =>
+  `delete from bug_search where rowid = ${id}; insert into bug_search (rowid, titles) ${bugTitlesOf(`where b.id = ${id}`)};`;
+
 /** Each entry brings the schema from version i to i+1. */
-const STEPS: string[][] = [
+const STEPS: Step[] = [
   // 1: what the recording commands produce.
   [
     `create table artifacts (sha256 text primary key, kind text not null, size integer not null,
@@ -55,6 +66,34 @@ const STEPS: string[][] = [
     `create index bugs_match_key on bugs (match_key)`,
     `create index bug_kernels_kernel on bug_kernels (kernel_id, bug_id)`,
   ],
+  // 3: indexed title search, and each bug's kernel names on its row (the list pages without a join). Both are trigram indexes, so a search keeps its meaning (a case-insensitive
+  // substring of any of a bug's titles) and answers the same on both dialects. SQLite: an FTS5 table, one row
+  // per bug, kept by triggers (so ingest, import and status changes all keep it). PostgreSQL: pg_trgm (shipped
+  // with Debian's postgresql-15, trusted, so a database owner may create it) GIN indexes the LIKE uses.
+  {
+    sqlite: [
+      `alter table bugs add column kernels text not null default '[]'`,
+      `update bugs set kernels = (select json_group_array(name) from (select k.name from bug_kernels bk
+         join kernels k on k.id = bk.kernel_id where bk.bug_id = bugs.id order by k.name))`,
+      `create virtual table bug_search using fts5 (titles, tokenize = 'trigram')`,
+      `insert into bug_search (rowid, titles) ${bugTitlesOf('')}`,
+      `create trigger bugs_search_ins after insert on bugs begin ${reindex('new.id')} end`,
+      `create trigger bugs_search_upd after update of title on bugs begin ${reindex('new.id')} end`,
+      `create trigger bugs_search_del after delete on bugs begin delete from bug_search where rowid = old.id; end`,
+      `create trigger bug_titles_search_ins after insert on bug_titles begin ${reindex('new.bug_id')} end`,
+      `create trigger bug_titles_search_upd after update on bug_titles begin
+         ${reindex('old.bug_id')} ${reindex('new.bug_id')} end`,
+      `create trigger bug_titles_search_del after delete on bug_titles begin ${reindex('old.bug_id')} end`,
+    ],
+    postgres: [
+      `alter table bugs add column kernels text not null default '[]'`,
+      `update bugs set kernels = coalesce((select '[' || string_agg(to_json(k.name)::text, ',' order by k.name
+         collate "C") || ']' from bug_kernels bk join kernels k on k.id = bk.kernel_id where bk.bug_id = bugs.id), '[]')`,
+      `create extension if not exists pg_trgm`,
+      `create index bugs_title_trgm on bugs using gin (lower(title) gin_trgm_ops)`,
+      `create index bug_titles_title_trgm on bug_titles using gin (lower(title) gin_trgm_ops)`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = STEPS.length;
@@ -96,7 +135,8 @@ export async function migrate(
       const now = await schemaVersion(tx);
       if (now > SCHEMA_VERSION) throw refuse(now);
       if (now !== v) return; // another process applied this step first
-      for (const stmt of STEPS[v]) await sql.raw(ddl(stmt, dialect)).execute(tx);
+      const step = STEPS[v];
+      for (const stmt of Array.isArray(step) ? step : step[dialect]) await sql.raw(ddl(stmt, dialect)).execute(tx);
       await tx.deleteFrom('kdk_meta').where('key', '=', 'schema_version').execute();
       await tx
         .insertInto('kdk_meta')

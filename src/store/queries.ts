@@ -1,8 +1,9 @@
 // What the dashboard, the API and `kdk triage bugs` read: one typed query per view, the same SQL on SQLite and
 // PostgreSQL. The bug list pages on the bugs table's own counters, so a page costs the same at 100,000 crashes.
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { BugTable, DB } from './schema.js';
+import type { DialectName } from './migrations.js';
 
 export interface BugFilter {
   /** Text the title (or an alternative title) contains, case-insensitively. */
@@ -42,21 +43,42 @@ export const MAX_PAGE = 500;
 /** `%` and `_` in user text match themselves. */
 const likeArg = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export async function listBugs(db: Kysely<DB>, f: BugFilter = {}): Promise<{ bugs: BugRow[]; total: number }> {
-  let base = db.selectFrom('bugs');
-  if (f.status) base = base.where('bugs.status', '=', f.status);
-  if (f.q) {
-    // A bug's alternative titles live in bug_titles, its own title in bugs (a fixed bug's title names its
-    // successor there): two scans of narrow columns, no per-row subquery.
-    const like = sql<boolean>`${sql.raw('lower(title)')} like ${likeArg(f.q)} escape '\\'`;
-    base = base.where('bugs.id', 'in', (eb) =>
+/** The FTS5 phrase matching `q` as a substring, where SQLite's trigram index can answer it. */
+const ftsPhrase = (q: string, dialect: DialectName) =>
+  dialect === 'sqlite' && [...q].length >= 3 && !q.includes('\n') ? `"${q.replace(/"/g, '""')}"` : undefined;
+
+/**
+ * Bugs one of whose titles contains `q`, case-insensitively. SQLite asks its FTS5 trigram table (a row per bug,
+ * its titles a line each; migrations.ts), which matches substrings of 3 characters or more; shorter text, and
+ * text spanning lines, scans. PostgreSQL's LIKE is what its pg_trgm indexes serve. (The `+` keeps SQLite on
+ * the last-seen index, stopping at a page of matches, rather than fetching and sorting every match.)
+ */
+function titleSearch(q: string, dialect: DialectName) {
+  const phrase = ftsPhrase(q, dialect);
+  if (phrase) return sql<boolean>`+bugs.id in (select rowid from bug_search where bug_search match ${phrase})`;
+  // A bug's alternative titles live in bug_titles, its own title in bugs (a fixed bug's title names its
+  // successor there): two scans of narrow columns, no per-row subquery.
+  const like = sql<boolean>`${sql.raw('lower(title)')} like ${likeArg(q)} escape '\\'`;
+  return (eb: ExpressionBuilder<DB, 'bugs'>) =>
+    eb(
+      'bugs.id',
+      'in',
       eb
         .selectFrom('bug_titles')
         .select('bug_id')
         .where(like)
         .union(eb.selectFrom('bugs as b2').select('b2.id as bug_id').where(like)),
     );
-  }
+}
+
+export async function listBugs(
+  db: Kysely<DB>,
+  f: BugFilter = {},
+  dialect: DialectName = 'sqlite',
+): Promise<{ bugs: BugRow[]; total: number }> {
+  let base = db.selectFrom('bugs');
+  if (f.status) base = base.where('bugs.status', '=', f.status);
+  if (f.q) base = base.where(titleSearch(f.q, dialect));
   if (f.kernel) {
     const k = f.kernel;
     base = base.where((eb) =>
@@ -79,25 +101,34 @@ export async function listBugs(db: Kysely<DB>, f: BugFilter = {}): Promise<{ bug
       .limit(limit)
       .offset(f.offset ?? 0)
       .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countOf(db, base, f, dialect),
   ]);
   return { bugs: await decorate(db, rows), total: Number(count.n) };
 }
 
+/** How many bugs match; a search alone counts its index rows (one per bug, kept by triggers). */
+function countOf(
+  db: Kysely<DB>,
+  base: SelectQueryBuilder<DB, 'bugs', object>,
+  f: BugFilter,
+  dialect: DialectName,
+): Promise<{ n: number }> {
+  const phrase = f.q && !f.status && !f.kernel ? ftsPhrase(f.q, dialect) : undefined;
+  if (phrase)
+    return sql<{ n: number }>`select count(*) as n from bug_search where bug_search match ${phrase}`
+      .execute(db)
+      .then((r) => r.rows[0]);
+  return base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+}
+
 type BugRecord = Selectable<BugTable>;
 
-/** Kernels, upstream bugs and verdicts of a page of bugs: three queries for the page, not three per bug. */
+/** Upstream bugs and verdicts of a page of bugs: two queries for the page, not two per bug. */
 async function decorate(db: Kysely<DB>, rows: BugRecord[]): Promise<BugRow[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const keys = [...new Set(rows.map((r) => r.match_key))];
-  const [kernels, ups, verdicts] = await Promise.all([
-    db
-      .selectFrom('bug_kernels')
-      .innerJoin('kernels', 'kernels.id', 'bug_kernels.kernel_id')
-      .select(['bug_kernels.bug_id', 'kernels.name'])
-      .where('bug_kernels.bug_id', 'in', ids)
-      .execute(),
+  const [ups, verdicts] = await Promise.all([
     db.selectFrom('upstream_bugs').selectAll().where('match_key', 'in', keys).orderBy('id').execute(),
     db
       .selectFrom('fix_verdicts')
@@ -106,8 +137,6 @@ async function decorate(db: Kysely<DB>, rows: BugRecord[]): Promise<BugRow[]> {
       .where('fix_verdicts.bug_id', 'in', ids)
       .execute(),
   ]);
-  const byBug = new Map<number, string[]>();
-  for (const k of kernels) byBug.set(k.bug_id, [...(byBug.get(k.bug_id) ?? []), k.name]);
   return rows.map((r) => {
     const upstream = ups
       .filter((u) => u.match_key === r.match_key)
@@ -126,7 +155,7 @@ async function decorate(db: Kysely<DB>, rows: BugRecord[]): Promise<BugRow[]> {
       crashes: r.crash_count,
       firstSeen: r.first_seen,
       lastSeen: r.last_seen,
-      kernels: (byBug.get(r.id) ?? []).sort(),
+      kernels: (JSON.parse(r.kernels) as string[]).sort(),
       upstream,
       fixVerdict: Object.fromEntries(verdicts.filter((v) => v.bug_id === r.id).map((v) => [v.name, v.verdict])),
       cves: [...new Set(upstream.filter((u) => u.source === 'cve').map((u) => u.id.split(':')[1]))],

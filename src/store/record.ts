@@ -105,6 +105,7 @@ export async function placeInBug(
         last_seen: seenAt,
         crash_count: 0,
         fix_commits: '[]',
+        kernels: '[]',
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -117,18 +118,42 @@ export async function placeInBug(
 export interface CrashContext {
   kernelId: number | null;
   runId: number | null;
+  /** The console stored as an artifact, when the input was the console itself. */
   consoleSha: string | null;
-  /** What makes this occurrence distinct from the same report elsewhere (console or run record sha). */
+  /**
+   * The sha256 of the console the report's offsets refer to, when known (a console log, or a run record that
+   * names its console's hash): a crash is that console and offset, whichever shape brought it.
+   */
+  consoleOf: string | null;
+  /** Otherwise what makes this occurrence distinct from the same report elsewhere (the input's key). */
   origin: string;
   seenAt: string;
 }
 
-/** Records one crash; false when this very occurrence is already stored. */
+/** One crash occurrence's identity: its console and offset, else its input and the report itself. */
+const occurrence = (ctx: CrashContext, start: number, reportSha: string) =>
+  ctx.consoleOf ? sha256(`console\0${ctx.consoleOf}\0${start}`) : sha256(`${ctx.origin}\0${start}\0${reportSha}`);
+
+/**
+ * Records one crash; false when this very occurrence is already stored. A second shape of the same crash (its
+ * console after its run record, or the other way round) fills in the link the first one lacked.
+ */
 export async function recordCrash(tx: Tx, r: CrashReport, ctx: CrashContext): Promise<boolean> {
   const reportSha = await putArtifact(tx, 'report', JSON.stringify(reportToJson(r)));
-  const dedup = sha256(`${ctx.origin}\0${r.start}\0${reportSha}`);
-  const seen = await tx.selectFrom('crashes').select('id').where('dedup_sha', '=', dedup).executeTakeFirst();
-  if (seen) return false;
+  const dedup = occurrence(ctx, r.start, reportSha);
+  const seen = await tx
+    .selectFrom('crashes')
+    .select(['id', 'run_id', 'console_sha'])
+    .where('dedup_sha', '=', dedup)
+    .executeTakeFirst();
+  if (seen) {
+    const fill = {
+      ...(seen.run_id === null && ctx.runId !== null ? { run_id: ctx.runId } : {}),
+      ...(seen.console_sha === null && ctx.consoleSha !== null ? { console_sha: ctx.consoleSha } : {}),
+    };
+    if (Object.keys(fill).length) await tx.updateTable('crashes').set(fill).where('id', '=', seen.id).execute();
+    return false;
+  }
   const bugId = await placeInBug(tx, r, ctx.seenAt);
   await tx
     .insertInto('crashes')
@@ -150,28 +175,39 @@ export async function recordCrash(tx: Tx, r: CrashReport, ctx: CrashContext): Pr
   return true;
 }
 
-/** The bug list pages on these counters instead of counting 100,000 crashes per request. */
+/** The bug list pages on these counters and names instead of counting 100,000 crashes per request. */
 async function countCrash(tx: Tx, bugId: number, kernel: number | null, at: string): Promise<void> {
   const b = await tx
     .selectFrom('bugs')
-    .select(['first_seen', 'last_seen', 'crash_count'])
+    .select(['first_seen', 'last_seen', 'crash_count', 'kernels'])
     .where('id', '=', bugId)
     .executeTakeFirstOrThrow();
+  let kernels = b.kernels;
+  if (kernel !== null) {
+    const k = await tx
+      .insertInto('bug_kernels')
+      .values({ bug_id: bugId, kernel_id: kernel, crash_count: 1 })
+      .onConflict((oc) =>
+        oc
+          .columns(['bug_id', 'kernel_id'])
+          .doUpdateSet((eb) => ({ crash_count: eb('bug_kernels.crash_count', '+', 1) })),
+      )
+      .returning('crash_count')
+      .executeTakeFirstOrThrow();
+    if (k.crash_count === 1) {
+      // A kernel new to this bug: its name joins the bug's own list.
+      const { name } = await tx.selectFrom('kernels').select('name').where('id', '=', kernel).executeTakeFirstOrThrow();
+      kernels = JSON.stringify([...(JSON.parse(b.kernels) as string[]), name].sort());
+    }
+  }
   await tx
     .updateTable('bugs')
     .set({
       crash_count: b.crash_count + 1,
       first_seen: at < b.first_seen ? at : b.first_seen,
       last_seen: at > b.last_seen ? at : b.last_seen,
+      kernels,
     })
     .where('id', '=', bugId)
-    .execute();
-  if (kernel === null) return;
-  await tx
-    .insertInto('bug_kernels')
-    .values({ bug_id: bugId, kernel_id: kernel, crash_count: 1 })
-    .onConflict((oc) =>
-      oc.columns(['bug_id', 'kernel_id']).doUpdateSet((eb) => ({ crash_count: eb('bug_kernels.crash_count', '+', 1) })),
-    )
     .execute();
 }

@@ -62,6 +62,8 @@ export interface BugTable {
   last_seen: string;
   crash_count: number;
   fix_commits: string;
+  /** The names of the kernels it crashed on, a sorted JSON array kept by ingest (bug_kernels has the counts). */
+  kernels: string;
 }
 
 export interface BugTitleTable {

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { ensurePackages } from '../util/deps.js';
 import { inputError } from '../util/errors.js';
 import { spawnTracked, type TrackedChild } from '../util/proc.js';
+import { hashFile } from '../util/cache.js';
 import { ReportStream, type CrashReport } from '../report/index.js';
 import { MARKER, MARK_DONE, MARK_EXIT, MARK_START, MARK_USERSPACE } from '../image/index.js';
 import { findOnPath } from './path.js';
@@ -320,6 +321,7 @@ export async function runVm(opts: VmOptions, accel: Accel): Promise<RunResult> {
     ...verdictOf(s, exit),
     crashes: s.crashes,
     consoleLog: s.consoleLog,
+    consoleSha256: await hashFile(s.consoleLog),
     initramfs: s.initramfs,
     programs: s.programs,
     gdbPort: s.gdbPort,

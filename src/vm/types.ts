@@ -76,6 +76,8 @@ export interface RunResult {
   reason: string;
   crashes: CrashReport[];
   consoleLog: string;
+  /** The console log's sha256: with a crash's offset, what names that crash in a store (kdk ingest). */
+  consoleSha256?: string;
   /** The initramfs or distro initrd booted (with a disk image: the initrd matching a distro kernel). */
   initramfs?: string;
   programs: ProgramStatus[];

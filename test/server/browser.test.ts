@@ -4,55 +4,29 @@
 // not run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { serveCorpus, type Served } from './fixture.js';
 import { haveCorpus } from '../store/corpus-logs.js';
 import { skipIf } from '../helpers.js';
-import { packagesSkipReason } from '../../src/util/deps.js';
+import { chromiumMissing, isPng, launchChromium, type Browser } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-function ensureChromium(): string | undefined {
-  // Through kdk's own installer: it waits for a dpkg lock another test's apt holds (a cold run once skipped here).
-  const missing = packagesSkipReason(['chromium']);
-  if (missing) return missing;
-  if (!existsSync(CHROMIUM)) return `no ${CHROMIUM} after installing chromium`;
-  return haveCorpus() ? undefined : 'no ../shared/corpora/syzkaller-report';
-}
-
-const skip = skipIf(ensureChromium());
+const skip = skipIf(chromiumMissing() ?? (haveCorpus() ? undefined : 'no ../shared/corpora/syzkaller-report'));
 let s: Served;
+let chrome: Browser;
 let browser: BrowserContext;
-const profile = mkdtempSync(join(tmpdir(), 'kdk-chromium-'));
 before(async () => {
   if (skip) return;
   s = await serveCorpus();
-  // A fresh profile directory: playwright passes it to chromium as --user-data-dir.
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chrome = await launchChromium();
+  browser = chrome.context;
 });
 after(async () => {
-  await browser?.close();
+  await chrome?.close();
   await s?.close();
-  rmSync(profile, { recursive: true, force: true });
 });
-
-const isPng = (b: Buffer) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
 test('bug list → search → bug page in Chromium, with screenshots', { skip, timeout: 120_000 }, async () => {
   const page = browser.pages()[0] ?? (await browser.newPage());

@@ -1,11 +1,14 @@
 // The store suite on SQLite, plus what only a file store has: versioned migrations on open.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
 import { storeSuite } from './suite.js';
 import { tempDir } from './tmp.js';
+import { corpusCases, haveCorpus } from './corpus-logs.js';
+import { skipIf } from '../helpers.js';
 
 storeSuite(
   'sqlite',
@@ -35,3 +38,40 @@ test('an older store is upgraded on open; a newer one is refused naming both ver
     return true;
   });
 });
+
+test(
+  "a store filled before version 3 gets its search index and bugs' kernel names on upgrade",
+  { skip: skipIf(haveCorpus() ? undefined : 'no ../shared/corpora/syzkaller-report') },
+  async () => {
+    const dir = tempDir();
+    const file = join(dir, 'v2.db');
+    const cases = corpusCases(10);
+    const s3 = await openStore(file);
+    for (const c of cases) {
+      writeFileSync(join(dir, c.name), c.log);
+      await s3.ingest(join(dir, c.name), { kernel: 'k1' });
+    }
+    await s3.close();
+    // Back to what version 2 had (this kdk's ingest writes version 3's column): without step 3's table,
+    // triggers and column.
+    const raw = new Database(file);
+    for (const t of ['bugs_search_ins', 'bugs_search_upd', 'bugs_search_del'])
+      raw.exec(`drop trigger ${t}; drop trigger ${t.replace('bugs_', 'bug_titles_')}`);
+    raw.exec(
+      "drop table bug_search; alter table bugs drop column kernels; update kdk_meta set value = '2' where key = 'schema_version'",
+    );
+    raw.close();
+    const s = await openStore(file);
+    try {
+      for (const c of cases) {
+        const q = c.want.title.slice(0, 12).toUpperCase();
+        const want = cases.filter((o) => o.want.title.toUpperCase().includes(q)).map((o) => o.want.title);
+        const got = (await s.listBugs({ q, limit: 500 })).bugs;
+        assert.deepEqual(got.map((b) => b.title).sort(), [...new Set(want)].sort(), q);
+        for (const b of got) assert.deepEqual(b.kernels, ['k1']);
+      }
+    } finally {
+      await s.close();
+    }
+  },
+);

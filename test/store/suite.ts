@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseLog, reportToJson } from '../../src/report/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -188,6 +189,105 @@ export function storeSuite(label: string, openFresh: OpenFresh, skip: () => stri
         assert.equal(cmp.newInB.length, all.total - 1);
       } finally {
         await store.close();
+      }
+    },
+  );
+
+  test(
+    `${label}: search is a case-insensitive substring of any of a bug's titles, index or scan alike`,
+    { skip: skipIf(noCorpus()) },
+    async () => {
+      const cases = corpusCases(60);
+      const store = await openFresh();
+      try {
+        const dir = tempDir();
+        for (const c of cases) await store.ingest(logFile(dir, c.name, c.log), { kernel: 'k1' });
+        // One bug fixed and seen again, so a title names a newer bug than the one it is the title of.
+        const [first] = (await store.listBugs({ q: cases[0].want.title })).bugs;
+        await store.setBugStatus(first.id, 'fixed');
+        await store.ingest(logFile(dir, 'again.log', Buffer.concat([cases[0].log, Buffer.from('\n')])), {
+          kernel: 'k2',
+        });
+        // Ground truth from the stored bugs themselves: each bug's own title and its other titles.
+        const all = (await store.listBugs({ limit: 500 })).bugs;
+        const titles = new Map<number, string[]>();
+        for (const b of all) titles.set(b.id, [b.title, ...(await store.getBug(b.id))!.altTitles]);
+        const words = [...new Set(all.flatMap((b) => b.title.split(/\s+/)))];
+        const queries = [
+          ...words.filter((w) => w.length >= 3).slice(0, 25),
+          ...words.map((w) => w.slice(0, 2)).slice(0, 5), // shorter than a trigram: the scan
+          cases[0].want.title.toUpperCase(),
+          cases[1].want.title.slice(3, 20).toLowerCase(),
+          'in ',
+          '"quoted"',
+          '%',
+          'no such text anywhere',
+        ];
+        for (const q of queries) {
+          const want = all
+            .filter((b) => titles.get(b.id)!.some((t) => t.toLowerCase().includes(q.toLowerCase())))
+            .map((b) => b.id);
+          const got = await store.listBugs({ q, limit: 500 });
+          assert.deepEqual(
+            got.bugs.map((b) => b.id),
+            want,
+            `search ${JSON.stringify(q)}`,
+          );
+          assert.equal(got.total, want.length);
+        }
+        assert.ok(
+          queries.some((q) => all.filter((b) => titles.get(b.id)!.some((t) => t.includes(q))).length > 1),
+          'some query matches several bugs',
+        );
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  test(
+    `${label}: one crash ingested as a run record and as its console counts once, in either order`,
+    { skip: skipIf(noCorpus()) },
+    async () => {
+      const [c] = corpusCases(1);
+      for (const order of [
+        ['run', 'console'],
+        ['console', 'run'],
+      ]) {
+        const store = await openFresh();
+        try {
+          const dir = tempDir();
+          const consolePath = logFile(dir, 'console.log', c.log);
+          // What `kdk run --json` prints for this console: its reports, its path and its sha256.
+          const run = {
+            kernel: 'k1',
+            accelerator: 'tcg',
+            booted: true,
+            verdict: 'crash',
+            crashes: parseLog(c.log).map(reportToJson),
+            consoleLog: consolePath,
+            consoleSha256: createHash('sha256').update(c.log).digest('hex'),
+          };
+          const runPath = logFile(dir, 'run.json', JSON.stringify(run));
+          const got = [];
+          for (const kind of order) got.push(await store.ingest(kind === 'run' ? runPath : consolePath));
+          assert.deepEqual(
+            got.map((r) => r.crashes),
+            [1, 0],
+            order.join(' then '),
+          );
+          const { bugs } = await store.listBugs();
+          assert.deepEqual(
+            bugs.map((b) => [b.title, b.crashes]),
+            [[c.want.title, 1]],
+          );
+          // The one crash row links both: its run and its console.
+          const [crash] = (await store.getBug(bugs[0].id))!.crashList;
+          assert.notEqual(crash.runId, null);
+          assert.ok(Buffer.from((await store.getArtifact(crash.consoleSha!))!.content).equals(c.log));
+        } finally {
+          await store.close();
+        }
       }
     },
   );
