@@ -98,7 +98,10 @@ async function specOf(
     const bundle = await dirArtifact(art, need(s('bundle'), '--bundle', kind), []);
     spec = { kind, ...vm, bundle, repeat, timeoutS: positiveNumber(s('timeout'), '--timeout', 120) };
   } else {
-    const flavour = await dirArtifact(art, need(s('flavour'), '--flavour', kind), ['build', 'build-record.json']);
+    const flavour = await dirArtifact(art, need(s('flavourDir'), '--flavour-dir', kind), [
+      'build',
+      'build-record.json',
+    ]);
     spec = {
       kind,
       arch: vm.arch,

@@ -2,6 +2,7 @@
 // machines (docs/queue.md). The queue stage loads only when one of these runs (queue-actions.ts).
 import type { Command } from 'commander';
 import { addCommonOptions } from './common.js';
+import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
 
 const DB = 'the queue and store: a postgres:// URL (default $KDK_DB)';
 const ART = 'artifact directory every worker reaches, files by sha256 (default $KDK_ARTIFACTS)';
@@ -15,19 +16,19 @@ function registerSubmit(program: Command): void {
       .description('queue a job and print its id; the same inputs again give the same job (its result reused)')
       .option('--db <url>', DB)
       .option('--artifacts <dir>', ART)
-      .option('--kernel <file>', 'boot, run: the kernel image (bzImage)')
+      .option('--kernel <bzImage>', 'boot, run: the kernel image')
       .option('--kernel-name <name>', 'boot, run: the name the store files results under (default: the file name)')
       .option('--repro <file.c>', 'run: the reproducer (C source)')
       .option('--repeat <n>', 'run, repro: boots')
       .option('--bundle <dir>', 'repro: a bug bundle directory')
-      .option('--flavour <dir>', 'build: a flavour directory from kdk flavour')
+      .option('--flavour-dir <dir>', 'build: a flavour directory from kdk flavour --out')
       .option('--target <t>', 'build: make target(s)', 'bindeb-pkg')
       .option('--jobs <n>', 'build: parallel make jobs on the worker', '2')
       .option('--source-version <v>', 'build: another linux-source-6.1 version')
-      .option('--arch <arch>', 'guest architecture', 'x86_64')
+      .option('--arch <arch>', 'guest architecture, kernel or Debian name', DEFAULT_GUEST_ARCH)
       .option('--kvm', 'only a worker whose probe found KVM working may take it')
       .option('--append <args>', 'extra kernel command line')
-      .option('--memory <mb>', 'guest memory in MiB')
+      .option('--memory <MiB>', 'guest memory')
       .option('--timeout <s>', 'VM timeout per boot (build: the whole build)')
       .option('--job-timeout <s>', 'the job as a whole, after which it counts as lost and is retried')
       .option('--retries <n>', 'retries after infrastructure failures (backoff doubling from 2 s)', '3')

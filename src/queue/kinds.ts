@@ -2,14 +2,17 @@
 // work on every worker, and its identity is the hash of its inputs: the same work submitted twice is one job.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ARCHES, type GuestArch } from '../util/arch.js';
 
 export const KINDS = ['build', 'boot', 'run', 'repro'] as const;
 export type JobKind = (typeof KINDS)[number];
 
 const Sha = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex');
 const Artifact = z.object({ sha256: Sha, name: z.string().max(200) });
+// The guests the arch table can boot (util/arch.ts), by the kernel's name: the spec is normalised before hashing.
+const Guest = z.enum(Object.keys(ARCHES) as [GuestArch, ...GuestArch[]]);
 const Vm = {
-  arch: z.enum(['x86_64', 'arm64']),
+  arch: Guest,
   /** Needs KVM (a worker whose probe found KVM working); otherwise any worker, KVM or TCG. */
   kvm: z.boolean().default(false),
   append: z.string().max(2000).optional(),
@@ -49,7 +52,7 @@ export const JobSpec = z.discriminatedUnion('kind', [
     jobs: z.number().int().positive().max(1024),
     sourceVersion: z.string().max(100).optional(),
     timeoutS: z.number().positive(),
-    arch: z.enum(['x86_64', 'arm64']),
+    arch: Guest,
     kvm: z.boolean().default(false),
   }),
 ]);
