@@ -17,7 +17,7 @@ export function registerServe(program: Command): void {
       .description('serve the dashboard (bug list, bug pages, builds, gap, kernel A vs B) and the JSON API')
       .addHelpText(
         'after',
-        '\nExample:\n  kdk serve --db kdk.db --port 8080\n  curl http://127.0.0.1:8080/api/bugs?q=KASAN',
+        '\nExample:\n  kdk serve --db kdk.db --port 8347\n  curl http://127.0.0.1:8347/api/bugs?q=KASAN',
       ),
   ).action(
     async (opts: CommonOptions & { db?: string; port: string; host: string; tokenFile?: string; cache: boolean }) => {

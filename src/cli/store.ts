@@ -40,7 +40,7 @@ function registerIngest(program: Command): void {
       .addHelpText(
         'after',
         '\nEach input is one transaction: an interrupted ingest leaves the store as before it.\n\nExample:\n' +
-          '  kdk run --kernel bzImage --repro repro.c --json > run.json\n  kdk ingest --db kdk.db run.json console.log bugs/lkdtm-warning',
+          '  kdk run --kernel fl/build/arch/x86/boot/bzImage --repro examples/bugs/lkdtm-warning/repro.c --json > run.json\n  kdk ingest --db kdk.db run.json examples/console.log examples/bugs/lkdtm-warning',
       ),
   ).action(async (paths: string[], opts: DbOptions & { kernelVersion?: string }) => {
     await withStore(opts, async (store) => {

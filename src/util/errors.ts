@@ -65,6 +65,10 @@ const SYSTEM_ERRORS: Record<string, { what: string; exit: ExitCodeValue }> = {
   EEXIST: { what: 'exists and is not a directory', exit: ExitCode.usage },
   EISDIR: { what: 'is a directory (give a file name)', exit: ExitCode.usage },
   ENOTDIR: { what: 'a part of the path is not a directory', exit: ExitCode.usage },
+  // A file the user named that is not there (kdk's own files are checked before use, so this is the input's).
+  ENOENT: { what: 'no such file or directory', exit: ExitCode.usage },
+  // A port another program holds: the machine's state, not kdk's bug.
+  EADDRINUSE: { what: 'address already in use (choose another port)', exit: ExitCode.environment },
 };
 
 /**
@@ -77,7 +81,9 @@ export function systemError(err: unknown): KdkError | undefined {
   if (!known) return undefined;
   // A rename's error is about where it was going (dest), e.g. EISDIR for an output that is a directory.
   const dest = (e as { dest?: string }).dest;
-  const where = e.syscall === 'rename' && dest ? dest : (e.path ?? dest);
+  const net = e as { address?: string; port?: number };
+  const where =
+    e.syscall === 'rename' && dest ? dest : (e.path ?? dest ?? (net.port ? `${net.address}:${net.port}` : undefined));
   return new KdkError(`${known.what}${e.syscall ? ` (${e.syscall})` : ''}`, {
     file: where,
     exitCode: known.exit,

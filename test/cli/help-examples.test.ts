@@ -24,6 +24,10 @@ interface Judgement {
   interruptAfterS?: number;
   slow?: string;
   network?: string;
+  /** What the example needs that the sandbox does not give it (a PostgreSQL server, signing keys, .debs), and
+   * which test runs the command against the real thing instead: the example is skipped with that reason. */
+  needs?: string;
+  why?: string;
 }
 
 const DATA = JSON.parse(readFileSync(join(projectRoot, 'test', 'cli', 'help-examples.json'), 'utf8')) as {
@@ -161,7 +165,9 @@ for (const { command, example } of examples) {
       ? `${example}: ${j.slow} (KDK_SLOW=1 runs it)`
       : j.network && !reachable(j.network)
         ? `${example}: needs ${j.network}, not reachable from here`
-        : undefined;
+        : j.needs
+          ? `${example}: needs ${j.needs}`
+          : undefined;
   test(`${command} --help example runs as written: ${example}`, { skip: skipIf(skip) }, async () => {
     const r = await runExample(example, box, j);
     const allowed = j.exit ?? [0];
