@@ -103,7 +103,7 @@ test(
 test('--help shows an example', () => {
   const r = kdkRun(['gap', 'cves', '--help'], tmpdir());
   assert.equal(r.status, 0);
-  assert.match(r.stdout, /Example:\n\s+kdk gap cves --kernel 6\.1\.192/);
+  assert.match(r.stdout, /Example:\n\s+kdk gap cves --kernel-version 6\.1\.192/);
 });
 
 test(
