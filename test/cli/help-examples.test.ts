@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { projectRoot, sharedDir, skipIf } from '../helpers.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { cacheDir } from '../../src/util/cache.js';
-import { smallKernel } from '../vm/fixtures.js';
+import { smallKernel, stockKernel } from '../vm/fixtures.js';
 
 interface Judgement {
   exit?: number[];
@@ -101,6 +101,9 @@ async function sandbox(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; done: (
   mkdirSync(cache);
   for (const kind of ['trees', 'kernels', 'images', 'probes', 'kconfig', 'ccache', 'builds', 'debian'] as const)
     symlinkSync(cacheDir(kind), join(cache, kind));
+  // `kdk boot --kernel /vmlinuz` names the link Debian's linux-image-amd64 makes: a fresh machine has no /vmlinuz
+  // until it is installed, and this test may run before any VM test installs it (the cold CI run of 21ca3b8).
+  stockKernel();
   const k = await smallKernel();
   mkdirSync(join(cwd, 'fl', 'build', 'arch', 'x86', 'boot'), { recursive: true });
   symlinkSync(k.bzImage, join(cwd, 'fl', 'build', 'arch', 'x86', 'boot', 'bzImage'));
