@@ -26,6 +26,15 @@ export interface AccelVerdict {
 
 /** Seconds a KVM probe boot may take: a working KVM reaches userspace in a second or two. */
 export const PROBE_TIMEOUT_S = 15;
+/** Seconds the TCG boot that confirms a KVM failure may take. TCG is the slow path by nature (4 s quiet here,
+ * past 15 s on a loaded machine): under the KVM bound nothing was cached under load, so every job probed again. */
+export const TCG_CONFIRM_TIMEOUT_S = 180;
+
+/** The two probe bounds; a test shortens the KVM one to show a slow TCG boot still settles the verdict. */
+export interface ProbeLimits {
+  kvmS: number;
+  tcgS: number;
+}
 
 function hostKey(profile: ArchProfile): { key: string; host: string } {
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown-cpu';
@@ -57,6 +66,7 @@ export async function chooseAccel(
   kernel: string,
   arch: GuestArch = DEFAULT_GUEST_ARCH,
   log: (l: string) => void = () => {},
+  limits: ProbeLimits = { kvmS: PROBE_TIMEOUT_S, tcgS: TCG_CONFIRM_TIMEOUT_S },
 ): Promise<AccelVerdict> {
   const profile = archProfile(arch);
   const { key, host } = hostKey(profile);
@@ -71,12 +81,11 @@ export async function chooseAccel(
   const unusable = kvmUsable(profile);
   if (unusable) return { accel: 'tcg', reason: unusable, source: 'static', host };
   const initramfs = buildInitramfs([], log);
-  const probe = (accel: Accel) =>
-    runVm(
-      { kernel, arch, initramfs, bootTimeoutS: PROBE_TIMEOUT_S, silenceS: PROBE_TIMEOUT_S, runTimeoutS: 10 },
-      accel,
-    );
-  log(`kdk: probing the accelerator: booting ${kernel} under KVM (at most ${PROBE_TIMEOUT_S} s)`);
+  const probe = (accel: Accel) => {
+    const boundS = accel === 'kvm' ? limits.kvmS : limits.tcgS;
+    return runVm({ kernel, arch, initramfs, bootTimeoutS: boundS, silenceS: boundS, runTimeoutS: 10 }, accel);
+  };
+  log(`kdk: probing the accelerator: booting ${kernel} under KVM (at most ${limits.kvmS} s)`);
   const kvm = await probe('kvm');
   let verdict: AccelVerdict;
   if (kvm.booted) {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseAccel } from '../../src/vm/index.js';
+import { DEFAULT_GUEST_ARCH } from '../../src/util/arch.js';
 import { cFile, kdk, noQemuWith, stockKernel, tag, tmp } from './fixtures.js';
 
 const kernel = stockKernel();
@@ -28,6 +29,25 @@ test('the accelerator is chosen by a real probe boot, cached per host and report
       assert.equal(stored.accel, first.accel);
       process.stderr.write(`accelerator verdict: ${first.accel}: ${first.reason}\n`);
     }
+  } finally {
+    if (saved === undefined) delete process.env.KDK_CACHE;
+    else process.env.KDK_CACHE = saved;
+  }
+});
+
+test('a TCG boot slower than the KVM probe bound still settles the verdict, which is cached', async () => {
+  // The KVM bound cut to 2 s, below this kernel's TCG boot (4 s quiet, more under load): before the TCG
+  // confirmation had a bound of its own, a slow TCG boot cached nothing and every later VM probed again.
+  const cache = tmp('kdk-probe-slow-');
+  const saved = process.env.KDK_CACHE;
+  process.env.KDK_CACHE = cache;
+  try {
+    const first = await chooseAccel(kernel, DEFAULT_GUEST_ARCH, () => {}, { kvmS: 2, tcgS: 180 });
+    if (first.source === 'static') return; // no usable /dev/kvm: nothing is probed, the verdict is TCG outright
+    assert.equal(first.source, 'probe', JSON.stringify(first));
+    assert.equal(readdirSync(join(cache, 'probes')).length, 1, first.reason);
+    if (first.accel === 'tcg') assert.ok(first.tcgBootSeconds! > 2, first.reason);
+    assert.equal((await chooseAccel(kernel)).source, 'cache');
   } finally {
     if (saved === undefined) delete process.env.KDK_CACHE;
     else process.env.KDK_CACHE = saved;
