@@ -32,7 +32,12 @@ test('the detector read from the parser agrees with the corpus expected titles',
   assert.ok(agree / total >= 0.97, `agreement ${agree}/${total}:\n${wrong.slice(0, 20).join('\n')}`);
   for (const d of seenWant) assert.ok(seenGot.has(d), `detector ${d} never read correctly from the parser`);
   // The title rules alone (type withheld) against the corpus' own TYPE header, where that names a sanitizer.
-  const byType: [RegExp, string][] = [[/^KASAN-/, 'KASAN'], [/^KFENCE-/, 'KFENCE'], [/^KMSAN-/, 'KMSAN'], [/^UBSAN/, 'UBSAN']];
+  const byType: [RegExp, string][] = [
+    [/^KASAN-/, 'KASAN'],
+    [/^KFENCE-/, 'KFENCE'],
+    [/^KMSAN-/, 'KMSAN'],
+    [/^UBSAN/, 'UBSAN'],
+  ];
   for (const name of caseNames('report')) {
     const w = loadReportCase(name).want;
     const hit = byType.find(([re]) => re.test(w.type));

@@ -39,7 +39,11 @@ test('branch and bound equals brute force on 300 random small cases', () => {
     for (let i = 0; i < n; i++) {
       const catches = new Set<string>();
       for (let b = 0; b < 20; b++) if (r() < 0.25) catches.add(`bug${b}`);
-      ds.push({ name: `d${i}`, cost: { 'build-hours': Math.round(r() * 40) / 10, 'image-mb': Math.round(r() * 100) }, catches });
+      ds.push({
+        name: `d${i}`,
+        cost: { 'build-hours': Math.round(r() * 40) / 10, 'image-mb': Math.round(r() * 100) },
+        catches,
+      });
     }
     const budget: Record<string, number> = { 'build-hours': Math.round(r() * 80) / 10 };
     if (r() < 0.5) budget['image-mb'] = Math.round(r() * 200);
