@@ -25,6 +25,7 @@ import {
   type VmSettings,
 } from '../vm/index.js';
 import { ExitCode } from '../util/errors.js';
+import { onInterrupt } from '../util/proc.js';
 import { escapeTerminal } from '../util/text.js';
 
 export interface BootOptions extends VmCliOptions {
@@ -49,6 +50,30 @@ export interface ReproOptions extends VmCliOptions {
   runTimeout?: string;
 }
 
+/** 128 + SIGINT, as a shell reports a command ended by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
+
+type HoldState = 'before-hold' | 'held-for-gdb';
+
+/**
+ * With --gdb the user ends the held guest with Ctrl-C: the first one aborts the VM so the command still prints its
+ * result (and says it was interrupted, and whether the guest had reached its hold); a second one ends kdk at once.
+ */
+function gdbInterrupt(enabled: boolean | undefined) {
+  const ac = new AbortController();
+  let state: HoldState = 'before-hold';
+  const withdraw = enabled ? onInterrupt(() => ac.abort()) : () => {};
+  return {
+    signal: enabled ? ac.signal : undefined,
+    held: () => (state = 'held-for-gdb'),
+    /** Fields for the result, and the exit code when Ctrl-C ended it. */
+    finish: (): { fields: { interrupted?: true; state?: HoldState }; exit?: number } => {
+      withdraw();
+      return ac.signal.aborted ? { fields: { interrupted: true, state }, exit: EXIT_INTERRUPTED } : { fields: {} };
+    },
+  };
+}
+
 /** vmlinux-gdb.py where a build tree leaves it (two levels above arch/x86/boot/bzImage's dir, or beside it). */
 function gdbScriptBeside(kernel: string): string | undefined {
   const vmlinux = guessVmlinux(kernel);
@@ -67,6 +92,7 @@ export async function bootCommand(opts: BootOptions): Promise<void> {
   checkKernelFile(opts.kernel, archProfile(arch));
   const accel = await resolveAccel(opts, opts.kernel, log(opts));
   const initramfs = opts.initramfs ?? (opts.image ? undefined : buildInitramfs([], log(opts)));
+  const ctrlC = gdbInterrupt(opts.gdb);
   const r = await runVm(
     {
       kernel: opts.kernel,
@@ -82,20 +108,29 @@ export async function bootCommand(opts: BootOptions): Promise<void> {
       gdb: opts.gdb,
       hold: opts.gdb,
       ssh: Boolean(opts.image),
+      signal: ctrlC.signal,
       onEvent: (e) => {
         if (e.kind === 'started' && e.gdbPort) {
           // The same command and helpers line as `kdk repro --gdb` (vm/gdb.ts), with the kernel's gdb scripts if built.
           const g = gdbSession(e.gdbPort, guessVmlinux(opts.kernel), gdbScriptBeside(opts.kernel));
           process.stderr.write(`kdk: gdb stub ready: ${g.command}\nkdk: ${g.hint}\n`);
-        } else if (e.kind === 'userspace') log(opts)(`kdk: userspace reached after ${e.seconds.toFixed(1)} s`);
+        } else if (e.kind === 'userspace') {
+          // A booted guest under --gdb stays up for the debugger: from here on it is held.
+          if (opts.gdb) ctrlC.held();
+          log(opts)(`kdk: userspace reached after ${e.seconds.toFixed(1)} s`);
+        }
       },
     },
     accel.accel,
   );
-  if (opts.json) printJson({ ...resultJson(r), accelVerdict: accel });
-  else printResult(opts, r);
+  const stop = ctrlC.finish();
+  if (opts.json) printJson({ ...resultJson(r), accelVerdict: accel, ...stop.fields });
+  else {
+    printResult(opts, r);
+    if (stop.exit) say(opts, `interrupted (${stop.fields.state})`);
+  }
   const ok = r.booted && (r.verdict === 'no-crash' || (opts.gdb && r.verdict === 'timeout'));
-  setExitCode(ok ? ExitCode.ok : ExitCode.failure);
+  setExitCode(stop.exit ?? (ok ? ExitCode.ok : ExitCode.failure));
 }
 
 export async function runCommand(opts: RunOptions): Promise<void> {
@@ -137,6 +172,7 @@ function vmSettings(opts: VmCliOptions): VmSettings {
 
 export async function reproCommand(dir: string, opts: ReproOptions): Promise<void> {
   const bundle = loadBundle(dir);
+  const ctrlC = gdbInterrupt(opts.gdb);
   const res = await reproduceBundle(bundle, {
     srcTree: opts.srctree,
     accel: accelFlag(opts),
@@ -148,7 +184,9 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
     vm: vmSettings(opts),
     gdb: opts.gdb,
     holdTimeoutS: opts.gdbHold === undefined ? undefined : positiveNumber(opts.gdbHold, '--gdb-hold', 3600),
+    signal: ctrlC.signal,
     onGdb: (g) => {
+      ctrlC.held();
       // On stderr even with --json: the guest is waiting for the user now, the JSON comes when it ends.
       process.stderr.write(`kdk: crashed guest held for gdb (Ctrl-C ends it): ${g.command}
 `);
@@ -156,7 +194,8 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
 `);
     },
   });
-  if (opts.json) printJson({ ...res, runs: res.runs.map(resultJson) });
+  const stop = ctrlC.finish();
+  if (opts.json) printJson({ ...res, runs: res.runs.map(resultJson), ...stop.fields });
   else {
     const what =
       res.verdict === 'reproduced'
@@ -167,6 +206,7 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
     say(opts, what);
     say(opts, `  kernel: ${res.kernel} (${res.kernelSource})`);
     for (const r of res.runs) say(opts, `  console log: ${r.consoleLog}`);
+    if (stop.exit) say(opts, `interrupted (${stop.fields.state})`);
   }
-  setExitCode(res.verdict === 'reproduced' ? ExitCode.ok : ExitCode.failure);
+  setExitCode(stop.exit ?? (res.verdict === 'reproduced' ? ExitCode.ok : ExitCode.failure));
 }

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:chi
 const live = new Set<number>();
 let hooksInstalled = false;
 let termHandler: (() => void) | undefined;
+let interruptHandler: (() => void) | undefined;
 
 /**
  * A long-lived process that drains on SIGTERM (`kdk worker`) handles the first SIGTERM itself; a second one
@@ -34,6 +35,18 @@ export function killAllChildren(): void {
   live.clear();
 }
 
+/**
+ * A command that holds a guest for the user (`--gdb`) ends it on the first Ctrl-C itself, so it can still print
+ * its result; a second Ctrl-C ends kdk as usual. Returns a function that withdraws the handler.
+ */
+export function onInterrupt(handler: () => void): () => void {
+  installExitHooks();
+  interruptHandler = handler;
+  return () => {
+    if (interruptHandler === handler) interruptHandler = undefined;
+  };
+}
+
 /** Kill children on exit and end kdk on SIGINT/SIGTERM/SIGHUP through process.exit (so 'exit' hooks run). */
 export function installExitHooks(): void {
   if (hooksInstalled) return;
@@ -44,6 +57,11 @@ export function installExitHooks(): void {
       if (sig === 'SIGTERM' && termHandler) {
         const h = termHandler;
         termHandler = undefined;
+        return h();
+      }
+      if (sig === 'SIGINT' && interruptHandler) {
+        const h = interruptHandler;
+        interruptHandler = undefined;
         return h();
       }
       killAllChildren();

@@ -1,5 +1,6 @@
 // `kdk boot --gdb`: the printed gdb line works: a gdb batch session connects to the stub and reads
-// linux_banner from the guest's memory, using the built vmlinux's symbols.
+// linux_banner from the guest's memory, using the built vmlinux's symbols; Ctrl-C then ends the held guest and
+// the --json result is still printed, saying it was interrupted while held.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ test('gdb connects to the stub and reads linux_banner', async () => {
   let gdbOut = '';
   let vmlinux = '';
   let started = false;
-  const r = await kdk(['boot', '--kernel', kernel.bzImage, '--gdb', '--append', t, '--timeout', '180'], {
+  const r = await kdk(['boot', '--kernel', kernel.bzImage, '--gdb', '--json', '--append', t, '--timeout', '180'], {
     onStderr: (text, child) => {
       // The printed line as `kdk repro --gdb` prints it: gdb -ex 'target remote 127.0.0.1:PORT' VMLINUX.
       const m = /gdb stub ready: gdb -ex 'target remote 127\.0\.0\.1:(\d+)' (\S+)$/m.exec(text);
@@ -32,5 +33,9 @@ test('gdb connects to the stub and reads linux_banner', async () => {
   assert.equal(vmlinux, kernel.vmlinux, 'the printed line names the vmlinux beside the bzImage');
   assert.match(gdbOut, /<linux_banner>:\s+"Linux version 6\.1\.\d+/);
   assert.equal(r.code, 130, 'Ctrl-C ends the held guest');
+  const result = JSON.parse(r.stdout) as { interrupted?: boolean; state?: string; booted?: boolean };
+  assert.equal(result.interrupted, true, r.stdout);
+  assert.equal(result.state, 'held-for-gdb');
+  assert.equal(result.booted, true);
   assert.deepEqual(await noQemuWith(t), []);
 });

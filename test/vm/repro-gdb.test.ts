@@ -24,7 +24,7 @@ test('kdk repro --gdb: gdb attached to the held crash reads a backtrace through 
   let bt = '';
   let command = '';
   const t0 = Date.now();
-  const r = await kdk(['repro', dir, '--gdb', '--append', t, '--timeout', '180', '--gdb-hold', '300'], {
+  const r = await kdk(['repro', dir, '--gdb', '--json', '--append', t, '--timeout', '180', '--gdb-hold', '300'], {
     onStderr: (text, child) => {
       const m = /crashed guest held for gdb \(Ctrl-C ends it\): gdb (.*)\n/.exec(text);
       if (command || !m) return;
@@ -48,5 +48,8 @@ test('kdk repro --gdb: gdb attached to the held crash reads a backtrace through 
   assert.match(bt, /in lkdtm_WRITE_AFTER_FREE \(\)/, bt);
   assert.match(bt, /in vfs_write \(\)/, bt);
   assert.equal(r.code, 130, 'Ctrl-C ends the held guest');
+  // The result is printed all the same: the crash reproduced, and Ctrl-C came while the guest was held.
+  const result = JSON.parse(r.stdout) as { verdict?: string; interrupted?: boolean; state?: string };
+  assert.deepEqual([result.verdict, result.interrupted, result.state], ['reproduced', true, 'held-for-gdb'], r.stdout);
   assert.deepEqual(await noQemuWith(t), []);
 });
