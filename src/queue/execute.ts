@@ -108,6 +108,7 @@ async function reproJob(spec: Extract<JobSpec, { kind: 'repro' }>, ctx: JobConte
     timeoutS: spec.timeoutS,
     log: ctx.log,
     vm: { append: spec.append, memoryMb: spec.memoryMb },
+    signal: ctx.signal,
   });
   checkAborted(ctx);
   const kernelName = bundle.bug.title ? `bundle:${spec.bundle.sha256.slice(0, 12)}` : res.kernel;

@@ -31,7 +31,8 @@ export async function runMany(base: VmOptions, accel: Accel, opts: ManyOptions):
   let next = 0;
   let stop = false;
   const worker = async () => {
-    while (!stop && next < opts.repeat) {
+    // An aborted batch (base.signal: a cancelled job) starts no more VMs; the running ones end by the same signal.
+    while (!stop && !base.signal?.aborted && next < opts.repeat) {
       const i = next++;
       const workDir = opts.workRoot && join(opts.workRoot, `run-${i + 1}`);
       if (workDir) mkdirSync(workDir, { recursive: true });

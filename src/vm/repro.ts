@@ -135,6 +135,8 @@ export interface ReproRequest {
   gdb?: boolean;
   holdTimeoutS?: number;
   onGdb?: (session: GdbSession) => void;
+  /** Ends the runs, and starts no more (a cancelled or timed-out queue job). */
+  signal?: AbortSignal;
 }
 
 export async function reproduceBundle(bundle: Bundle, opts: ReproRequest): Promise<ReproResult> {
@@ -159,6 +161,7 @@ export async function reproduceBundle(bundle: Bundle, opts: ReproRequest): Promi
       initramfs,
       runTimeoutS: opts.timeoutS ?? bundle.bug.timeout ?? REPRO_DEFAULTS.timeoutS,
       totalTimeoutS: opts.totalTimeoutS,
+      signal: opts.signal,
     },
     accelVerdict.accel,
     {
