@@ -1,7 +1,8 @@
 // `kdk jobs cancel` on running jobs, with a real worker: a `repro` job (a bug bundle carrying Debian's stock
 // kernel) and a `run` job, each with its guest up and its reproducer sleeping, are cancelled; within the worker's
 // next heartbeat their QEMU processes are gone (checked in /proc, as every queue test does), both jobs are
-// `cancelled` with one attempt ended `cancelled`, and the worker lives on to drain at SIGTERM.
+// `cancelled` with one attempt ended `cancelled`; the same worker then runs a repro job to its end (`reproduced`)
+// and drains at SIGTERM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,11 +14,14 @@ import { pgUnavailable, queueEnv, startWorker, until } from './fixtures.js';
 
 const skip = skipIf(pgUnavailable());
 const SLEEP = '#include <unistd.h>\nint main(void) { sleep(240); return 0; }\n';
+const SYSRQ =
+  '#include <fcntl.h>\n#include <unistd.h>\nint main(void) {\n' +
+  '  int fd = open("/proc/sysrq-trigger", O_WRONLY);\n  write(fd, "c", 1);\n  return 0;\n}\n';
 
-function bundle(kernel: string): string {
+function bundle(kernel: string, title = 'a crash this sleeper never makes', repro = SLEEP): string {
   const dir = mkdtempSync(join(tmpdir(), 'kdk-cancel-bundle-'));
-  writeFileSync(join(dir, 'bug.json'), JSON.stringify({ title: 'a crash this sleeper never makes', arch: 'x86_64' }));
-  writeFileSync(join(dir, 'repro.c'), SLEEP);
+  writeFileSync(join(dir, 'bug.json'), JSON.stringify({ title, arch: 'x86_64' }));
+  writeFileSync(join(dir, 'repro.c'), repro);
   copyFileSync(kernel, join(dir, 'bzImage'));
   return dir;
 }
@@ -77,6 +81,17 @@ test('cancelling running repro and run jobs stops their QEMU and marks them canc
       kind,
     );
   }
+
+  // The same worker runs a repro job to its end: a bundle whose reproducer crashes the kernel as its bug.json says.
+  const hit = await env.kdk([
+    ...['submit', 'repro', '--bundle', bundle(kernel, 'kernel panic: sysrq triggered crash', SYSRQ), '--repeat', '1'],
+    ...['--append', `${t} kdk.case=reproduced`, ...common, '--wait'],
+  ]);
+  assert.equal(hit.code, 0, `${hit.stderr}\n${worker.stderr()}`);
+  const hj = JSON.parse(hit.stdout).job;
+  assert.deepEqual([hj.state, hj.verdict, hj.attempts.length], ['completed', 'reproduced', 1]);
+  assert.deepEqual(await noQemuWith(t), [], 'no QEMU left');
+
   worker.child.kill('SIGTERM');
   assert.deepEqual(await worker.exited, { code: 0, signal: null }, worker.stderr());
 });
