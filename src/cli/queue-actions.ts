@@ -3,18 +3,19 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import {
-  ArtifactDir,
   cancelJob,
   connectQueue,
   FINAL_STATES,
   getJob,
   KINDS,
   listJobs,
+  openArtifacts,
   packDir,
   queueUrl,
   runWorker,
   submitJob,
   JobSpec,
+  type ArtifactStore,
   type JobKind,
   type JobRow,
   type QueueConn,
@@ -23,10 +24,12 @@ import { ExitCode, inputError } from '../util/errors.js';
 import { escapeTerminal } from '../util/text.js';
 import { printJson, say, setExitCode, type CommonOptions } from './common.js';
 import { guestArch, positiveNumber } from './vm-common.js';
+import { readToken } from './serve.js';
 
 interface DbOpts extends CommonOptions {
   db?: string;
   artifacts?: string;
+  tokenFile?: string;
 }
 
 async function withQueue<T>(opts: DbOpts, fn: (c: QueueConn) => Promise<T>): Promise<T> {
@@ -38,11 +41,21 @@ async function withQueue<T>(opts: DbOpts, fn: (c: QueueConn) => Promise<T>): Pro
   }
 }
 
-function artifactDir(opts: DbOpts): ArtifactDir {
-  const dir = opts.artifacts ?? process.env.KDK_ARTIFACTS;
-  if (!dir) throw inputError('--artifacts: give the artifact directory every worker reaches (or $KDK_ARTIFACTS)');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw inputError('--artifacts: no such directory', dir);
-  return new ArtifactDir(resolve(dir));
+/** --artifacts: a directory every worker mounts, or a kdk server's URL with its write token (--token-file). */
+function artifactStore(opts: DbOpts): { store: ArtifactStore; where: string; token?: string } {
+  const where = opts.artifacts ?? process.env.KDK_ARTIFACTS;
+  if (!where)
+    throw inputError(
+      '--artifacts: give the artifact directory or kdk serve URL every worker reaches (or $KDK_ARTIFACTS)',
+    );
+  if (/^https?:\/\//i.test(where)) {
+    const file = opts.tokenFile ?? process.env.KDK_TOKEN_FILE;
+    if (!file) throw inputError(`--artifacts ${where}: uploads need the server's write token (--token-file)`);
+    const token = readToken(file);
+    return { store: openArtifacts(where, token), where, token };
+  }
+  if (!existsSync(where) || !statSync(where).isDirectory()) throw inputError('--artifacts: no such directory', where);
+  return { store: openArtifacts(resolve(where)), where: resolve(where) };
 }
 
 const need = (v: string | undefined, flag: string, kind: string) => {
@@ -51,11 +64,11 @@ const need = (v: string | undefined, flag: string, kind: string) => {
   return v;
 };
 
-async function fileArtifact(art: ArtifactDir, path: string) {
+async function fileArtifact(art: ArtifactStore, path: string) {
   return { sha256: await art.put(path), name: basename(path) };
 }
 
-async function dirArtifact(art: ArtifactDir, dir: string, exclude: string[]) {
+async function dirArtifact(art: ArtifactStore, dir: string, exclude: string[]) {
   const tmp = mkdtempSync(join(tmpdir(), 'kdk-submit-'));
   try {
     const tar = join(tmp, `${basename(resolve(dir))}.tar`);
@@ -70,7 +83,7 @@ async function dirArtifact(art: ArtifactDir, dir: string, exclude: string[]) {
 async function specOf(
   kind: string,
   o: Record<string, string | boolean | undefined>,
-  art: ArtifactDir,
+  art: ArtifactStore,
 ): Promise<JobSpec> {
   if (!KINDS.includes(kind as JobKind)) throw inputError(`kdk submit: unknown kind '${kind}' (${KINDS.join(', ')})`);
   const s = (k: string) => o[k] as string | undefined;
@@ -144,7 +157,7 @@ export async function submitCommand(
   kind: string,
   opts: DbOpts & Record<string, string | boolean | undefined> & { wait?: boolean },
 ): Promise<void> {
-  const art = artifactDir(opts);
+  const art = artifactStore(opts).store;
   const url = queueUrl(opts.db);
   const spec = await specOf(kind, opts, art);
   const retries = Number(opts.retries);
@@ -244,9 +257,11 @@ export async function workerCommand(
   const log = (l: string) => {
     if (!opts.quiet) process.stderr.write(escapeTerminal(l.endsWith('\n') ? l : l + '\n'));
   };
+  const art = artifactStore(opts);
   const r = await runWorker({
     url: queueUrl(opts.db),
-    artifacts: artifactDir(opts).root,
+    artifacts: art.where,
+    artifactToken: art.token,
     kinds: kinds as JobKind[],
     slots,
     leaseS: positiveNumber(opts.lease, '--lease', 30),

@@ -5,7 +5,9 @@ import { addCommonOptions } from './common.js';
 import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
 
 const DB = 'the queue and store: a postgres:// URL (default $KDK_DB)';
-const ART = 'artifact directory every worker reaches, files by sha256 (default $KDK_ARTIFACTS)';
+const ART =
+  'artifact store every worker reaches, files by sha256: a directory or a kdk serve URL (default $KDK_ARTIFACTS)';
+const TOKEN = "with --artifacts http://...: the file holding kdk serve's write token (default $KDK_TOKEN_FILE)";
 const actions = () => import('./queue-actions.js');
 
 function registerSubmit(program: Command): void {
@@ -15,7 +17,8 @@ function registerSubmit(program: Command): void {
       .argument('<kind>', 'build | boot | run | repro')
       .description('queue a job and print its id; the same inputs again give the same job (its result reused)')
       .option('--db <url>', DB)
-      .option('--artifacts <dir>', ART)
+      .option('--artifacts <dir|url>', ART)
+      .option('--token-file <file>', TOKEN)
       .option('--kernel <bzImage>', 'boot, run: the kernel image')
       .option('--kernel-name <name>', 'boot, run: the name the store files results under (default: the file name)')
       .option('--repro <file.c>', 'run: the reproducer (C source)')
@@ -77,7 +80,8 @@ function registerWorker(program: Command): void {
       .command('worker')
       .description('take jobs this machine can run (its arches, accelerator, kinds) until SIGTERM, which drains it')
       .option('--db <url>', DB)
-      .option('--artifacts <dir>', ART)
+      .option('--artifacts <dir|url>', ART)
+      .option('--token-file <file>', TOKEN)
       .option('--kinds <list>', 'job kinds to take: build,boot,run,repro (default all)')
       .option('--slots <n>', 'jobs at once', '1')
       .option('--lease <s>', 'seconds without a heartbeat before others take this worker for lost', '30')
@@ -88,6 +92,7 @@ function registerWorker(program: Command): void {
       .addHelpText(
         'after',
         '\nExample:\n  kdk worker --db postgres://kdk@db/kdk --artifacts /srv/kdk-artifacts --kinds run,boot --slots 2\n' +
+          '  kdk worker --db postgres://kdk@db/kdk --artifacts http://db:8080 --token-file /etc/kdk/token\n' +
           '\nSIGTERM: finish the running jobs, take no more, exit 0. A second SIGTERM hands them back to the queue.',
       ),
   ).action(async (opts) => (await actions()).workerCommand(opts));

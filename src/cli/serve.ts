@@ -4,6 +4,30 @@ import type { Command } from 'commander';
 import { addCommonOptions, say, type CommonOptions } from './common.js';
 import { DB_HELP, storeStage } from './store.js';
 import { inputError } from '../util/errors.js';
+import { makeDirs } from '../util/atomic.js';
+import { resolve } from 'node:path';
+
+interface ServeFlags extends CommonOptions {
+  db?: string;
+  port: string;
+  host: string;
+  tokenFile?: string;
+  cache: boolean;
+  artifacts?: string;
+  maxArtifact: string;
+}
+
+/** The write token from its file (kdk serve, and the queue's clients of it): at least 16 characters. */
+export function readToken(file: string): string {
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw inputError(`cannot read the token: ${(e as Error).message}`, file);
+  }
+  if (token.length < 16) throw inputError('token shorter than 16 characters', file);
+  return token;
+}
 
 export function registerServe(program: Command): void {
   addCommonOptions(
@@ -14,40 +38,41 @@ export function registerServe(program: Command): void {
       .option('--host <addr>', 'address to listen on', '127.0.0.1')
       .option('--no-cache', 'answer every request from the store (no response cache)')
       .option('--token-file <file>', 'file holding the Bearer token that writes (POST) need; none: read-only')
+      .option('--artifacts <dir>', "keep artifacts uploaded to PUT /api/artifacts/<sha256> here (the queue's store)")
+      .option('--max-artifact <MiB>', 'largest artifact upload', '2048')
       .description('serve the dashboard (bug list, bug pages, builds, gap, kernel A vs B) and the JSON API')
       .addHelpText(
         'after',
-        '\nExample:\n  kdk serve --db kdk.db --port 8347\n  curl http://127.0.0.1:8347/api/bugs?q=KASAN',
+        '\nExample:\n  kdk serve --db kdk.db --port 8347\n  curl http://127.0.0.1:8347/api/bugs?q=KASAN\n' +
+          '  kdk serve --db postgres://kdk@db/kdk --artifacts /srv/kdk-artifacts --token-file token --host 0.0.0.0',
       ),
-  ).action(
-    async (opts: CommonOptions & { db?: string; port: string; host: string; tokenFile?: string; cache: boolean }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw inputError(`--port ${opts.port}: expected 0-65535`);
-      let token: string | undefined;
-      if (opts.tokenFile) {
-        try {
-          token = readFileSync(opts.tokenFile, 'utf8').trim();
-        } catch (e) {
-          throw inputError(`cannot read the token: ${(e as Error).message}`, opts.tokenFile);
-        }
-        if (token.length < 16) throw inputError('token shorter than 16 characters', opts.tokenFile);
-      }
-      const { openStore } = await storeStage();
-      const { createDashboard, listen } = await import('../server/index.js');
-      const store = await openStore(opts.db);
-      const server = createDashboard(store, { token, noCache: !opts.cache });
-      const bound = await listen(server, port, opts.host);
-      say(
-        opts,
-        `kdk: serving ${store.where} on http://${opts.host}:${bound}/ (${token ? 'writes with token' : 'read-only'})`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => server.close(() => resolve());
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await store.close();
-    },
-  );
+  ).action(async (opts: ServeFlags) => {
+    const port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw inputError(`--port ${opts.port}: expected 0-65535`);
+    const token = opts.tokenFile ? readToken(opts.tokenFile) : undefined;
+    const maxMib = Number(opts.maxArtifact);
+    if (!Number.isInteger(maxMib) || maxMib < 1) throw inputError(`--max-artifact ${opts.maxArtifact}: MiB, 1 or more`);
+    if (opts.artifacts) makeDirs(opts.artifacts);
+    const { openStore } = await storeStage();
+    const { createDashboard, listen } = await import('../server/index.js');
+    const store = await openStore(opts.db);
+    const server = createDashboard(store, {
+      token,
+      noCache: !opts.cache,
+      artifactDir: opts.artifacts && resolve(opts.artifacts),
+      maxArtifact: maxMib * 2 ** 20,
+    });
+    const bound = await listen(server, port, opts.host);
+    say(
+      opts,
+      `kdk: serving ${store.where} on http://${opts.host}:${bound}/ (${token ? 'writes with token' : 'read-only'}` +
+        `${opts.artifacts ? `; artifacts in ${resolve(opts.artifacts)}` : ''})`,
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => server.close(() => resolve());
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await store.close();
+  });
 }

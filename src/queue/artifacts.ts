@@ -1,14 +1,29 @@
 // The artifact store every worker reaches: a directory (a shared filesystem) holding files by sha256
 // (ab/abcdef...). Workers copy what a job needs into their own cache and check the hash on the way, so a file
-// damaged on the share is an infrastructure error, never a wrong result.
+// damaged on the share is an infrastructure error, never a wrong result. Without a shared filesystem the store
+// is `kdk serve`'s upload API instead (artifacts-http.ts): `--artifacts http://host:port` and its token.
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashFile } from '../util/cache.js';
 import { tempPathFor } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
 import { InfraError } from './infra-error.js';
+import { ArtifactServer } from './artifacts-http.js';
 
-export class ArtifactDir {
+/** Where artifacts go and come from: a shared directory or a kdk server, both by sha256. */
+export interface ArtifactStore {
+  /** The directory or the server's URL, for messages. */
+  readonly root: string;
+  put(file: string): Promise<string>;
+  fetch(sha: string): Promise<string>;
+}
+
+/** `--artifacts` as given: an http(s):// URL is a kdk server (uploads need its token), anything else a directory. */
+export function openArtifacts(where: string, token?: string): ArtifactStore {
+  return /^https?:\/\//i.test(where) ? new ArtifactServer(where, token) : new ArtifactDir(where);
+}
+
+export class ArtifactDir implements ArtifactStore {
   constructor(readonly root: string) {}
 
   private path(sha: string): string {

@@ -9,13 +9,13 @@ import { loadBundle, reproduceBundle, resolveAccel, runReproducer, runVm, type R
 import { buildFlavour } from '../build/index.js';
 import { makeProgress } from '../util/progress.js';
 import { ExitCode, KdkError } from '../util/errors.js';
-import type { ArtifactDir } from './artifacts.js';
+import type { ArtifactStore } from './artifacts.js';
 import { InfraError } from './infra-error.js';
 import { unpackDir } from './tar.js';
 import type { JobSpec } from './kinds.js';
 
 export interface JobContext {
-  artifacts: ArtifactDir;
+  artifacts: ArtifactStore;
   /** Scratch space for this attempt (removed after). */
   workDir: string;
   signal: AbortSignal;
@@ -108,6 +108,7 @@ async function reproJob(spec: Extract<JobSpec, { kind: 'repro' }>, ctx: JobConte
     timeoutS: spec.timeoutS,
     log: ctx.log,
     vm: { append: spec.append, memoryMb: spec.memoryMb },
+    signal: ctx.signal,
   });
   checkAborted(ctx);
   const kernelName = bundle.bug.title ? `bundle:${spec.bundle.sha256.slice(0, 12)}` : res.kernel;

@@ -11,7 +11,7 @@ import type PgBoss from 'pg-boss';
 import { openStore, type Store } from '../store/index.js';
 import { ExitCode, KdkError } from '../util/errors.js';
 import { onTerminate } from '../util/proc.js';
-import { ArtifactDir } from './artifacts.js';
+import { openArtifacts, type ArtifactStore } from './artifacts.js';
 import { queuesFor, workerCaps, type WorkerCaps } from './caps.js';
 import { connectQueue, type QueueConn } from './connect.js';
 import { executeJob } from './execute.js';
@@ -22,8 +22,10 @@ import { startDistccd, type DistccdOptions } from './distccd.js';
 
 export interface WorkerOptions {
   url: string;
-  /** The artifact store directory every worker and submitter reaches. */
+  /** The artifact store every worker and submitter reaches: a directory, or a kdk server's URL. */
   artifacts: string;
+  /** The kdk server's write token, for uploads when `artifacts` is a URL. */
+  artifactToken?: string;
   kinds: JobKind[];
   slots: number;
   /** Seconds without a heartbeat before this worker counts as lost (default 30). */
@@ -64,13 +66,13 @@ export class Worker {
   private queues: string[] = [];
   private draining = false;
   private held = new Map<string, Held>();
-  private artifacts: ArtifactDir;
+  private artifacts: ArtifactStore;
   private leaseS: number;
   private done = 0;
 
   constructor(private opts: WorkerOptions) {
     this.id = opts.name ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
-    this.artifacts = new ArtifactDir(opts.artifacts);
+    this.artifacts = openArtifacts(opts.artifacts, opts.artifactToken);
     this.leaseS = opts.leaseS ?? WORKER_DEFAULTS.leaseS;
   }
 

@@ -1,7 +1,10 @@
 // `kdk serve`: one node:http process for the JSON API and the dashboard. Reads need nothing; writes need
 // `Authorization: Bearer <token>` (401 without, 403 wrong, 403 when the server has no token). Bodies are bounded
 // and validated with zod; every error is JSON with a message. Artifacts are looked up by sha256 in the store
-// (never a file path built from the URL), so `..`, `%2e%2e`, absolute paths and symlinks find nothing.
+// (never a file path built from the URL), so `..`, `%2e%2e`, absolute paths and symlinks find nothing. With an
+// artifact directory it is also the queue's artifact store: `PUT /api/artifacts/<sha256>` (token) stores a file
+// whose content hashes to its name, `GET /artifacts/<sha256>` serves it back (artifact-files.ts).
+import type { Readable } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { MAX_PAGE } from '../store/index.js';
 import { KdkError } from '../util/errors.js';
 import { bugListPage, bugPage, buildsPage, comparePage, gapPage, runsPage } from './pages.js';
 import { page, html } from './html.js';
+import { ArtifactFiles, UploadError } from './artifact-files.js';
 
 export interface ServeOptions {
   /** The write token; without one the server refuses every write. */
@@ -21,6 +25,10 @@ export interface ServeOptions {
   noCache?: boolean;
   /** Largest request body accepted (default 32 MiB). */
   maxBody?: number;
+  /** Where uploaded artifacts live (files by sha256); without it, artifact uploads are refused. */
+  artifactDir?: string;
+  /** Largest artifact upload accepted (default 2 GiB). */
+  maxArtifact?: number;
 }
 
 class HttpError extends Error {
@@ -80,10 +88,10 @@ class ResponseCache {
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, length?: number): void {
   res.writeHead(status, {
     'content-type': type,
-    'content-length': Buffer.byteLength(body),
+    'content-length': length ?? Buffer.byteLength(body),
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'",
   });
@@ -93,6 +101,8 @@ interface Reply {
   status: number;
   type: string;
   body: Buffer;
+  /** A file streamed instead of `body` (an uploaded artifact), with its length. */
+  stream?: { open: () => Readable; size: number };
 }
 const json = (status: number, v: unknown): Reply => ({
   status,
@@ -161,7 +171,23 @@ async function ingestUpload(store: Store, body: z.infer<typeof IngestBody>) {
   }
 }
 
-async function route(store: Store, o: ServeOptions, req: IncomingMessage): Promise<Reply> {
+const artifactName = (s: string) => {
+  if (!SHA_RE.test(s)) throw new HttpError(400, 'artifacts are named by their sha256 (64 hex digits)');
+  return s;
+};
+
+/** `PUT|POST /api/artifacts/<sha256>`: the body is the file (bounded by maxArtifact), kept only if it hashes so. */
+async function upload(files: ArtifactFiles | undefined, sha: string, req: IncomingMessage): Promise<Reply> {
+  if (!files) throw new HttpError(403, 'this server keeps no artifacts (started without --artifacts DIR)');
+  try {
+    const r = await files.receive(sha, req);
+    return json(r.created ? 201 : 200, { sha256: sha, size: r.size, created: r.created });
+  } catch (e) {
+    throw e instanceof UploadError ? new HttpError(e.status, e.message) : e;
+  }
+}
+
+async function route(store: Store, o: ServeOptions, req: IncomingMessage, files?: ArtifactFiles): Promise<Reply> {
   const raw = req.url ?? '/';
   const qpos = raw.indexOf('?');
   // The raw path, undecoded: an encoded `%2e%2e` or `%2f` never turns into a separator or a parent.
@@ -172,6 +198,10 @@ async function route(store: Store, o: ServeOptions, req: IncomingMessage): Promi
   );
   const seg = path.split('/').slice(1);
   const method = req.method ?? 'GET';
+  if ((method === 'PUT' || method === 'POST') && seg[0] === 'api' && seg[1] === 'artifacts' && seg.length === 3) {
+    authorize(req, o.token);
+    return upload(files, artifactName(seg[2]), req);
+  }
   if (method === 'POST') {
     authorize(req, o.token);
     const max = o.maxBody ?? 32 << 20;
@@ -186,9 +216,13 @@ async function route(store: Store, o: ServeOptions, req: IncomingMessage): Promi
   }
   if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${method} not allowed`);
   if (seg[0] === 'artifacts') {
-    if (seg.length !== 2 || !SHA_RE.test(seg[1]))
-      throw new HttpError(400, 'artifacts are named by their sha256 (64 hex digits)');
-    const a = await store.getArtifact(seg[1]);
+    const sha = artifactName(seg.length === 2 ? seg[1] : '');
+    const a = await store.getArtifact(sha);
+    const size = a ? undefined : files?.size(sha);
+    if (!a && files && size !== undefined) {
+      const stream = { open: () => files.open(sha), size };
+      return { status: 200, type: 'application/octet-stream', body: Buffer.alloc(0), stream };
+    }
     if (!a) throw new HttpError(404, 'no such artifact');
     // Always plain text or bytes, never HTML: a stored console cannot run script in the dashboard's origin.
     return {
@@ -229,9 +263,15 @@ async function route(store: Store, o: ServeOptions, req: IncomingMessage): Promi
 }
 
 /** GETs of the API and pages go through the cache (artifacts are immutable and cheap to read). */
-async function answer(cache: ResponseCache, store: Store, o: ServeOptions, req: IncomingMessage): Promise<Reply> {
+async function answer(
+  cache: ResponseCache,
+  store: Store,
+  o: ServeOptions,
+  req: IncomingMessage,
+  files?: ArtifactFiles,
+): Promise<Reply> {
   const url = req.url ?? '/';
-  if (o.noCache || req.method !== 'GET' || url.startsWith('/artifacts/')) return route(store, o, req);
+  if (o.noCache || req.method !== 'GET' || url.startsWith('/artifacts/')) return route(store, o, req, files);
   const version = await store.version();
   const hit = cache.get(url, version);
   if (hit) return { status: 200, ...hit };
@@ -240,17 +280,39 @@ async function answer(cache: ResponseCache, store: Store, o: ServeOptions, req: 
   return r;
 }
 
+/** An uploaded artifact, streamed (a kernel is no body to hold in memory); HEAD gets only its headers. */
+function sendFile(req: IncomingMessage, res: ServerResponse, r: Reply): void {
+  const s = r.stream!;
+  if (req.method === 'HEAD') return send(res, r.status, r.type, '', s.size);
+  res.writeHead(r.status, {
+    'content-type': r.type,
+    'content-length': s.size,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'",
+  });
+  const f = s.open();
+  f.on('error', () => res.destroy()); // removed under us: the client sees a short body, never a wrong one
+  f.pipe(res);
+}
+
 export function createDashboard(store: Store, o: ServeOptions = {}): Server {
   const cache = new ResponseCache();
+  const files = o.artifactDir ? new ArtifactFiles(o.artifactDir, o.maxArtifact) : undefined;
   return createServer((req, res) => {
-    answer(cache, store, o, req)
-      .then((r) => send(res, r.status, r.type, r.body))
+    answer(cache, store, o, req, files)
+      .then((r) => (r.stream ? sendFile(req, res, r) : send(res, r.status, r.type, r.body)))
       .catch((e: unknown) => {
         const status = e instanceof HttpError ? e.status : e instanceof KdkError ? 400 : 500;
         const message = e instanceof Error ? e.message : String(e);
         if (status === 500)
           process.stderr.write(`kdk serve: ${req.method} ${req.url}: ${(e as Error).stack ?? message}\n`);
         if (res.headersSent) return res.destroy();
+        // A refused upload's body may still be coming: drain it so the client reads this answer; past the
+        // size limit, close the connection instead of reading more.
+        if (!req.complete) {
+          if (status === 413) res.setHeader('connection', 'close');
+          else req.resume();
+        }
         if ((req.headers.accept ?? '').includes('text/html') && !(req.url ?? '').startsWith('/api/'))
           return send(res, status, 'text/html; charset=utf-8', page(`Error ${status}`, html`<p>${message}</p>`));
         const r = json(status, { error: message });
