@@ -27,3 +27,4 @@ export {
   type AbiComparison,
   unpackHeadersDeb,
 } from './abi/index.js';
+export { buildOutOfTree, type OotRequest, type OotResult } from './oot.js';

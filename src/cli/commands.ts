@@ -15,6 +15,7 @@ import { registerTriage } from './triage.js';
 import { registerServe } from './serve.js';
 import { registerQueue } from './queue.js';
 import { registerAbi } from './abi.js';
+import { registerOot } from './oot.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerPlan(program);
   registerBuild(program);
   registerAbi(program);
+  registerOot(program);
   registerImage(program);
   registerBoot(program);
   registerReport(program);
