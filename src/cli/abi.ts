@@ -36,7 +36,6 @@ function renderDiff(o: DiffOptions, d: Comparison): void {
       const s = c.new ?? c.old!;
       if (!info.length) info.push(`module: ${s.module}`, `crc: ${s.crc}`, `export: ${s.exportType}`);
       if (c.ignoredBy) info.unshift(`ignored (${c.ignoredBy})`);
-      if (c.reason) info.push(c.reason);
       say(o, `  ${c.name.padEnd(40)} ${info.join(', ')}`);
     }
   };
@@ -44,6 +43,9 @@ function renderDiff(o: DiffOptions, d: Comparison): void {
   section('changed', d.changed);
   section('removed', d.removed);
   section('moved between modules (not a change)', d.moved);
+  // One reason usually covers every changed CRC (no debug info): said once, not on each of thousands of lines.
+  const reasons = [...new Set(d.changed.map((c) => c.reason).filter(Boolean))];
+  if (reasons.length) say(o, `\nwhy the CRCs changed: ${reasons.join('; ')}`);
 }
 
 export function registerAbi(program: Command): void {
