@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
 import type { GuestFile, GuestProgram } from '../image/index.js';
 import type { RunResult } from './types.js';
+import { MARKER, MARK_EXIT, MARK_START } from '../image/index.js';
 
 export interface ModuleLoad {
   file: string;
@@ -50,19 +51,25 @@ export function modulePrograms(modules: string[]): { programs: GuestProgram[]; f
 const REFUSAL =
   /disagrees about version of symbol \S+|Unknown symbol \S+|invalid module format|no symbol version for \S+|Exec format error|Required key not available|Key was rejected by service/i;
 
-const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The console lines between a program's start and exit markers (what the guest printed while it ran). */
+function linesOf(lines: string[], program: string): string[] {
+  const start = lines.indexOf(`${MARK_START} ${program}`);
+  if (start < 0) return [];
+  const end = lines.findIndex((l, j) => j > start && l.startsWith(`${MARK_EXIT} ${program} `));
+  return lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => !l.startsWith(MARKER));
+}
 
-/** What became of each module in one run. */
+/** What became of each module in one run (its program is the i-th in the guest: modules run first). */
 export function moduleLoads(modules: string[], run: RunResult): ModuleLoad[] {
   const lines = readFileSync(run.consoleLog, 'utf8')
     .split('\n')
     .map((l) => l.replace(/\r$/, ''));
+  const insmods = run.programs.filter((p) => /^\d+-insmod-/.test(p.name));
   return modules.map((file, i) => {
     const name = basename(file, '.ko').replace(/-/g, '_');
-    const status = run.programs.find((p) => p.name.endsWith(`insmod-${basename(file, '.ko')}`))?.status;
-    // The kernel prefixes its lines about a module with the module's name; busybox insmod names the guest file.
-    const about = new RegExp(`(^|[\\s\\]])${escapeRe(name)}:|${escapeRe(guestName(file, i))}`);
-    const messages = lines.filter((l) => about.test(l) && !l.startsWith('##KDK##'));
+    const program = insmods[i];
+    const messages = program ? linesOf(lines, program.name) : [];
+    const status = program?.status;
     const refusal = status === 0 ? undefined : messages.map((l) => REFUSAL.exec(l)?.[0]).find(Boolean);
     return { file, name, loaded: status === 0, status, messages, refusal };
   });
