@@ -9,3 +9,22 @@ export type { BuiltKernel, KernelBuildSpec } from './kernel-cache.js';
 export { smallTestKernel, testKernelOptions, TEST_KERNEL_PROFILE } from './test-kernel.js';
 export { runMake, type MakeResult } from './make.js';
 export { distccEnv, checkDistccHosts, DISTCC_PACKAGES } from './distcc.js';
+export {
+  type AbiSymbol,
+  type AbiDiff,
+  type AbiChange,
+  type AbiVerdict,
+  type AbiDump,
+  type IgnorePattern,
+  parseSymvers,
+  formatAbi,
+  readIgnoreFile,
+  ignorePattern,
+  diffAbi,
+  loadAbi,
+  explainChanges,
+  compareAbis,
+  type AbiComparison,
+  unpackHeadersDeb,
+} from './abi/index.js';
+export { buildOutOfTree, type OotRequest, type OotResult } from './oot.js';

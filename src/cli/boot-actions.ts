@@ -20,6 +20,7 @@ import {
   loadBundle,
   reproduceBundle,
   runReproducer,
+  moduleLoads,
   runVm,
   RUN_DEFAULTS,
   type VmSettings,
@@ -37,7 +38,8 @@ export interface BootOptions extends VmCliOptions {
 
 export interface RunOptions extends VmCliOptions {
   kernel: string;
-  repro: string;
+  repro?: string;
+  module: string[];
   repeat?: string;
   parallel?: string;
 }
@@ -139,6 +141,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     kernel: opts.kernel,
     arch: guestArch(opts),
     repro: opts.repro,
+    modules: opts.module,
     accel: accelFlag(opts),
     repeat,
     parallel: positiveNumber(opts.parallel, '--parallel', RUN_DEFAULTS.parallel),
@@ -153,13 +156,24 @@ export async function runCommand(opts: RunOptions): Promise<void> {
       log(opts)(`kdk: run ${i + 1}/${repeat}: ${r.verdict}${r.crashes[0] ? `: ${r.crashes[0].title}` : ''}`),
   });
   const { summary, runs } = out;
-  if (opts.json) printJson({ summary, accelVerdict: out.accelVerdict, runs: runs.map(resultJson) });
+  const loads = runs.map((r) => moduleLoads(opts.module, r));
+  const refused = loads.some((l) => l.some((m) => !m.loaded));
+  if (opts.json)
+    printJson({
+      summary,
+      accelVerdict: out.accelVerdict,
+      runs: runs.map((r, i) => ({ ...resultJson(r), ...(opts.module.length ? { modules: loads[i] } : {}) })),
+    });
   else {
-    runs.forEach((r, i) => printResult(opts, r, `run ${i + 1}: `));
+    runs.forEach((r, i) => {
+      printResult(opts, r, `run ${i + 1}: `);
+      for (const m of loads[i])
+        say(opts, `  module ${m.name}: ${m.loaded ? 'loaded' : `refused${m.refusal ? `: ${m.refusal}` : ''}`}`);
+    });
     say(opts, `verdict: ${summary.verdict} in ${summary.runs} run(s)`);
     for (const [t, n] of Object.entries(summary.titles)) say(opts, `  ${n} x ${t}`);
   }
-  setExitCode(summary.verdict === 'no-crash' ? ExitCode.ok : ExitCode.failure);
+  setExitCode(summary.verdict === 'no-crash' && !refused ? ExitCode.ok : ExitCode.failure);
 }
 
 function vmSettings(opts: VmCliOptions): VmSettings {

@@ -46,14 +46,21 @@ export function registerBoot(program: Command): void {
         .command('run')
         .description('compile a C reproducer, pack it in an initramfs, boot and run it N times')
         .requiredOption('--kernel <bzImage>', 'kernel image to boot')
-        .requiredOption('--repro <file.c>', 'C reproducer (compiled with gcc -static -pthread)')
+        .option('--repro <file.c>', 'C reproducer (compiled with gcc -static -pthread)')
+        .option(
+          '--module <file.ko>',
+          'kernel module to insmod in the guest before the reproducer (repeatable, loaded in order)',
+          (v: string, acc: string[]) => [...acc, v],
+          [] as string[],
+        )
         .option('--repeat <n>', 'number of runs (each a fresh boot)', '1')
         .option('--parallel <n>', 'VMs running at once', '1')
         .option('--timeout <s>', 'limit for each run (one VM) in seconds, boot included', '300'),
     ).addHelpText(
       'after',
       '\nExit 1 when a run crashed (the failure asked about), 0 when none did, 2 on bad input\n' +
-        '(missing kernel, a reproducer that does not compile).\n\nExample:\n' +
+        '(missing kernel, a reproducer that does not compile). With --module, exit 1 also when the kernel refused a module\n' +
+        '(its own message is reported: disagrees about version of symbol..., invalid module format).\n\nExample:\n' +
         '  kdk run --kernel fl/build/arch/x86/boot/bzImage --repro examples/bugs/lkdtm-warning/repro.c --repeat 2 --parallel 2 --json',
     ),
   ).action(async (o: RunOptions) => (await import('./boot-actions.js')).runCommand(o));

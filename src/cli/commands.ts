@@ -14,6 +14,8 @@ import { registerStore } from './store.js';
 import { registerTriage } from './triage.js';
 import { registerServe } from './serve.js';
 import { registerQueue } from './queue.js';
+import { registerAbi } from './abi.js';
+import { registerOot } from './oot.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -21,6 +23,8 @@ export function registerCommands(program: Command): void {
   registerSyzbot(program);
   registerPlan(program);
   registerBuild(program);
+  registerAbi(program);
+  registerOot(program);
   registerImage(program);
   registerBoot(program);
   registerReport(program);

@@ -4,7 +4,7 @@ export type { ComposedProfile, ProfileFile, ProfileOption, RequestedOption } fro
 export { composeDebianBase, debianConfigFiles, listDebianFlavours, debianAbiname } from './debian-hierarchy.js';
 export type { FlavourId, ComposedBase } from './debian-hierarchy.js';
 export { composeKernelArk, readPriority } from './kernel-ark.js';
-export { readDefines, definesGet, type Defines, type DefinesValue } from './debian-defines.js';
+export { readDefines, parseDefines, definesGet, type Defines, type DefinesValue } from './debian-defines.js';
 export { readFlatConfig, readFlatConfigText, flatConfigId } from './flat.js';
 export { evaluateConfig, evaluateConfigC, mergeWithReasons } from './evaluate.js';
 export { makeDebugFlavour, writeFlavour, reportJson, flavourManifest, SUPPORTED_RELEASES } from './debug-flavour.js';

@@ -20,7 +20,15 @@ export interface GuestProgram {
   path: string;
 }
 
-function entries(programs: GuestProgram[]): CpioEntry[] {
+/** A plain file placed in the initramfs as is (e.g. a kernel module the programs insmod). */
+export interface GuestFile {
+  /** Path in the guest, relative to / (e.g. kdk/mods/hello.ko). */
+  path: string;
+  /** Host file. */
+  src: string;
+}
+
+function entries(programs: GuestProgram[], files: GuestFile[]): CpioEntry[] {
   const list: CpioEntry[] = ['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'etc', 'root', 'kdk', GUEST_PROG_DIR].map(
     (d) => ({ kind: 'dir', path: d }),
   );
@@ -35,13 +43,21 @@ function entries(programs: GuestProgram[]): CpioEntry[] {
     const name = `${String(i + 1).padStart(2, '0')}-${p.name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
     list.push({ kind: 'file', path: `${GUEST_PROG_DIR}/${name}`, data: readFileSync(p.path), mode: 0o755 });
   });
+  const dirs = new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')).filter((d) => d && d !== 'kdk'));
+  for (const d of dirs) list.push({ kind: 'dir', path: d });
+  for (const f of files) list.push({ kind: 'file', path: f.path, data: readFileSync(f.src), mode: 0o644 });
   return list;
 }
 
 /** Build (or find in the cache) the initramfs holding `programs`; returns its path. */
-export function buildInitramfs(programs: GuestProgram[] = [], log: (l: string) => void = () => {}): string {
+export function buildInitramfs(
+  programs: GuestProgram[] = [],
+  log: (l: string) => void = () => {},
+  files: GuestFile[] = [],
+): string {
   if (!existsSync(BUSYBOX)) ensurePackages(INITRAMFS_PACKAGES, log);
   for (const p of programs) if (!existsSync(p.path)) throw inputError('program not found', p.path);
+  for (const f of files) if (!existsSync(f.src)) throw inputError('file not found', f.src);
   // Keyed by the inputs (busybox by path/size/mtime, programs by content), so a cached image costs no rebuild.
   const bb = statSync(BUSYBOX);
   const key = hashOf(
@@ -49,9 +65,10 @@ export function buildInitramfs(programs: GuestProgram[] = [], log: (l: string) =
     `${BUSYBOX}:${bb.size}:${bb.mtimeMs}`,
     initScript(),
     ...programs.flatMap((p) => [p.name, readFileSync(p.path)]),
+    ...files.flatMap((f) => [f.path, readFileSync(f.src)]),
   ).slice(0, 20);
   const out = join(cacheDir('images'), `initramfs-${key}.cpio`);
-  if (!existsSync(out)) writeFileAtomic(out, newcArchive(entries(programs)));
+  if (!existsSync(out)) writeFileAtomic(out, newcArchive(entries(programs, files)));
   return out;
 }
 

@@ -28,4 +28,5 @@ export {
 export { gdbSession, type GdbSession } from './gdb.js';
 export { distroInitrd } from './initrd.js';
 export { MAX_TIMEOUT_S } from './limits.js';
+export { moduleLoads, type ModuleLoad } from './modules.js';
 export { checkKernelFile } from './kernel-file.js';

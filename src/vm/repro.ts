@@ -11,6 +11,8 @@ import { resolveAccel, type AccelChoice, type AccelVerdict } from './accel.js';
 import { archProfile, DEFAULT_GUEST_ARCH, type GuestArch } from '../util/arch.js';
 import { checkKernelFile } from './kernel-file.js';
 import { gdbSession, type GdbSession } from './gdb.js';
+import { modulePrograms } from './modules.js';
+import { inputError } from '../util/errors.js';
 import { runMany, summarize, type ManySummary } from './many.js';
 import type { Bundle } from './bundle.js';
 import type { RunResult, VmEvent, VmOptions } from './types.js';
@@ -31,8 +33,10 @@ function runLimits(timeoutS: number): Pick<VmOptions, 'bootTimeoutS' | 'runTimeo
 export interface RunRequest {
   kernel: string;
   arch: GuestArch;
-  /** The reproducer's C source (compiled in the sandbox). */
-  repro: string;
+  /** The reproducer's C source (compiled in the sandbox); optional when modules are given. */
+  repro?: string;
+  /** Kernel modules to insmod first, in this order (modules.ts). */
+  modules?: string[];
   accel: AccelChoice;
   repeat?: number;
   parallel?: number;
@@ -54,8 +58,11 @@ export interface RunOutcome {
 /** `kdk run`: compile, pack into kdk's initramfs, boot `repeat` times (at most `parallel` at once). */
 export async function runReproducer(req: RunRequest): Promise<RunOutcome> {
   checkKernelFile(req.kernel, archProfile(req.arch));
-  const binary = await compileStatic(req.repro, req.log);
-  const initramfs = buildInitramfs([{ name: 'repro', path: binary }], req.log);
+  if (!req.repro && !req.modules?.length) throw inputError('nothing to run: give a reproducer or modules');
+  const mods = modulePrograms(req.modules ?? []);
+  const programs = [...mods.programs];
+  if (req.repro) programs.push({ name: 'repro', path: await compileStatic(req.repro, req.log) });
+  const initramfs = buildInitramfs(programs, req.log, mods.files);
   const accelVerdict = await resolveAccel(req.accel, req.kernel, req.arch, req.log);
   const repeat = req.repeat ?? RUN_DEFAULTS.repeat;
   const runs = await runMany(
