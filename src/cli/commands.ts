@@ -14,6 +14,7 @@ import { registerStore } from './store.js';
 import { registerTriage } from './triage.js';
 import { registerServe } from './serve.js';
 import { registerQueue } from './queue.js';
+import { registerSweep } from './sweep.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -31,4 +32,5 @@ export function registerCommands(program: Command): void {
   registerTriage(program);
   registerServe(program);
   registerQueue(program);
+  registerSweep(program);
 }
