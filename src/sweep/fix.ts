@@ -1,7 +1,12 @@
 // Whether the swept kernel carries a bundle's fix. With a git tree and branch, the gap stage decides by commit
 // (the fix or a backport naming it or patching the same way, gap's fixPresence); without one, by version: the
-// bundle's `fixedIn` releases (and its stable backports' versions) against the kernel's release.
+// bundle's `fixedIn` releases (and its stable backports' versions) against the kernel's release. Between the
+// two, when the kernel's source tree is known and the bundle carries its fix's diff (fix.patch): by the diff.
 import { compareMainline, fixPresence, inRelease, parseKernelArg, parseVersion, type Version } from '../gap/index.js';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { patchedFiles } from '../distro/index.js';
+import { inputError } from '../util/errors.js';
 import type { BugJson } from '../vm/index.js';
 
 export interface FixAnswer {
@@ -63,4 +68,25 @@ export async function fixInBranch(bug: BugJson, repo: string, branch: string): P
   if (hit) return { state: 'present', how: `${branch} has ${hit.commit} (${hit.how}: ${hit.by})` };
   if (found.some((f) => f.state === 'missing')) return { state: 'missing', how: `${branch} lacks ${bug.fix.commit}` };
   return { state: 'unknown', how: `${repo} does not know ${commits.join(', ')}` };
+}
+
+/**
+ * By the fix's own diff against the kernel's source tree (a tree without git history, like Debian's
+ * linux-source tarball): present when the bundle's fix.patch reverses cleanly (its added lines are there),
+ * missing when it applies forward. `patch --dry-run` writes nothing; the diff's paths are checked first.
+ */
+export function fixByPatch(patchFile: string, srcTree: string): FixAnswer | undefined {
+  if (!existsSync(patchFile)) return undefined;
+  const st = lstatSync(patchFile);
+  if (!st.isFile()) throw inputError('fix.patch is not a regular file (symlinks refused)', patchFile);
+  patchedFiles(readFileSync(patchFile, 'utf8'), patchFile);
+  const dry = (reverse: boolean) =>
+    spawnSync(
+      'patch',
+      [...(reverse ? ['-R'] : []), '-p1', '--dry-run', '--batch', '--force', '-s', '-d', srcTree, '-i', patchFile],
+      { encoding: 'utf8', timeout: 60_000 },
+    ).status === 0;
+  if (dry(true)) return { state: 'present', how: `fix.patch is applied in ${srcTree}` };
+  if (dry(false)) return { state: 'missing', how: `fix.patch applies to ${srcTree}: the fix is not there` };
+  return { state: 'unknown', how: `fix.patch neither applies nor reverses in ${srcTree}` };
 }

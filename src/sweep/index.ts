@@ -17,7 +17,7 @@ export {
   type RunOutcome,
   type Classified,
 } from './classify.js';
-export { fixByVersion, fixInBranch, releaseVersion, type FixAnswer } from './fix.js';
+export { fixByPatch, fixByVersion, fixInBranch, releaseVersion, type FixAnswer } from './fix.js';
 export { RequirementChecker, parseRequirement, type MissingOption, type Requirement } from './requires.js';
 export { resolveSweepKernel, bzImageRelease, type SweepKernel } from './kernel.js';
 export { uapiHeaders } from './headers.js';

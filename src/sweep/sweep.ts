@@ -23,7 +23,7 @@ import { inputError } from '../util/errors.js';
 import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
 import { resolveSweepKernel, type SweepKernel } from './kernel.js';
 import { RequirementChecker, type MissingOption } from './requires.js';
-import { fixByVersion, fixInBranch, releaseVersion, type FixAnswer } from './fix.js';
+import { fixByPatch, fixByVersion, fixInBranch, releaseVersion, type FixAnswer } from './fix.js';
 import { assess, classifyRuns, type Assessment, type RunOutcome, type SweepVerdict } from './classify.js';
 import { bundleHash, loadSaved, saveResult } from './results.js';
 import { uapiHeaders } from './headers.js';
@@ -148,6 +148,10 @@ interface Context {
 
 async function fixAnswer(ctx: Context, b: Bundle): Promise<FixAnswer> {
   if (ctx.req.repo && ctx.req.branch) return fixInBranch(b.bug, ctx.req.repo, ctx.req.branch);
+  // Only a tree known to be the kernel's (--srctree, the build's source link), never the Debian default.
+  const tree = ctx.req.srcTree ?? ctx.kernel.srcTree;
+  const byPatch = tree ? fixByPatch(join(b.dir, 'fix.patch'), tree) : undefined;
+  if (byPatch) return byPatch;
   return fixByVersion(b.bug, releaseVersion(ctx.req.kernelVersion ?? ctx.kernel.release));
 }
 
@@ -170,11 +174,10 @@ async function runOnce(ctx: Context, initramfs: string, b: Bundle): Promise<{ r:
 async function sweepBundle(ctx: Context, dir: string): Promise<BundleResult> {
   const b = loadBundle(dir, { kernelGiven: true });
   const hash = bundleHash(readFileSync(join(dir, 'bug.json')), readFileSync(b.repro));
-  if (!ctx.req.fresh) {
-    const saved = loadSaved<BundleResult>(ctx.kernel.hash, hash, ctx.repeat);
-    if (saved) return { ...saved, bundle: dir, resumed: true };
-  }
+  const saved = ctx.req.fresh ? undefined : loadSaved<BundleResult>(ctx.kernel.hash, hash, ctx.repeat);
+  // The fix's presence is asked again even for a saved result: cheap, and it depends on flags (--repo, --srctree).
   const fix = await fixAnswer(ctx, b);
+  if (saved) return { ...saved, bundle: dir, fix, assessment: assess(saved.verdict, fix.state), resumed: true };
   const base = {
     bundle: dir,
     title: b.bug.title,
