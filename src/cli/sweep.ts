@@ -56,7 +56,7 @@ export function registerSweep(program: Command): void {
         'option), infra-error (after one retry); with the fix: missing backport, regression, fix missing but not\n' +
         'reproduced, fixed. Exit 1 when a bug reproduces (or is flaky), else 0. A second sweep of the same kernel\n' +
         'skips the bundles it finished.\n\nExample:\n' +
-        '  kdk sweep --kernel fl/build --bundles examples/bugs --repeat 3 --parallel 2 --json',
+        '  kdk sweep --kernel fl/build/arch/x86/boot/bzImage --bundles examples/bugs --repeat 2 --parallel 2 --json',
     )
     .action(sweepCommand);
 }
