@@ -17,6 +17,7 @@ const STAGES = [
   'report',
   'vm',
   'gap',
+  'sweep',
   'triage',
   'store',
   'server',

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { debianSourceTree } from '../distro/index.js';
+import { debianSourceTree, type SourceTree } from '../distro/index.js';
 import { KdkError } from '../util/errors.js';
 import { loadProfile } from '../flavour/index.js';
 import { buildKernel, cachedKernel, type BuiltKernel } from './kernel-cache.js';
@@ -20,8 +20,12 @@ export function testKernelOptions(): string[] {
 }
 
 /** Build (once, cached by tree version + options) and return the small LKDTM/KASAN test kernel and its modules. */
-export async function smallTestKernel(log?: (l: string) => void): Promise<BuiltKernel & { treeVersion: string }> {
-  const tree = debianSourceTree(log);
+export async function smallTestKernel(
+  log?: (l: string) => void,
+  opts: { tree?: SourceTree } = {},
+): Promise<BuiltKernel & { treeVersion: string }> {
+  // Another tree (Debian's with some fixes reverted) names itself by its version, so its alias is its own.
+  const tree = opts.tree ?? debianSourceTree(log);
   const options = testKernelOptions();
   const fragment = options.join('\n') + '\n';
   // The options' hash names an alias to the config-keyed build, so later calls skip even the configure step.

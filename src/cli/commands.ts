@@ -16,6 +16,7 @@ import { registerServe } from './serve.js';
 import { registerQueue } from './queue.js';
 import { registerAbi } from './abi.js';
 import { registerOot } from './oot.js';
+import { registerSweep } from './sweep.js';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
@@ -35,4 +36,5 @@ export function registerCommands(program: Command): void {
   registerTriage(program);
   registerServe(program);
   registerQueue(program);
+  registerSweep(program);
 }

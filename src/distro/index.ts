@@ -16,6 +16,7 @@ export {
   treeKey,
   readMaybeGz,
 } from './debian.js';
+export { patchedTree, patchedFiles } from './patched-tree.js';
 export { type DebianPackaging, debianPackaging, cachedPackagings, systemRelease } from './debian-source.js';
 export { type ShippedConfig, STRIPPED_BY_DEBIAN, debianShippedConfig } from './debian-shipped-config.js';
 export {

@@ -5,7 +5,7 @@ import type { GitGapOptions, GitGapReport } from './git-scan.js';
 import type { CrashInput } from './match.js';
 import type { OpenedIndex } from './index-store.js';
 import type { Progress } from '../util/progress.js';
-export { parseVersion, parseKernelArg, branchOf, compareMainline, type Version } from './version.js';
+export { parseVersion, parseKernelArg, branchOf, compareMainline, inRelease, type Version } from './version.js';
 export { parseDyad, type DyadLine, type Problem } from './dyad.js';
 export { judge, judgeCode, compileDyad, type Verdict } from './rule.js';
 export { normaliseTitle, type QuotedCrash } from './crash-title.js';

@@ -19,7 +19,7 @@ import { KdkError, ExitCode, envError, inputError } from '../util/errors.js';
 import { run } from '../util/proc.js';
 import { tempPathFor, writeFileAtomic } from '../util/atomic.js';
 import { withScratchDir } from '../util/scratch.js';
-import { LIMITS, SANDBOX_PACKAGES, sandboxArgv } from './sandbox.js';
+import { LIMITS, SANDBOX_HEADERS, SANDBOX_PACKAGES, sandboxArgv } from './sandbox.js';
 
 export const COMPILE_PACKAGES = ['gcc', 'libc6-dev', ...SANDBOX_PACKAGES];
 const CFLAGS = ['-static', '-pthread', '-O1', '-w'];
@@ -31,6 +31,11 @@ const MAX_MESSAGE_BYTES = 8 * 1024;
 export interface CompileOptions {
   /** Refuse a symlinked source (bundle files: a `repro.c` link would read any host file). */
   noSymlinks?: boolean;
+  /**
+   * Installed UAPI headers (a `make headers_install` directory holding include/) searched before the system's
+   * linux-libc-dev ones: a reproducer is compiled against the target kernel's own structures and numbers.
+   */
+  uapiHeaders?: string;
 }
 
 /** The source's bytes, read from a regular file (a symlink only when allowed), at most MAX_SOURCE_BYTES. */
@@ -73,18 +78,27 @@ export async function compileStatic(
   opts: CompileOptions = {},
 ): Promise<string> {
   const text = readSource(source, opts);
-  const key = hashOf('gcc-static-sandboxed-v1', CFLAGS.join(' '), text).slice(0, 20);
+  const headers = opts.uapiHeaders ? ['-isystem', `${SANDBOX_HEADERS}/include`] : [];
+  // The headers by their directory: kdk's own cache names it by the tree it was installed from.
+  const key = hashOf('gcc-static-sandboxed-v1', CFLAGS.join(' '), opts.uapiHeaders ?? '', text).slice(0, 20);
   const out = join(cacheDir('images'), `bin-${key}`);
   if (existsSync(out)) return out; // cached: no need for the compiler
   ensurePackages(COMPILE_PACKAGES, log);
   // gcc names the file in its messages as it was given: keep the user's file name, if it is a plain one.
   const name = /^[A-Za-z0-9._-]{1,64}\.c$/.test(basename(source)) ? basename(source) : 'repro.c';
-  log(`kdk: compiling ${source} (gcc ${CFLAGS.join(' ')}, sandboxed)`);
+  log(
+    `kdk: compiling ${source} (gcc ${CFLAGS.join(' ')}, sandboxed${opts.uapiHeaders ? `, headers of ${opts.uapiHeaders}` : ''})`,
+  );
   await withScratchDir('compile', async (dir) => {
     mkdirSync(join(dir, 'src'));
     mkdirSync(join(dir, 'out'));
     writeFileAtomic(join(dir, 'src', name), text);
-    const argv = sandboxArgv(join(dir, 'src'), join(dir, 'out'), ['gcc', ...CFLAGS, '-o', '/out/bin', name]);
+    const argv = sandboxArgv(
+      join(dir, 'src'),
+      join(dir, 'out'),
+      ['gcc', ...CFLAGS, ...headers, '-o', '/out/bin', name],
+      opts.uapiHeaders,
+    );
     const r = await run('bwrap', argv, { timeoutMs: LIMITS.wallMs, maxBuffer: 1024 * 1024 });
     // bwrap's own failure (no user namespaces for a non-root user, say) is the machine's, not the reproducer's.
     if (r.code !== 0 && /^bwrap: /m.test(r.stderr) && !/^[^:\n]+:\d+:/m.test(r.stderr)) {

@@ -17,8 +17,14 @@ export const LIMITS = {
   wallMs: 90_000,
 };
 
-/** The bwrap + prlimit argv running `cmd` with `srcDir` at /src (read-only, the cwd) and `outDir` at /out. */
-export function sandboxArgv(srcDir: string, outDir: string, cmd: string[]): string[] {
+/** Where extra read-only inputs appear in the sandbox (the target kernel's UAPI headers). */
+export const SANDBOX_HEADERS = '/uapi';
+
+/**
+ * The bwrap + prlimit argv running `cmd` with `srcDir` at /src (read-only, the cwd) and `outDir` at /out, and
+ * `headersDir` (installed UAPI headers) read-only at /uapi when given.
+ */
+export function sandboxArgv(srcDir: string, outDir: string, cmd: string[], headersDir?: string): string[] {
   return [
     '--unshare-all',
     '--die-with-parent',
@@ -32,6 +38,7 @@ export function sandboxArgv(srcDir: string, outDir: string, cmd: string[]): stri
     '--tmpfs', '/tmp',
     '--ro-bind', srcDir, '/src',
     '--bind', outDir, '/out',
+    ...(headersDir ? ['--ro-bind', headersDir, SANDBOX_HEADERS] : []),
     '--chdir', '/src',
     '--clearenv',
     '--setenv', 'PATH', '/usr/bin',

@@ -16,7 +16,8 @@ export type CacheKind =
   | 'builds'
   | 'debian'
   | 'logs'
-  | 'artifacts';
+  | 'artifacts'
+  | 'sweep';
 
 export function cacheRoot(): string {
   return process.env.KDK_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kdk');

@@ -9,6 +9,10 @@ import { readJsonFile } from '../util/json-file.js';
 import { MAX_TIMEOUT_S } from './limits.js';
 import { guestArchOf, guestNames } from '../util/arch.js';
 
+const REQUIRE_RE = /^(CONFIG_)?[A-Za-z0-9_]{1,100}(=[A-Za-z0-9_"./-]{0,200})?$/;
+const SHA_RE = /^[0-9a-f]{7,40}$/;
+const VERSION_RE = /^\d+\.\d+(\.\d+)?(-rc\d+)?$/;
+
 export const BugJson = z
   .object({
     title: z.string().min(1),
@@ -30,6 +34,26 @@ export const BugJson = z
     repeat: z.number().int().positive().max(1000).optional(),
     /** Seconds a run may take after boot (bounded: Node's timers overflow past 24.8 days and fire at once). */
     timeout: z.number().positive().max(MAX_TIMEOUT_S).optional(),
+    /** Kconfig options the reproducer needs (`CONFIG_X`: set to y or m; `CONFIG_X=v`: that value), for `kdk sweep`. */
+    requires: z.array(z.string().regex(REQUIRE_RE, 'CONFIG_NAME or CONFIG_NAME=value')).max(200).optional(),
+    /** The upstream fix: its mainline commit, title, and the stable backports the CVE team lists. */
+    fix: z
+      .object({
+        commit: z.string().regex(SHA_RE, 'a commit hash (7 to 40 hex digits)'),
+        title: z.string().optional(),
+        stable: z
+          .array(z.object({ version: z.string().regex(VERSION_RE), commit: z.string().regex(SHA_RE) }))
+          .max(50)
+          .optional(),
+      })
+      .optional(),
+    /** Kernel versions that carry the fix: stable releases (6.1.105) and the first mainline release (6.11). */
+    fixedIn: z.array(z.string().regex(VERSION_RE, 'a kernel version (6.1.105, 6.11)')).max(50).optional(),
+    cve: z
+      .string()
+      .regex(/^CVE-\d{4}-\d{4,}$/)
+      .optional(),
+    syzbot: z.string().max(200).optional(),
   })
   .passthrough();
 export type BugJson = z.infer<typeof BugJson>;
@@ -69,7 +93,12 @@ function optional(dir: string, ...names: string[]): string | undefined {
   return undefined;
 }
 
-export function loadBundle(dir: string): Bundle {
+export interface LoadBundleOptions {
+  /** The kernel comes from elsewhere (`kdk sweep --kernel`): neither a bzImage nor a .config is needed. */
+  kernelGiven?: boolean;
+}
+
+export function loadBundle(dir: string, opts: LoadBundleOptions = {}): Bundle {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw inputError('bundle directory not found', dir);
   const bugPath = join(dir, 'bug.json');
   if (!present(bugPath)) throw inputError('bundle has no bug.json (title, kernel, compiler)', bugPath);
@@ -86,7 +115,7 @@ export function loadBundle(dir: string): Bundle {
     vmlinux: optional(dir, 'vmlinux'),
     image: optional(dir, 'disk.raw', 'disk.img'),
   };
-  if (!bundle.bzImage && !bundle.config) {
+  if (!opts.kernelGiven && !bundle.bzImage && !bundle.config) {
     throw inputError('bundle has neither a kernel (bzImage) nor a .config to build one', dir);
   }
   return bundle;

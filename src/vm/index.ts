@@ -13,7 +13,7 @@ export {
 export { runVm, DEFAULTS as VM_DEFAULTS } from './runner.js';
 export type { Accel, Verdict, VmOptions, VmEvent, RunResult, ProgramStatus } from './types.js';
 export { runMany, summarize, type ManyOptions, type ManySummary } from './many.js';
-export { loadBundle, BugJson, type Bundle } from './bundle.js';
+export { loadBundle, BugJson, type Bundle, type LoadBundleOptions } from './bundle.js';
 export {
   reproduceBundle,
   runReproducer,
