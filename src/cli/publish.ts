@@ -36,8 +36,9 @@ export function registerPublish(program: Command): void {
     .option('--origin <name>', 'Origin and Label of the Release file', 'kdk')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk publish --debs fl --repo /srv/debug-archive --suite bookworm-debug --key-file debug-archive.key --keep 3\n' +
-        '  # then on a client: the printed entry into /etc/apt/sources.list.d/kdk-debug.sources; apt update\n' +
+      '\nExample (debug-archive.key: your archive key, e.g. from gpg --export-secret-keys; docs/publish.md):\n' +
+        '  kdk publish --debs fl --repo debug-archive --suite bookworm-debug --key-file debug-archive.key --keep 3\n' +
+        '  # serve debug-archive/ (--url: its address); on a client: the printed entry into /etc/apt/sources.list.d/kdk-debug.sources; apt update\n' +
         '\nExit: 0 published; 2 bad input (no .debs, a version rebuilt with other bytes, a key gpg cannot use); 3 a tool missing.' +
         '\nA failure leaves the previously published repository as it was.',
     )
@@ -104,7 +105,9 @@ export function registerSign(program: Command): void {
     .option('--trusted-cert <pem...>', 'with --files-json: certificates the kernel trusts, as trusted_certs')
     .addHelpText(
       'after',
-      '\nExample:\n  kdk sign --key db.key --cert db.crt --kernel /boot/vmlinuz-6.1.0-57-amd64 --config /boot/config-6.1.0-57-amd64\n' +
+      '\nExamples (db.key, db.crt: your Secure Boot db key and certificate, PEM; docs/publish.md):\n' +
+        '  kdk sign --key db.key --cert db.crt fl            # a kdk build: image, modules and .config of fl/build\n' +
+        '  kdk sign --key db.key --cert db.crt --kernel /vmlinuz --out signed   # the installed Debian kernel\n' +
         '\nExit: 0 signed and the config has what Secure Boot needs; 1 signed but the config lacks something (reasons shown),\n' +
         'or the image is no EFI application; 2 bad input; 3 a tool missing.',
     )

@@ -8,6 +8,11 @@ const DB = 'the queue and store: a postgres:// URL (default $KDK_DB)';
 const ART =
   'artifact store every worker reaches, files by sha256: a directory or a kdk serve URL (default $KDK_ARTIFACTS)';
 const TOKEN = "with --artifacts http://...: the file holding kdk serve's write token (default $KDK_TOKEN_FILE)";
+// What the examples' $KDK_DB and $KDK_ARTIFACTS stand for (docs/queue.md, Deploying): a user sets them once.
+const ENV =
+  "\nThe examples read the team's queue and artifact directory from the environment, e.g.\n" +
+  '  export KDK_DB=postgres://kdk@db.example/kdk KDK_ARTIFACTS=/srv/kdk-artifacts\n' +
+  "(or KDK_ARTIFACTS=http://db.example:8080, kdk serve's upload API, with --token-file)\n";
 const actions = () => import('./queue-actions.js');
 
 function registerSubmit(program: Command): void {
@@ -38,8 +43,9 @@ function registerSubmit(program: Command): void {
       .option('--wait', 'follow the job to its end with progress; exit as the job ended')
       .addHelpText(
         'after',
-        '\nExample:\n  kdk submit run --db postgres://kdk@db/kdk --artifacts /srv/kdk-artifacts \\\n' +
-          '    --kernel /boot/vmlinuz-6.1.0-40-amd64 --repro repro.c --repeat 3 --wait\n' +
+        `${ENV}Example (a kdk worker on that database takes the job):\n` +
+          '  kdk submit run --db "$KDK_DB" --artifacts "$KDK_ARTIFACTS" \\\n' +
+          '    --kernel fl/build/arch/x86/boot/bzImage --repro examples/bugs/lkdtm-warning/repro.c --repeat 3 --wait\n' +
           '\nExit (with --wait): 0 done and clean; 1 the kernel failed (crash, boot failure, build error) or the job\n' +
           'was cancelled; 2 bad input; 3 it failed after its retries (infrastructure) or no database.',
       ),
@@ -53,10 +59,7 @@ function registerJobs(program: Command): void {
       .description('list the queue: state, verdict, worker, attempts and timings of each job')
       .option('--db <url>', DB)
       .option('--watch', 'redraw as jobs move, until all have ended')
-      .addHelpText(
-        'after',
-        '\nExample:\n  kdk jobs --db postgres://kdk@db/kdk --watch\n  kdk jobs cancel 1b9d6bcd-...',
-      ),
+      .addHelpText('after', `${ENV}Examples:\n  kdk jobs --db "$KDK_DB" --watch\n  kdk jobs --db "$KDK_DB" --json`),
   ).action(async (opts) => (await actions()).jobsCommand(opts));
   addCommonOptions(
     jobs
@@ -66,7 +69,8 @@ function registerJobs(program: Command): void {
       .description('cancel a waiting or running job (its worker stops it within a heartbeat)')
       .addHelpText(
         'after',
-        '\nExample:\n  kdk jobs cancel 1b9d6bcd-bbfd-8b2d-9b5d-ab8dfbbd4bed --db postgres://kdk@db/kdk',
+        `${ENV}Example (the id: what kdk submit prints, or the full id in kdk jobs --json):\n` +
+          '  kdk jobs cancel "$(kdk submit boot --db "$KDK_DB" --artifacts "$KDK_ARTIFACTS" --kernel /vmlinuz)" --db "$KDK_DB"',
       ),
   ).action(async (id: string, _opts, cmd: Command) =>
     // `kdk jobs cancel ID --db URL`: the parent's --db takes the flag, so read both levels.
@@ -91,8 +95,8 @@ function registerWorker(program: Command): void {
       .option('--distccd-port <port>', 'distccd port', '3632')
       .addHelpText(
         'after',
-        '\nExample:\n  kdk worker --db postgres://kdk@db/kdk --artifacts /srv/kdk-artifacts --kinds run,boot --slots 2\n' +
-          '  kdk worker --db postgres://kdk@db/kdk --artifacts http://db:8080 --token-file /etc/kdk/token\n' +
+        `${ENV}Example:\n` +
+          '  kdk worker --db "$KDK_DB" --artifacts "$KDK_ARTIFACTS" --kinds run,boot --slots 2\n' +
           '\nSIGTERM: finish the running jobs, take no more, exit 0. A second SIGTERM hands them back to the queue.',
       ),
   ).action(async (opts) => (await actions()).workerCommand(opts));

@@ -44,7 +44,8 @@ export function registerServe(program: Command): void {
       .addHelpText(
         'after',
         '\nExample:\n  kdk serve --db kdk.db --port 8347\n  curl http://127.0.0.1:8347/api/bugs?q=KASAN\n' +
-          '  kdk serve --db postgres://kdk@db/kdk --artifacts /srv/kdk-artifacts --token-file token --host 0.0.0.0',
+          "\nFor a team (docs/queue.md): the store's postgres:// URL as --db, --host 0.0.0.0, --token-file for writes\n" +
+          "and --artifacts DIR to be the workers' artifact store (kdk worker --artifacts http://HOST:PORT).",
       ),
   ).action(async (opts: ServeFlags) => {
     const port = Number(opts.port);

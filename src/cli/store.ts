@@ -89,7 +89,8 @@ function registerDb(program: Command): void {
       .description('load an export into a new, empty store (one transaction: all or nothing)')
       .addHelpText(
         'after',
-        '\nExample:\n  kdk db export --db kdk.db | kdk db import --db postgres://kdk@127.0.0.1/kdk -',
+        '\nExample (KDK_DB: a new PostgreSQL database, e.g. postgres://kdk@db.example/kdk):\n' +
+          '  kdk db export --db kdk.db | kdk db import --db "$KDK_DB" -',
       ),
   ).action(async (file: string, opts: DbOptions) => {
     await withStore(opts, async (store) => {

@@ -43,7 +43,11 @@ function registerImports(t: Command): void {
       .option('--db <file|url>', DB_HELP)
       .option('--status <s>', 'open or fixed for every bug of the file (default: fixed when fix commits are listed)')
       .description('import upstream bugs from syzbot; distro bugs match them by normalised title')
-      .addHelpText('after', '\nExample:\n  kdk triage import-syzbot upstream-fixed.json --status fixed --db kdk.db'),
+      .addHelpText(
+        'after',
+        '\nExample (a list saved from https://syzkaller.appspot.com/upstream/fixed?json=1; examples/ has a sample):\n' +
+          '  kdk triage import-syzbot examples/syzbot-fixed.json --status fixed --db kdk.db',
+      ),
   ).action(async (file: string, opts: DbOptions & { status?: string }) => {
     if (opts.status && !['open', 'fixed'].includes(opts.status))
       throw inputError(`--status ${opts.status}: open or fixed`);
@@ -123,7 +127,11 @@ function registerMark(t: Command): void {
       .option('--fix <commits...>', 'the fixing commit(s)')
       .option('--db <file|url>', DB_HELP)
       .description("close or reopen a bug; a fixed bug's title seen again opens TITLE (2)")
-      .addHelpText('after', '\nExample:\n  kdk triage mark 12 --status fixed --fix 0123456789ab --db kdk.db'),
+      .addHelpText(
+        'after',
+        '\nExample (bug 1: the first of kdk triage bugs, the #N column):\n' +
+          '  kdk triage mark 1 --status fixed --fix 0123456789ab --db kdk.db',
+      ),
   ).action(async (id: string, opts: DbOptions & { status: string; fix?: string[] }) => {
     if (!/^\d+$/.test(id)) throw inputError(`${id}: expected a bug id`);
     if (!['open', 'fixed', 'invalid'].includes(opts.status))

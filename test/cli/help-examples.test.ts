@@ -4,29 +4,49 @@
 // shipped samples, `kdk` is on PATH. Where an example needs a big input a user makes in hours, the sandbox holds
 // an example-safe stand-in: fl/build is the small test kernel's build (for `kdk build --flavour-dir fl`),
 // images/bookworm holds placeholder files (for `kdk image debian`), linux/ is a small real git history with a
-// distro branch, published.tar.xz is the shared CVE snapshot. How each example is judged (its documented exit
-// codes, Ctrl-C, slow or network-only) is data in help-examples.json. KDK_CACHE is a sandbox whose
+// distro branch, published.tar.xz is the shared CVE snapshot; fl/ also holds the test kernel's .debs (for
+// `kdk publish`) and fl/build its .config and modules (for `kdk sign fl`). The keys a user brings are made in
+// the set-up as a user makes them: debug-archive.key a throwaway gpg key, db.key/db.crt by `openssl req`.
+// $KDK_DB and $KDK_ARTIFACTS, which the queue examples read, are a throwaway PostgreSQL database
+// (test/store/pg.ts) and a directory, and a `kdk worker` on them runs in the background, as a team's would:
+// `kdk submit --wait` needs one to take its job. How each example is judged (its documented exit codes, Ctrl-C
+// or SIGTERM, slow or network-only) is data in help-examples.json. KDK_CACHE is a sandbox whose
 // subdirectories link to the real cache, except vulns/ (the gap examples change the default CVE source).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { projectRoot, sharedDir, skipIf } from '../helpers.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { cacheDir } from '../../src/util/cache.js';
 import { smallKernel, stockKernel } from '../vm/fixtures.js';
+import { dropKey, kernelDebsDir, throwawayKey } from '../publish/fixtures.js';
+import { pgUnavailable, startPg } from '../store/pg.js';
+import { startWorker } from '../queue/fixtures.js';
+import { findModules } from '../../src/publish/index.js';
 
 interface Judgement {
   exit?: number[];
   interruptAfterS?: number;
+  /** The signal sent after interruptAfterS (default SIGINT, Ctrl-C). */
+  signal?: 'SIGINT' | 'SIGTERM';
+  /** interruptAfterS counts from the first stderr line matching this (a server or worker saying it is ready). */
+  interruptAfter?: string;
   slow?: string;
   network?: string;
-  /** What the example needs that the sandbox does not give it (a PostgreSQL server, signing keys, .debs), and
-   * which test runs the command against the real thing instead: the example is skipped with that reason. */
-  needs?: string;
   why?: string;
 }
 
@@ -48,6 +68,9 @@ function helpExamples(): { command: string; leaf: boolean; examples: string[] }[
       if (/\bExamples?\b.*:\s*$/.test(line)) inExamples = true;
       else if (inExamples && /^\S/.test(line)) inExamples = false;
       else if (inExamples && /^\s+kdk /.test(line)) examples.push(line.trim().replace(/\s+# .*$/, ''));
+      // A line ending in a backslash goes on on the next, as in the shell.
+      else if (inExamples && examples.at(-1)?.endsWith('\\'))
+        examples.push(`${examples.pop()!.slice(0, -1).trimEnd()} ${line.trim()}`);
     }
     out.push({ command: path, leaf: c.commands.length === 0, examples });
     for (const sub of c.commands) walk(sub, `${path} ${sub.name()}`);
@@ -86,8 +109,79 @@ function gitFixture(dir: string): void {
   );
 }
 
+/** fl/: the test kernel's build files a kdk build leaves (image, vmlinux, .config, modules) and its .debs. */
+async function flavourDir(fl: string): Promise<void> {
+  const k = await smallKernel();
+  const build = join(fl, 'build');
+  const tree = dirname(k.vmlinux);
+  const link = (target: string, at: string) => {
+    mkdirSync(dirname(join(build, at)), { recursive: true });
+    symlinkSync(target, join(build, at));
+  };
+  link(k.bzImage, 'arch/x86/boot/bzImage');
+  link(k.vmlinux, 'vmlinux');
+  link(k.config, '.config');
+  // The modules in the tree, not the copy under kdk-modules/ that the image's initramfs takes.
+  for (const ko of findModules(tree).filter((m) => !relative(tree, m).startsWith('kdk-modules')))
+    link(ko, relative(tree, ko));
+  const debs = kernelDebsDir();
+  for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) symlinkSync(join(debs, deb), join(fl, deb));
+}
+
+/** The keys a user brings to kdk publish and kdk sign, made as docs/publish.md says. */
+function userKeys(cwd: string): () => void {
+  const gpgKey = throwawayKey();
+  copyFileSync(gpgKey.keyFile, join(cwd, 'debug-archive.key'));
+  const o = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=kdk example db key/',
+      '-keyout',
+      'db.key',
+      '-out',
+      'db.crt',
+    ],
+    { cwd, encoding: 'utf8' },
+  );
+  if (o.status !== 0) throw new Error(`openssl req: ${o.stderr}`);
+  return () => dropKey(gpgKey);
+}
+
+/** $KDK_DB, $KDK_ARTIFACTS and a background worker on them; undefined (and why) without PostgreSQL. */
+async function queue(cwd: string, cache: string): Promise<{ env: NodeJS.ProcessEnv; stop: () => void } | string> {
+  const why = pgUnavailable();
+  if (why) return why;
+  const pg = await startPg();
+  pg.createDb('kdk');
+  const env = { KDK_DB: pg.url('kdk'), KDK_ARTIFACTS: join(cwd, 'artifacts') };
+  mkdirSync(env.KDK_ARTIFACTS);
+  const unused = () => Promise.reject(new Error('unused'));
+  const w = await startWorker(
+    { url: env.KDK_DB, artifacts: env.KDK_ARTIFACTS, kdk: unused },
+    'examples-bg',
+    ['--kinds', 'run,boot'],
+    { KDK_CACHE: cache },
+  );
+  return {
+    env,
+    stop: () => {
+      w.child.kill('SIGKILL');
+      pg.stop();
+    },
+  };
+}
+
 /** The sandbox: working directory, PATH with `kdk`, KDK_CACHE, and the stand-ins for big inputs. */
-async function sandbox(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; done: () => void }> {
+async function sandbox(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; noDb?: string; done: () => void }> {
   const cwd = mkdtempSync(join(tmpdir(), 'kdk-examples-'));
   symlinkSync(join(projectRoot, 'examples'), join(cwd, 'examples'));
   const bin = join(cwd, '.bin');
@@ -104,16 +198,24 @@ async function sandbox(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; done: (
   // `kdk boot --kernel /vmlinuz` names the link Debian's linux-image-amd64 makes: a fresh machine has no /vmlinuz
   // until it is installed, and this test may run before any VM test installs it (the cold CI run of 21ca3b8).
   stockKernel();
-  const k = await smallKernel();
-  mkdirSync(join(cwd, 'fl', 'build', 'arch', 'x86', 'boot'), { recursive: true });
-  symlinkSync(k.bzImage, join(cwd, 'fl', 'build', 'arch', 'x86', 'boot', 'bzImage'));
-  symlinkSync(k.vmlinux, join(cwd, 'fl', 'build', 'vmlinux'));
+  await flavourDir(join(cwd, 'fl'));
+  const dropKeys = userKeys(cwd);
   mkdirSync(join(cwd, 'images', 'bookworm'), { recursive: true });
   for (const f of ['disk.img', 'id_ed25519']) writeFileSync(join(cwd, 'images', 'bookworm', f), '');
   gitFixture(join(cwd, 'linux'));
   symlinkSync(sharedDir('corpora', 'kernel-vulns', 'published.tar.xz'), join(cwd, 'published.tar.xz'));
+  const q = await queue(cwd, cache);
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, KDK_CACHE: cache };
-  return { cwd, env, done: () => rmSync(cwd, { recursive: true, force: true }) };
+  return {
+    cwd,
+    env: typeof q === 'string' ? env : { ...env, ...q.env },
+    noDb: typeof q === 'string' ? q : undefined,
+    done: () => {
+      if (typeof q !== 'string') q.stop();
+      dropKeys();
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
 }
 
 function reachable(url: string): boolean {
@@ -121,7 +223,10 @@ function reachable(url: string): boolean {
   return r.status === 0;
 }
 
-/** Run one example with bash in the sandbox; SIGINT to its whole process group after `interruptAfterS`. */
+/**
+ * Run one example with bash in the sandbox; `signal` (SIGINT) to its whole process group `interruptAfterS` after
+ * its start, or after its stderr first matched `interruptAfter`.
+ */
 function runExample(
   example: string,
   box: { cwd: string; env: NodeJS.ProcessEnv },
@@ -131,12 +236,19 @@ function runExample(
     const child = spawn('bash', ['-o', 'pipefail', '-c', example], { cwd: box.cwd, env: box.env, detached: true });
     let stdout = '';
     let stderr = '';
+    const timers = [setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 300_000)];
+    const interrupt = () =>
+      timers.push(setTimeout(() => process.kill(-child.pid!, j.signal ?? 'SIGINT'), j.interruptAfterS! * 1000));
+    let waiting = j.interruptAfterS !== undefined && j.interruptAfter !== undefined;
+    if (j.interruptAfterS !== undefined && !waiting) interrupt();
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timers = [
-      j.interruptAfterS ? setTimeout(() => process.kill(-child.pid!, 'SIGINT'), j.interruptAfterS * 1000) : undefined,
-      setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 300_000),
-    ];
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (waiting && new RegExp(j.interruptAfter!).test(stderr)) {
+        waiting = false;
+        interrupt();
+      }
+    });
     child.on('close', (code) => {
       for (const t of timers) clearTimeout(t);
       resolve({ code, stdout, stderr });
@@ -168,8 +280,8 @@ for (const { command, example } of examples) {
       ? `${example}: ${j.slow} (KDK_SLOW=1 runs it)`
       : j.network && !reachable(j.network)
         ? `${example}: needs ${j.network}, not reachable from here`
-        : j.needs
-          ? `${example}: needs ${j.needs}`
+        : box.noDb && example.includes('KDK_DB')
+          ? `${example}: needs a PostgreSQL for $KDK_DB: ${box.noDb}`
           : undefined;
   test(`${command} --help example runs as written: ${example}`, { skip: skipIf(skip) }, async () => {
     const r = await runExample(example, box, j);
