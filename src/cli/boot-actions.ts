@@ -27,6 +27,7 @@ import {
 } from '../vm/index.js';
 import { ExitCode } from '../util/errors.js';
 import { onInterrupt } from '../util/proc.js';
+import { recordResult } from './store.js';
 import { escapeTerminal } from '../util/text.js';
 
 export interface BootOptions extends VmCliOptions {
@@ -126,11 +127,13 @@ export async function bootCommand(opts: BootOptions): Promise<void> {
     accel.accel,
   );
   const stop = ctrlC.finish();
-  if (opts.json) printJson({ ...resultJson(r), accelVerdict: accel, ...stop.fields });
+  const doc = { ...resultJson(r), accelVerdict: accel, ...stop.fields };
+  if (opts.json) printJson(doc);
   else {
     printResult(opts, r);
     if (stop.exit) say(opts, `interrupted (${stop.fields.state})`);
   }
+  await recordResult(opts, doc, `kdk boot ${opts.kernel}`);
   const ok = r.booted && (r.verdict === 'no-crash' || (opts.gdb && r.verdict === 'timeout'));
   setExitCode(stop.exit ?? (ok ? ExitCode.ok : ExitCode.failure));
 }
@@ -158,12 +161,12 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   const { summary, runs } = out;
   const loads = runs.map((r) => moduleLoads(opts.module, r));
   const refused = loads.some((l) => l.some((m) => !m.loaded));
-  if (opts.json)
-    printJson({
-      summary,
-      accelVerdict: out.accelVerdict,
-      runs: runs.map((r, i) => ({ ...resultJson(r), ...(opts.module.length ? { modules: loads[i] } : {}) })),
-    });
+  const doc = {
+    summary,
+    accelVerdict: out.accelVerdict,
+    runs: runs.map((r, i) => ({ ...resultJson(r), ...(opts.module.length ? { modules: loads[i] } : {}) })),
+  };
+  if (opts.json) printJson(doc);
   else {
     runs.forEach((r, i) => {
       printResult(opts, r, `run ${i + 1}: `);
@@ -173,6 +176,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     say(opts, `verdict: ${summary.verdict} in ${summary.runs} run(s)`);
     for (const [t, n] of Object.entries(summary.titles)) say(opts, `  ${n} x ${t}`);
   }
+  await recordResult(opts, doc, `kdk run ${opts.repro ?? ''}`);
   setExitCode(summary.verdict === 'no-crash' && !refused ? ExitCode.ok : ExitCode.failure);
 }
 
@@ -209,7 +213,8 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
     },
   });
   const stop = ctrlC.finish();
-  if (opts.json) printJson({ ...res, runs: res.runs.map(resultJson), ...stop.fields });
+  const doc = { ...res, runs: res.runs.map(resultJson), ...stop.fields };
+  if (opts.json) printJson(doc);
   else {
     const what =
       res.verdict === 'reproduced'
@@ -222,5 +227,6 @@ export async function reproCommand(dir: string, opts: ReproOptions): Promise<voi
     for (const r of res.runs) say(opts, `  console log: ${r.consoleLog}`);
     if (stop.exit) say(opts, `interrupted (${stop.fields.state})`);
   }
+  await recordResult(opts, doc, `kdk repro ${dir}`);
   setExitCode(stop.exit ?? (res.verdict === 'reproduced' ? ExitCode.ok : ExitCode.failure));
 }

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { addCommonOptions } from './common.js';
 import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
+import { DB_HELP } from './store.js';
 import type { BootOptions, RunOptions, ReproOptions } from './boot-actions.js';
 
 function vmFlags(cmd: Command): Command {
@@ -11,7 +12,8 @@ function vmFlags(cmd: Command): Command {
     .option('--accel <auto|kvm|tcg>', 'accelerator (auto: probed once per host and cached)', 'auto')
     .option('--arch <arch>', 'guest architecture, kernel or Debian name: x86_64 (amd64) or arm64', DEFAULT_GUEST_ARCH)
     .option('--memory <MiB>', 'guest memory', '1024')
-    .option('--silence-timeout <s>', 'end the VM after this many seconds without console output', '60');
+    .option('--silence-timeout <s>', 'end the VM after this many seconds without console output', '60')
+    .option('--db <file|url>', `also record the result (runs, crashes, console) in the ${DB_HELP}`);
 }
 
 export function registerBoot(program: Command): void {

@@ -1,10 +1,13 @@
 // `kdk build`: build a debug flavour made by `kdk flavour` (make olddefconfig + bindeb-pkg, ccache, record).
 import type { Command } from 'commander';
 import { addCommonOptions, type CommonOptions, oldSpelling, printJson, say } from './common.js';
+import { DB_HELP, recordResult } from './store.js';
 import { inputError } from '../util/errors.js';
 
 interface BuildOptions extends CommonOptions {
   flavourDir: string;
+  /** --db: the store the build record goes into. */
+  db?: string;
   jobs: string;
   cache?: string;
   srctree?: string;
@@ -36,6 +39,7 @@ export function registerBuild(program: Command): void {
     .option('--target <t>', "make target(s): bindeb-pkg, or 'bzImage modules' for no packages", 'bindeb-pkg')
     .option('--localversion <s>', 'LOCALVERSION (default: -kdk-<profiles>)')
     .option('--pkg-version <v>', 'KDEB_PKGVERSION', '1')
+    .option('--db <file|url>', `also record the build in the ${DB_HELP}`)
     .option('--distcc <hosts>', "compile through distcc on these hosts, ccache in front ('w1/8 w2/8'; raise --jobs)")
     .addHelpText(
       'after',
@@ -63,6 +67,7 @@ export function registerBuild(program: Command): void {
       distcc: opts.distcc,
       progress,
     });
+    await recordResult(opts, record, `kdk build ${opts.flavourDir}`);
     if (opts.json) return printJson({ recordPath, ...record });
     const cc = record.ccache ? `ccache ${record.ccache.hits} hits / ${record.ccache.misses} misses` : 'no ccache stats';
     say(

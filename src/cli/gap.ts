@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addCommonOptions, oldSpelling, printJson, say, setExitCode, type CommonOptions } from './common.js';
+import { DB_HELP, recordResult } from './store.js';
 import { inputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { ReportFormat } from '../gap/index.js';
@@ -52,6 +53,7 @@ function registerCves(gap: Command): void {
     )
     .option('--distro <name>', "count a distro's own fixes for an upstream version (debian)")
     .option('--distro-source <dir>', "a distro's packaging (the dir holding Debian's debian/) to credit its patches")
+    .option('--db <file|url>', `also record the findings in the ${DB_HELP}`)
     .addHelpText(
       'after',
       '\nExit status: 0 no open CVE, 1 open CVEs found, 2 bad input, 3 no CVE data (run kdk gap update).' +
@@ -60,7 +62,7 @@ function registerCves(gap: Command): void {
     );
   oldSpelling(cmd, '--kernel <version>', 'kernelVersion', '--kernel-version');
   addCommonOptions(withReport(withSource(cmd))).action(
-    async (opts: SourceFlags & { kernelVersion: string; distro?: string; distroSource?: string }) => {
+    async (opts: SourceFlags & { kernelVersion: string; distro?: string; distroSource?: string; db?: string }) => {
       const { parseKernelSpec, chooseDistroSource, openIndex, queryCves, renderCves } = await gapStage();
       const spec = parseKernelSpec(opts.kernelVersion);
       const choice = await chooseDistroSource(spec, opts);
@@ -69,6 +71,7 @@ function registerCves(gap: Command): void {
       for (const p of r.problems.slice(0, 20))
         process.stderr.write(`kdk: warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
       emit(opts, r, (f) => renderCves(r, f));
+      await recordResult(opts, r, `kdk gap cves ${opts.kernelVersion}`);
       if (r.findings.some((f) => f.status === 'open')) setExitCode(1);
     },
   );

@@ -27,6 +27,20 @@ export async function withStore<T>(
   }
 }
 
+/**
+ * `--db` on a command that produced a result (build, boot, run, repro, gap cves): record the document it printed,
+ * as `kdk ingest` would its --json file, after printing it (a store that cannot be opened never costs the result).
+ * The same result recorded twice adds nothing: runs are keyed by their console's sha256, documents by content.
+ */
+export async function recordResult(opts: DbOptions, doc: unknown, source: string): Promise<void> {
+  if (!opts.db) return;
+  const r = await withStore(opts, (s) => s.record(doc, source));
+  const what = r.already
+    ? 'already recorded'
+    : `recorded: ${r.builds} build(s), ${r.runs} run(s), ${r.crashes} crash(es), ${r.findings} gap finding(s)`;
+  if (!opts.quiet) process.stderr.write(`kdk: ${what} in ${opts.db}\n`);
+}
+
 function registerIngest(program: Command): void {
   addCommonOptions(
     oldSpelling(program.command('ingest'), '--kernel <v>', 'kernelVersion', '--kernel-version')

@@ -14,6 +14,8 @@ export interface VmCliOptions extends CommonOptions {
   silenceTimeout?: string;
   memory?: string;
   append?: string;
+  /** --db: the store the result is recorded in. */
+  db?: string;
 }
 
 export function positiveNumber(value: string | undefined, flag: string, fallback: number): number {

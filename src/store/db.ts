@@ -1,6 +1,6 @@
 // Connections: a SQLite file (better-sqlite3, WAL with a busy timeout, so several kdk processes can write it)
 // or a PostgreSQL URL (pg). Both drivers load only when a store is opened.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -39,9 +39,20 @@ export async function connect(target: string): Promise<Connection> {
   return isPostgresUrl(target) ? connectPostgres(target) : connectSqlite(target);
 }
 
+/**
+ * `mkdir -p` one level at a time: Node 20's recursive mkdirSync never returns under /proc (e.g. --db
+ * /proc/x/kdk.db spins at full CPU), where a plain mkdir fails at once with the error to report.
+ */
+function makeParents(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeParents(parent);
+  mkdirSync(dir);
+}
+
 async function connectSqlite(file: string): Promise<Connection> {
   const { default: Database } = await import('better-sqlite3');
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') makeParents(dirname(file));
   const raw = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
