@@ -19,6 +19,9 @@ import { buildProgram } from '../../src/cli/main.js';
 import { cacheDir } from '../../src/util/cache.js';
 import { smallKernel, stockKernel } from '../vm/fixtures.js';
 
+// Every command group (no argv): the whole tree the help shows.
+const program = await buildProgram();
+
 interface Judgement {
   exit?: number[];
   interruptAfterS?: number;
@@ -52,7 +55,7 @@ function helpExamples(): { command: string; leaf: boolean; examples: string[] }[
     out.push({ command: path, leaf: c.commands.length === 0, examples });
     for (const sub of c.commands) walk(sub, `${path} ${sub.name()}`);
   };
-  walk(buildProgram(), 'kdk');
+  walk(program, 'kdk');
   return out;
 }
 
