@@ -5,7 +5,8 @@ import { exitQuietlyOnBrokenPipe, reportError, takeExitCode } from './common.js'
 import { ExitCode } from '../util/errors.js';
 import { registerCommands } from './commands.js';
 
-export function buildProgram(): Command {
+/** The program; with `argv`, only the command group it runs is loaded (see commands.ts). */
+export async function buildProgram(argv?: string[]): Promise<Command> {
   const program = new KdkCommand('kdk')
     .description(
       'Kernel Debug Kit: debug flavours, builds, boot/reproduce, crash triage and patch gap for distribution kernels',
@@ -15,13 +16,13 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError()
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyOnBrokenPipe();
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return takeExitCode();

@@ -4,7 +4,7 @@ import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { inputError } from '../util/errors.js';
-import { jsonErrorLine } from '../util/json-location.js';
+import { parseJsonSyntax } from '../util/json-file.js';
 import { checkInputFile } from './read.js';
 import type { CrashReport, Frame } from './types.js';
 
@@ -162,12 +162,8 @@ function isReportLine(s: string): boolean {
 }
 
 function parseJson(text: string, file: string, line?: number): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    // A whole document: name the line where it stops being JSON (Node's message often gives no position).
-    throw inputError(`not a report document: ${(e as Error).message}`, file, line ?? jsonErrorLine(text));
-  }
+  // A whole document: name the line where it stops being JSON (Node's message often gives no position).
+  return parseJsonSyntax(text, file, 'not a report document', line);
 }
 
 /** Whether a file starts like a report document (`{`, or `[` followed by `{`/`]`), from its first bytes. */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { normaliseTitle, type CveIndex } from '../gap/index.js';
 import { inputError } from '../util/errors.js';
+import { parseJsonSyntax } from '../util/json-file.js';
 
 export interface UpstreamBug {
   /** `syzbot:<id>` or `cve:<CVE id>:<n>`. */
@@ -77,13 +78,7 @@ export function parseSyzbot(json: unknown, file: string, status?: 'open' | 'fixe
 }
 
 export function readSyzbotFile(file: string, status?: 'open' | 'fixed'): UpstreamBug[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw inputError(`not valid JSON: ${(e as Error).message}`, file);
-  }
-  return parseSyzbot(json, file, status);
+  return parseSyzbot(parseJsonSyntax(readFileSync(file, 'utf8'), file), file, status);
 }
 
 /** The CVE records that quote a crash title with a matching key, one upstream bug per quoted crash. */

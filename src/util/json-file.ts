@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { inputError } from './errors.js';
-import { jsonErrorLine } from './json-location.js';
+import { jsonErrorPlace } from './json-location.js';
 import { escapeLine } from './text.js';
 
 export interface JsonFileOptions {
@@ -21,16 +21,25 @@ function keyLine(text: string, path: PropertyKey[]): number | undefined {
   return i < 0 ? undefined : text.slice(0, i).split('\n').length;
 }
 
+/**
+ * JSON.parse, or an input error naming the file, line and column where the text stops being JSON. V8's
+ * message quotes a few characters of the input as they are (control bytes, escape sequences): it is
+ * escaped and cut short before it reaches a terminal. `line` is where a one-line document sits in its file.
+ */
+export function parseJsonSyntax(text: string, file: string | undefined, prefix = 'not valid JSON', line?: number) {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    const why = escapeLine((err as Error).message.split('\n')[0]).slice(0, 160);
+    const at = jsonErrorPlace(text);
+    const col = at ? ` (column ${at.col})` : '';
+    throw inputError(`${prefix}: ${why}${col}`, file, line ?? at?.line);
+  }
+}
+
 /** Parse JSON text from `file` and validate it with `schema`; a KdkError naming file and line otherwise. */
 export function parseJsonText<S extends z.ZodType>(text: string, file: string, schema: S, opts: JsonFileOptions) {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    // V8's message quotes a few characters of the input as they are: escaped, and cut short.
-    const why = escapeLine((err as Error).message.split('\n')[0]).slice(0, 160);
-    throw inputError(`not valid JSON: ${why}`, file, jsonErrorLine(text));
-  }
+  const raw = parseJsonSyntax(text, file);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -5,6 +5,14 @@ export function jsonErrorLine(text: string): number | undefined {
   return pos === undefined ? undefined : text.slice(0, pos).split('\n').length;
 }
 
+/** The 1-based line and column where a JSON text stops being valid. */
+export function jsonErrorPlace(text: string): { line: number; col: number } | undefined {
+  const pos = errorAt(text);
+  if (pos === undefined) return undefined;
+  const before = text.slice(0, pos);
+  return { line: before.split('\n').length, col: pos - before.lastIndexOf('\n') };
+}
+
 const LITERAL = /^(true|false|null|-?\d+(\.\d+)?([eE][+-]?\d+)?)/;
 
 /**

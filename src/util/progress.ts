@@ -1,6 +1,12 @@
 // Progress for long work: a bar (cli-progress) on a TTY, plain "step" lines otherwise, silent with --quiet.
 // Always on stderr, so stdout stays clean for --json.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressTypes from 'cli-progress';
+
+// cli-progress (a CommonJS package) is loaded only when a bar is drawn: most commands never draw one,
+// and its load is a measurable part of a short command's start-up (bench/gap.bench.ts).
+const require = createRequire(import.meta.url);
+const loadBar = (): typeof cliProgressTypes => require('cli-progress') as typeof cliProgressTypes;
 
 export interface Progress {
   step(message: string): void;
@@ -37,10 +43,11 @@ export function makeProgress(opts: ProgressOptions = {}): Progress {
       },
     };
   }
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: cliProgressTypes.SingleBar | undefined;
   return {
     step: (m) => stream.write(`kdk: ${m}\n`),
     start(total, message) {
+      const cliProgress = loadBar();
       bar = new cliProgress.SingleBar(
         { stream, format: barFormat(total), hideCursor: true, noTTYOutput: true, etaBuffer: 20 },
         cliProgress.Presets.shades_classic,

@@ -12,6 +12,9 @@ import { projectRoot } from '../helpers.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { debianConfig } from '../../src/distro/index.js';
 
+// Every command group (no argv): the whole tree the help shows.
+const program = await buildProgram();
+
 interface Row {
   flag: string;
   args: string[];
@@ -37,7 +40,7 @@ function allOptions(): { cmd: string; opt: Option }[] {
     for (const opt of c.options) out.push({ cmd: path, opt });
     for (const sub of c.commands) walk(sub, `${path} ${sub.name()}`);
   };
-  walk(buildProgram(), 'kdk');
+  walk(program, 'kdk');
   return out;
 }
 

@@ -38,6 +38,9 @@ import { pgUnavailable, startPg } from '../store/pg.js';
 import { startWorker } from '../queue/fixtures.js';
 import { findModules } from '../../src/publish/index.js';
 
+// Every command group (no argv): the whole tree the help shows.
+const program = await buildProgram();
+
 interface Judgement {
   exit?: number[];
   interruptAfterS?: number;
@@ -75,7 +78,7 @@ function helpExamples(): { command: string; leaf: boolean; examples: string[] }[
     out.push({ command: path, leaf: c.commands.length === 0, examples });
     for (const sub of c.commands) walk(sub, `${path} ${sub.name()}`);
   };
-  walk(buildProgram(), 'kdk');
+  walk(program, 'kdk');
   return out;
 }
 
