@@ -34,7 +34,10 @@ export async function mvpCatches(opts: { corpus?: string; tarball?: string } = {
     // The index keeps the quoted line as written (`BUG: KASAN: …`); the gap stage's normaliser gives the title form.
     const owners = new Set(
       c.crashes.map((x) => {
-        const title = normaliseTitle(x.title) ?? x.title;
+        // normaliseTitle gives up on some lines it cannot key (`BUG: KASAN: double-free or invalid-free in …`),
+        // yet the detector is still plain in the headline: drop the `BUG: ` wrapper the kernel puts on it.
+        const title =
+          normaliseTitle(x.title) ?? x.title.replace(/^\s*(?:BUG: )(?=(?:KASAN|KMSAN|KCSAN|KFENCE|UBSAN): )/, '');
         return detectorOf({ title, type: titleToType(title) });
       }),
     );
