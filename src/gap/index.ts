@@ -25,6 +25,7 @@ export { compareDebianVersions, parseDebianKernel } from './debian-version.js';
 export type { GitGapOptions, GitGapReport, GitFinding } from './git-scan.js';
 export { fixPresence, type FixPresence } from './fix-presence.js';
 export { matchCrashes, type CrashMatch } from './match.js';
+export { mvpCatches, type Catches } from './mvp-catches.js';
 
 export async function gitGap(opts: GitGapOptions): Promise<GitGapReport> {
   return (await import('./git-scan.js')).gitGap(opts);

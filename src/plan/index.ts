@@ -17,6 +17,8 @@ import {
 } from './model.js';
 import { defaultFlavours } from './defaults.js';
 export { strategyChart } from './chart.js';
+export { detectorOf, MVP_DETECTORS, type MvpDetector } from './mvp-detectors.js';
+export { selectDetectors, type DetectorChoice, type Selection } from './mvp-select.js';
 export { STRATEGIES, SUITES, DEFAULT_PARAMS } from './model.js';
 export type { PlanParams, StrategyCost, Strategy, ArchiveSizes } from './model.js';
 export { measuredSizes, kernelSizesFromPackages, BOOKWORM_RELEASE_ARCHS } from './packages.js';

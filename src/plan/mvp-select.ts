@@ -9,7 +9,12 @@ export interface DetectorChoice {
   cost: Record<string, number>;
   /** Ids of the bugs this detector catches. */
   catches: ReadonlySet<string>;
+  /** Detectors Kconfig will not build into the same kernel (KASAN, KMSAN and KCSAN exclude each other). */
+  excludes?: readonly string[];
 }
+
+// Kconfig's own exclusions between the sanitizers (lib/Kconfig.kasan, kmsan, kcsan depend on !the others).
+export const EXCLUSIVE: readonly (readonly string[])[] = [['KASAN', 'KMSAN', 'KCSAN']];
 
 export interface Selection {
   chosen: string[];
@@ -51,7 +56,9 @@ export function selectDetectors(detectors: DetectorChoice[], budget: Record<stri
     for (let j = i; j < ds.length; j++) for (const b of ds[j]!.catches) reach.add(b);
     if (reach.size < best.caught) return;
     const d = ds[i]!;
-    if (fits(used, d.cost, budget)) {
+    const clash = (n: string) =>
+      (d.excludes ?? []).includes(n) || EXCLUSIVE.some((g) => g.includes(d.name) && g.includes(n));
+    if (fits(used, d.cost, budget) && !chosen.some(clash)) {
       const next = new Set(covered);
       for (const b of d.catches) next.add(b);
       walk(i + 1, [...chosen, d.name], next, plus(used, d.cost));

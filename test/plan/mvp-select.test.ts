@@ -68,3 +68,14 @@ test('overlap counts once: two detectors catching the same bugs are not both wor
   assert.deepEqual(got.chosen, ['x', 'z']);
   assert.equal(got.caught, 4);
 });
+
+test('KASAN, KMSAN and KCSAN never share a kernel, however loose the budget', () => {
+  const d = (name: string, ids: string[]): DetectorChoice => ({ name, cost: {}, catches: new Set(ids) });
+  const got = selectDetectors(
+    [d('KASAN', ['a', 'b', 'c']), d('KMSAN', ['d', 'e']), d('KCSAN', ['f']), d('LOCKDEP', ['g'])],
+    {},
+  );
+  // Without the exclusion all four fit (7 bugs); with it, KASAN's 3 plus LOCKDEP's 1.
+  assert.deepEqual(got.chosen, ['KASAN', 'LOCKDEP']);
+  assert.equal(got.caught, 4);
+});
