@@ -25,7 +25,7 @@ import {
   RUN_DEFAULTS,
   type VmSettings,
 } from '../vm/index.js';
-import { ExitCode } from '../util/errors.js';
+import { ExitCode, inputError } from '../util/errors.js';
 import { onInterrupt } from '../util/proc.js';
 import { recordResult } from './store.js';
 import { escapeTerminal } from '../util/text.js';
@@ -139,6 +139,9 @@ export async function bootCommand(opts: BootOptions): Promise<void> {
 }
 
 export async function runCommand(opts: RunOptions): Promise<void> {
+  // Either is enough since modules load without a reproducer; a run with neither has nothing to run.
+  if (!opts.repro && opts.module.length === 0)
+    throw inputError('kdk run: give --repro <file.c> or --module <file.ko> (or both)');
   const repeat = positiveNumber(opts.repeat, '--repeat', RUN_DEFAULTS.repeat);
   const out = await runReproducer({
     kernel: opts.kernel,

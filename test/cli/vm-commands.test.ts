@@ -17,7 +17,7 @@ test('bad flag values are usage errors naming the flag', async () => {
     [['boot', '--kernel', '/boot', '--accel', 'hvf'], /--accel: expected auto, kvm or tcg/],
     [['boot', '--kernel', '/boot', '--arch', 'mips'], /--arch: unknown architecture "mips"/],
     [['boot', '--kernel', '/boot', '--arch', 'sparc'], /--arch: unknown architecture "sparc"/],
-    [['run', '--kernel', '/boot'], /required option '--repro/],
+    [['run', '--kernel', '/boot'], /give --repro <file\.c> or --module <file\.ko>/],
   ] as const) {
     const r = await kdk([...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
