@@ -66,7 +66,8 @@ export async function resolveSweepKernel(
   const config = opts.config ?? firstExisting(...(buildTop ? [join(buildTop, '.config')] : []));
   if (opts.config && !existsSync(opts.config)) throw inputError('kernel config not found (--config)', opts.config);
   const releaseFile = buildTop && firstExisting(join(buildTop, 'include', 'config', 'kernel.release'));
-  const release = opts.release ?? readRelease(releaseFile) ?? (arch === 'x86_64' ? bzImageRelease(bzImage) : undefined);
+  // bzImageRelease reads x86's boot header only where its 'HdrS' magic is: other images give undefined.
+  const release = opts.release ?? readRelease(releaseFile) ?? bzImageRelease(bzImage);
   const source = buildTop && join(buildTop, 'source');
   const srcTree = source && existsSync(join(source, 'Makefile')) ? realpathSync(source) : undefined;
   return { bzImage, config, release, srcTree, hash: await hashFile(bzImage) };
