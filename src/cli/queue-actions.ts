@@ -7,6 +7,7 @@ import {
   connectQueue,
   FINAL_STATES,
   getJob,
+  resolveJobId,
   KINDS,
   listJobs,
   openArtifacts,
@@ -129,7 +130,7 @@ async function specOf(
   return JobSpec.parse(spec);
 }
 
-const VERDICT_OK = new Set(['no-crash', 'built', 'no-crash', 'reproduced']);
+const VERDICT_OK = new Set(['no-crash', 'built', 'reproduced']);
 
 function exitFor(job: JobRow): number {
   if (job.state === 'failed') return ExitCode.environment;
@@ -231,9 +232,10 @@ export async function jobsCommand(opts: DbOpts & { watch?: boolean }): Promise<v
 
 export async function cancelCommand(id: string, opts: DbOpts): Promise<void> {
   await withQueue(opts, async (conn) => {
-    const ok = await cancelJob(conn, id);
-    if (opts.json) printJson({ id, cancelled: ok });
-    else say(opts, ok ? `${id}: cancelled` : `${id}: had ended already; nothing to cancel`);
+    const full = await resolveJobId(conn, id);
+    const ok = await cancelJob(conn, full);
+    if (opts.json) printJson({ id: full, cancelled: ok });
+    else say(opts, ok ? `${full}: cancelled` : `${full}: had ended already; nothing to cancel`);
     if (!ok) setExitCode(ExitCode.failure);
   });
 }

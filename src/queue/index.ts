@@ -9,6 +9,7 @@ export {
   getJob,
   cancelJob,
   checkId,
+  resolveJobId,
   FINAL_STATES,
   type JobRow,
   type Attempt,

@@ -97,15 +97,35 @@ export async function listJobs(conn: QueueConn, ids?: string[]): Promise<JobRow[
 }
 
 export async function getJob(conn: QueueConn, id: string): Promise<JobRow> {
-  const [row] = await listJobs(conn, [checkId(id)]);
+  const [row] = await listJobs(conn, [await resolveJobId(conn, id)]);
   if (!row) throw inputError(`no job ${id} in the queue`);
   return row;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// `kdk jobs` shows ids cut to 8 characters, so that is what users paste: a prefix of at least 4 hex
+// digits names the one job that starts with it (as git takes abbreviated commits).
+const PREFIX = /^[0-9a-f]{4,}(-[0-9a-f-]*)?$/i;
+
 export function checkId(id: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-    throw inputError(`'${id}' is no job id (a uuid, as kdk submit printed)`);
+  if (!UUID.test(id)) throw inputError(`'${id}' is no job id (a uuid, as kdk submit printed)`);
   return id.toLowerCase();
+}
+
+/** The full id of the job `id` names: a whole uuid, or an unambiguous prefix of one. */
+export async function resolveJobId(conn: QueueConn, id: string): Promise<string> {
+  if (UUID.test(id)) return id.toLowerCase();
+  if (!PREFIX.test(id) || id.length > 36)
+    throw inputError(
+      `'${id}' is no job id (a uuid as kdk submit printed, or its first 4+ characters as kdk jobs shows)`,
+    );
+  const r = await conn.pool.query(`select id::text from ${META}.jobs where id::text like $1 order by id limit 3`, [
+    `${id.toLowerCase()}%`,
+  ]);
+  if (r.rows.length === 0) throw inputError(`no job ${id} in the queue`);
+  if (r.rows.length > 1)
+    throw inputError(`'${id}' names several jobs (${r.rows.map((x) => x.id).join(', ')}...): give more of the id`);
+  return r.rows[0].id as string;
 }
 
 /** Cancels a waiting or running job (a worker running it stops at its next heartbeat); false if it had ended. */

@@ -23,11 +23,19 @@ test('infra errors retry with backoff to the limit; timeouts end the job; cancel
   const submit = (extra: string[]) =>
     env.kdk(['submit', 'run', '--artifacts', env.artifacts, '--kernel', kernel, '--repro', repro, ...extra]);
 
-  // A waiting job is cancelled; cancelling it again finds nothing to cancel (exit 1).
+  // A waiting job is cancelled by the 8 characters `kdk jobs` shows (the full id is printed back);
+  // cancelling it again finds nothing to cancel (exit 1); a prefix naming no job, or no id at all, is exit 2.
   const c = await submit(['--append', `${t} kdk.case=cancel`, '--json']);
-  const cid = JSON.parse(c.stdout).id;
-  assert.equal((await env.kdk(['jobs', 'cancel', cid])).code, 0);
+  const cid: string = JSON.parse(c.stdout).id;
+  const byPrefix = await env.kdk(['jobs', 'cancel', cid.slice(0, 8), '--json']);
+  assert.equal(byPrefix.code, 0, byPrefix.stderr);
+  assert.deepEqual(JSON.parse(byPrefix.stdout), { id: cid, cancelled: true });
   assert.equal((await env.kdk(['jobs', 'cancel', cid])).code, 1);
+  const other = (cid[0] === 'f' ? '0' : 'f').repeat(8);
+  const none = await env.kdk(['jobs', 'cancel', other]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, new RegExp(`no job ${other}`));
+  assert.equal((await env.kdk(['jobs', 'cancel', 'xyz'])).code, 2);
 
   // The kernel's artifact vanishes from the share after submission: every attempt is an infra-error.
   const lost = await env.kdk([
