@@ -15,19 +15,31 @@ export interface QuotedCrash {
   keys: string[];
 }
 
+// Compiler clone suffixes go, numbered (`.part.23`, `.isra.0`) or as syzkaller writes them (`.part.NUM`).
 export const fn = (s: string) =>
-  s.replace(/\+0x[0-9a-f]+(?:\/0x[0-9a-f]+)?/g, '').replace(/\.(?:constprop|isra|part|cold)\.?\d*$/g, '');
+  s
+    .replace(/\+0x[0-9a-f]+(?:\/0x[0-9a-f]+)?/g, '')
+    .replace(/(?:\.(?:constprop|isra|part|cold)(?:\.(?:\d+|NUM))?)+$/g, '');
 
 /** The key a single title line reduces to, or undefined when it names no function, file or object. */
 export function normaliseTitle(raw: string): string | undefined {
-  let s = raw.replace(PREFIX_RE, '').replace(/\r/g, '').trim();
+  let s = raw
+    .replace(/^\*\* \d+ printk messages dropped \*\* */, '')
+    .replace(PREFIX_RE, '')
+    .replace(/\r/g, '')
+    .trim();
   s = s
     .replace(/^(?:Oops: )+/, '')
     .replace(/^(?:watchdog: )?BUG: (?=(?:KASAN|KMSAN|KCSAN|KFENCE|UBSAN|soft lockup):)/, '');
   s = s.replace(/^BUG: (?=soft lockup)/, '');
   let m: RegExpExecArray | null;
-  if ((m = /^(KASAN|KFENCE): ([\w-]+)(?: (?:Read|Write|read|write))?(?: of size \d+)? in (\S+)/.exec(s))) {
-    return `${m[1]}: ${m[2]} in ${fn(m[3])}`;
+  if (
+    (m = /^(KASAN|KFENCE): ([\w-]+(?: or [\w-]+)?)(?: (?:Read|Write|read|write))?(?: of size \d+)? in (\S+)/.exec(s))
+  ) {
+    // `null-ptr-deref in range [...]` names an address range, not a place: the GPF line before it and its RIP
+    // line key that crash. Older kernels' `double-free or invalid-free` is what syzkaller titles `invalid-free`.
+    if (m[3] === 'range') return undefined;
+    return `${m[1]}: ${m[2] === 'double-free or invalid-free' ? 'invalid-free' : m[2]} in ${fn(m[3])}`;
   }
   if ((m = /^(KMSAN|KCSAN): ([\w-]+) in (.+)$/.exec(s))) {
     const where = fn(m[3])

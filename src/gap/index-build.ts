@@ -12,7 +12,7 @@ import { compileDyad } from './rule.js';
 import { parseVersion } from './version.js';
 import type { Progress } from '../util/progress.js';
 
-export const INDEX_FORMAT = 6;
+export const INDEX_FORMAT = 7;
 
 export interface IndexedCve {
   id: string;

@@ -34,7 +34,7 @@ export async function mvpCatches(opts: { corpus?: string; tarball?: string } = {
     // The index keeps the quoted line as written (`BUG: KASAN: …`); the gap stage's normaliser gives the title form.
     const owners = new Set(
       c.crashes.map((x) => {
-        // normaliseTitle gives up on some lines it cannot key (`BUG: KASAN: double-free or invalid-free in …`),
+        // normaliseTitle gives up on lines that name no place (`BUG: KASAN: null-ptr-deref in range [...]`),
         // yet the detector is still plain in the headline: drop the `BUG: ` wrapper the kernel puts on it.
         const title =
           normaliseTitle(x.title) ?? x.title.replace(/^\s*(?:BUG: )(?=(?:KASAN|KMSAN|KCSAN|KFENCE|UBSAN): )/, '');

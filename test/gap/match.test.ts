@@ -1,7 +1,7 @@
 // `kdk gap match`: crash titles against the crash titles CVE descriptions quote.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './tmp.js';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,10 @@ import { quotedCrashes } from '../../src/gap/quoted-crashes.js';
 import { matchCrashes } from '../../src/gap/match.js';
 import { crashesFromFile } from '../../src/gap/crash-input.js';
 import { snapshotIndex, snapshotMissing } from './snapshot.js';
+
+const corpusMissing = haveShared('corpora', 'syzkaller-report', 'report')
+  ? undefined
+  : '../shared/corpora/syzkaller-report is missing';
 
 test('console lines and syzkaller titles of one crash normalise to the same key', () => {
   const same: [string, string][] = [
@@ -153,3 +157,29 @@ test("quoted oops lines are the report stage's: every header of its rules, its s
   // A suppression of the rules, and prose that only starts like a title, are not crashes.
   assert.deepEqual(quotedCrashes('INFO: lockdep is turned off.\nmemory leak in the error path of foo_probe()\n'), []);
 });
+
+// Ground truth: syzkaller's own titles for the KASAN reports of its corpus. Where syzkaller's title names the
+// function on the `BUG: KASAN:` line itself (it skips helper frames such as lock_acquire otherwise, a rule of
+// its own), the console line and the title must give one key: older kernels' `double-free or invalid-free`,
+// `** N printk messages dropped **` before the line, and `.part.23` clone suffixes included.
+test(
+  'a KASAN console line keys as syzkaller titles it (syzkaller report corpus)',
+  { skip: skipIf(corpusMissing) },
+  () => {
+    const dir = sharedDir('corpora', 'syzkaller-report', 'report');
+    let compared = 0;
+    for (const f of readdirSync(dir)) {
+      const text = readFileSync(join(dir, f), 'latin1');
+      const title = /^TITLE: (KASAN: .*)$/m.exec(text)?.[1];
+      const line = /^.*BUG: KASAN: .*$/m.exec(text.slice(text.indexOf('\n\n')))?.[0];
+      const titleFn = title && / in (\S+)(?: at addr ADDR)?$/.exec(title)?.[1];
+      const lineFn = line && / in ([\w.]+)\+0x/.exec(line)?.[1].replace(/\.\d+/g, '.NUM');
+      if (!titleFn || titleFn !== lineFn) continue;
+      compared++;
+      assert.equal(normaliseTitle(line!), normaliseTitle(title!), `${f}: ${line} ~ ${title}`);
+      assert.ok(normaliseTitle(title!), `${f}: ${title} keys`);
+    }
+    assert.ok(compared >= 10, `only ${compared} corpus reports compared`);
+    assert.equal(normaliseTitle('KASAN: null-ptr-deref in range [0x0000000000000010-0x0000000000000017]'), undefined);
+  },
+);
