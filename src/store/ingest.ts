@@ -361,11 +361,18 @@ async function ingestSweep(
     name: opts.kernel ?? s.kernel.image,
     version: s.kernel.version ?? s.kernel.release,
   });
+  // One verdict per bug: of several bundles naming the same bug in one sweep, the one that says most (a bug one
+  // reproducer crashes with reproduces, whatever another found).
+  const best = new Map<number, z.infer<typeof SweepResult>>();
   for (const r of s.results) {
     for (const run of r.runRecords) await ingestRun(tx, run, opts, seenAt, res);
     if (r.verdict === 'infra-error') continue;
     const bugId = await placeInBug(tx, { title: r.title, altTitles: [], corrupted: false }, seenAt);
     if (bugId === null) continue;
+    const had = best.get(bugId);
+    if (!had || verdictRank(r.verdict) < verdictRank(had.verdict)) best.set(bugId, r);
+  }
+  for (const [bugId, r] of best) {
     const row = {
       kernel_sha256: s.kernel.sha256,
       bundle: r.bundle,
@@ -393,6 +400,9 @@ async function ingestSweep(
     res.verdicts++;
   }
 }
+
+const VERDICT_ORDER = ['reproduces', 'flaky', 'different-crash', 'no-crash', 'not-applicable'];
+const verdictRank = (v: string) => (VERDICT_ORDER.includes(v) ? VERDICT_ORDER.indexOf(v) : VERDICT_ORDER.length);
 
 /** A reproducer bundle: its bug (opened if new), its kernel, and bug.json, .config and repro.c as artifacts. */
 async function ingestBundle(conn: Connection, dir: string, opts: IngestOptions): Promise<IngestResult> {
