@@ -28,9 +28,9 @@ export async function withStore<T>(
 }
 
 /**
- * `--db` on a command that produced a result (build, boot, run, repro, gap cves, sweep): record the document it printed,
- * as `kdk ingest` would its --json file, after printing it (a store that cannot be opened never costs the result).
- * The same result recorded twice adds nothing: runs are keyed by their console's sha256, documents by content.
+ * `--db` on a command that produced a result (build, boot, run, repro, gap cves, sweep): record the document it
+ * printed, as `kdk ingest` would its --json file, after printing it (a store that cannot be opened never costs the
+ * result). The same result recorded twice adds nothing: runs are keyed by their console's sha256, documents by content.
  */
 export async function recordResult(opts: DbOptions, doc: unknown, source: string): Promise<void> {
   if (!opts.db) return;
