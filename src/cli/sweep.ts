@@ -6,6 +6,7 @@ import { accelFlag, guestArch, positiveNumber, type VmCliOptions } from './vm-co
 import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
 import { ExitCode, inputError } from '../util/errors.js';
 import { escapeTerminal } from '../util/text.js';
+import { DB_HELP, recordResult } from './store.js';
 import type { BundleResult } from '../sweep/index.js';
 
 interface SweepOptions extends VmCliOptions {
@@ -48,14 +49,19 @@ export function registerSweep(program: Command): void {
       .option('--accel <auto|kvm|tcg>', 'accelerator (auto: probed once per host and cached)', 'auto')
       .option('--arch <arch>', 'guest architecture, kernel or Debian name: x86_64 (amd64) or arm64', DEFAULT_GUEST_ARCH)
       .option('--memory <MiB>', 'guest memory', '1024')
-      .option('--silence-timeout <s>', 'end the VM after this many seconds without console output', '60'),
+      .option('--silence-timeout <s>', 'end the VM after this many seconds without console output', '60')
+      .option(
+        '--db <file|url>',
+        `also record the runs, crashes and each bug's verdict on this kernel in the ${DB_HELP}`,
+      ),
   )
     .addHelpText(
       'after',
       '\nVerdicts: reproduces, flaky (k of N), different-crash, no-crash, not-applicable (the kernel lacks a required\n' +
         'option), infra-error (after one retry); with the fix: missing backport, regression, fix missing but not\n' +
         'reproduced, fixed. Exit 1 when a bug reproduces (or is flaky), else 0. A second sweep of the same kernel\n' +
-        'skips the bundles it finished.\n\nExample:\n' +
+        "skips the bundles it finished. --db records each bundle's runs (as `kdk repro --db` would: a resumed sweep\n" +
+        'adds no runs) and its verdict per (kernel, bug), the latest replacing the one before.\n\nExample:\n' +
         '  kdk sweep --kernel fl/build/arch/x86/boot/bzImage --bundles examples/bugs --repeat 2 --parallel 2 --json',
     )
     .action(sweepCommand);
@@ -114,6 +120,7 @@ async function sweepCommand(opts: SweepOptions): Promise<void> {
         .join(', '),
     );
   }
+  await recordResult(opts, report, `kdk sweep ${opts.kernel}`);
   const crashed = report.results.some((r) => r.verdict === 'reproduces' || r.verdict === 'flaky');
   setExitCode(crashed ? ExitCode.failure : ExitCode.ok);
 }

@@ -103,6 +103,7 @@ export class Store {
   listBuilds = () => q.listBuilds(this.conn.db);
   listRuns = () => q.listRuns(this.conn.db);
   listKernels = () => q.listKernels(this.conn.db);
+  listSweepVerdicts = () => q.listSweepVerdicts(this.conn.db);
   gapOf = (kernel: string) => q.gapOf(this.conn.db, kernel);
   compareKernels = (a: string, b: string) => q.compareKernels(this.conn.db, a, b);
 

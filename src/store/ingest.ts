@@ -12,7 +12,7 @@ import type { Connection } from './db.js';
 
 export const MAX_INPUT = 256 * 1024 * 1024;
 
-export type IngestKind = 'console' | 'reports' | 'run' | 'build' | 'gap-cves' | 'bundle';
+export type IngestKind = 'console' | 'reports' | 'run' | 'build' | 'gap-cves' | 'bundle' | 'sweep';
 
 export interface IngestResult {
   path: string;
@@ -23,6 +23,8 @@ export interface IngestResult {
   runs: number;
   builds: number;
   findings: number;
+  /** Sweep verdicts (kernel, bug) new or changed. */
+  verdicts: number;
 }
 
 export interface IngestOptions {
@@ -74,12 +76,41 @@ const Finding = z.object({
   evidence: z.string().default(''),
 });
 const GapCves = z.object({ kernel: z.string(), findings: z.array(Finding) }).passthrough();
+/** `kdk sweep --json`: per bundle its verdict, the fix's presence, and the runs behind it (runRecords). */
+const SweepResult = z
+  .object({
+    bundle: z.string(),
+    title: z.string(),
+    cve: z.string().optional(),
+    fixCommit: z.string().optional(),
+    verdict: z.string(),
+    hits: z.number(),
+    runs: z.number(),
+    fix: z.object({ state: z.string(), how: z.string() }),
+    assessment: z.string().optional(),
+    runRecords: z.array(Run).default([]),
+  })
+  .passthrough();
+const Sweep = z
+  .object({
+    kernel: z
+      .object({
+        image: z.string(),
+        release: z.string().optional(),
+        version: z.string().optional(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      })
+      .passthrough(),
+    results: z.array(SweepResult),
+  })
+  .passthrough();
 
 type Doc =
   | { kind: 'reports'; reports: CrashReport[] }
   | { kind: 'run'; runs: z.infer<typeof Run>[] }
   | { kind: 'build'; build: z.infer<typeof Build> }
-  | { kind: 'gap-cves'; gap: z.infer<typeof GapCves> };
+  | { kind: 'gap-cves'; gap: z.infer<typeof GapCves> }
+  | { kind: 'sweep'; sweep: z.infer<typeof Sweep> };
 
 /** What a `--json` document is, by its shape; undefined when it is no kdk output. */
 function classify(j: unknown): Doc | undefined {
@@ -98,6 +129,8 @@ function classify(j: unknown): Doc | undefined {
   if ('verdict' in o && 'crashes' in o) return { kind: 'run', runs: [Run.parse(o)] };
   if ('configHash' in o && 'flavour' in o) return { kind: 'build', build: Build.parse(o) };
   if ('findings' in o && 'kernel' in o) return { kind: 'gap-cves', gap: GapCves.parse(o) };
+  if (Array.isArray(o.results) && typeof o.kernel === 'object' && o.kernel !== null && 'sha256' in o.kernel)
+    return { kind: 'sweep', sweep: Sweep.parse(o) };
   return undefined;
 }
 
@@ -122,6 +155,7 @@ const empty = (path: string, kind: IngestKind): IngestResult => ({
   runs: 0,
   builds: 0,
   findings: 0,
+  verdicts: 0,
 });
 
 /** Records one file or bundle directory. */
@@ -174,6 +208,7 @@ export async function ingestData(
           res.crashes++;
     } else if (doc.kind === 'run') for (const r of doc.runs) await ingestRun(tx, r, opts, seenAt, res);
     else if (doc.kind === 'build') await ingestBuild(tx, doc.build, res);
+    else if (doc.kind === 'sweep') await ingestSweep(tx, doc.sweep, opts, seenAt, res);
     else await ingestGap(tx, doc.gap, opts, res);
     await markIngested(tx, key, kind, path);
     return res;
@@ -307,6 +342,67 @@ async function ingestGap(tx: Tx, g: z.infer<typeof GapCves>, opts: IngestOptions
     if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) res.findings++;
   }
 }
+
+/**
+ * A sweep: each bundle's runs as `kdk repro --db` records them (keyed by their records, crashes by console
+ * sha256 and offset, so a resumed sweep's runs add nothing), and its verdict on this kernel, one row per
+ * (kernel, bug) replaced by the latest. The bug is the bundle's title, placed as ingesting the bundle would.
+ * infra-error results say nothing about the bug and never replace a verdict.
+ */
+async function ingestSweep(
+  tx: Tx,
+  s: z.infer<typeof Sweep>,
+  opts: IngestOptions,
+  seenAt: string,
+  res: IngestResult,
+): Promise<void> {
+  // The runs' kernel: the runner names it by the image's path, as the sweep report does.
+  const kid = await kernelId(tx, {
+    name: opts.kernel ?? s.kernel.image,
+    version: s.kernel.version ?? s.kernel.release,
+  });
+  // One verdict per bug: of several bundles naming the same bug in one sweep, the one that says most (a bug one
+  // reproducer crashes with reproduces, whatever another found).
+  const best = new Map<number, z.infer<typeof SweepResult>>();
+  for (const r of s.results) {
+    for (const run of r.runRecords) await ingestRun(tx, run, opts, seenAt, res);
+    if (r.verdict === 'infra-error') continue;
+    const bugId = await placeInBug(tx, { title: r.title, altTitles: [], corrupted: false }, seenAt);
+    if (bugId === null) continue;
+    const had = best.get(bugId);
+    if (!had || verdictRank(r.verdict) < verdictRank(had.verdict)) best.set(bugId, r);
+  }
+  for (const [bugId, r] of best) {
+    const row = {
+      kernel_sha256: s.kernel.sha256,
+      bundle: r.bundle,
+      verdict: r.verdict,
+      hits: r.hits,
+      runs: r.runs,
+      cve: r.cve ?? null,
+      fix_commit: r.fixCommit ?? null,
+      fix_state: r.fix.state,
+      fix_how: r.fix.how,
+      assessment: r.assessment ?? null,
+    };
+    const old = await tx
+      .selectFrom('sweep_verdicts')
+      .selectAll()
+      .where('kernel_id', '=', kid)
+      .where('bug_id', '=', bugId)
+      .executeTakeFirst();
+    if (old && Object.entries(row).every(([k, v]) => old[k as keyof typeof row] === v)) continue;
+    await tx
+      .insertInto('sweep_verdicts')
+      .values({ kernel_id: kid, bug_id: bugId, ...row, recorded_at: seenAt })
+      .onConflict((oc) => oc.columns(['kernel_id', 'bug_id']).doUpdateSet({ ...row, recorded_at: seenAt }))
+      .execute();
+    res.verdicts++;
+  }
+}
+
+const VERDICT_ORDER = ['reproduces', 'flaky', 'different-crash', 'no-crash', 'not-applicable'];
+const verdictRank = (v: string) => (VERDICT_ORDER.includes(v) ? VERDICT_ORDER.indexOf(v) : VERDICT_ORDER.length);
 
 /** A reproducer bundle: its bug (opened if new), its kernel, and bug.json, .config and repro.c as artifacts. */
 async function ingestBundle(conn: Connection, dir: string, opts: IngestOptions): Promise<IngestResult> {

@@ -94,6 +94,13 @@ const STEPS: Step[] = [
       `create index bug_titles_title_trgm on bug_titles using gin (lower(title) gin_trgm_ops)`,
     ],
   },
+  // 4: `kdk sweep --db`: the latest sweep verdict per (kernel, bug), joined with the fix's presence.
+  [
+    `create table sweep_verdicts (kernel_id integer not null references kernels(id), bug_id integer not null
+       references bugs(id), kernel_sha256 text not null, bundle text not null, verdict text not null,
+       hits integer not null, runs integer not null, cve text, fix_commit text, fix_state text not null,
+       fix_how text not null, assessment text, recorded_at text not null, primary key (kernel_id, bug_id))`,
+  ],
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

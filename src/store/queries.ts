@@ -283,6 +283,34 @@ export async function listRuns(db: Kysely<DB>, limit = 200) {
   }));
 }
 
+/** The sweep verdicts (one per kernel and bug), by kernel name then bug title. */
+export async function listSweepVerdicts(db: Kysely<DB>) {
+  const rows = await db
+    .selectFrom('sweep_verdicts')
+    .innerJoin('kernels', 'kernels.id', 'sweep_verdicts.kernel_id')
+    .innerJoin('bugs', 'bugs.id', 'sweep_verdicts.bug_id')
+    .selectAll('sweep_verdicts')
+    .select(['kernels.name as kernel', 'bugs.title as bug'])
+    .orderBy('kernels.name')
+    .orderBy('bugs.title')
+    .execute();
+  return rows.map((r) => ({
+    kernel: r.kernel,
+    kernelSha256: r.kernel_sha256,
+    bugId: r.bug_id,
+    bug: r.bug,
+    bundle: r.bundle,
+    verdict: r.verdict,
+    hits: r.hits,
+    runs: r.runs,
+    cve: r.cve,
+    fixCommit: r.fix_commit,
+    fix: { state: r.fix_state, how: r.fix_how },
+    assessment: r.assessment,
+    recordedAt: r.recorded_at,
+  }));
+}
+
 export async function listKernels(db: Kysely<DB>) {
   return db.selectFrom('kernels').selectAll().orderBy('name').execute();
 }

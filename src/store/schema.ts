@@ -133,6 +133,27 @@ export interface IngestedTable {
   at: string;
 }
 
+/** The latest `kdk sweep` verdict of one bug (a bundle's title) on one kernel. */
+export interface SweepVerdictTable {
+  kernel_id: number;
+  bug_id: number;
+  /** sha256 of the image swept: the kernel row is its path, which a rebuild reuses. */
+  kernel_sha256: string;
+  bundle: string;
+  /** reproduces | flaky | different-crash | no-crash | not-applicable | infra-error */
+  verdict: string;
+  hits: number;
+  runs: number;
+  cve: string | null;
+  fix_commit: string | null;
+  /** present | missing | unknown, and how the sweep decided it */
+  fix_state: string;
+  fix_how: string;
+  /** missing backport | regression | fix missing but not reproduced | fixed */
+  assessment: string | null;
+  recorded_at: string;
+}
+
 export interface DB {
   kdk_meta: MetaTable;
   artifacts: ArtifactTable;
@@ -147,6 +168,7 @@ export interface DB {
   gap_findings: GapFindingTable;
   upstream_bugs: UpstreamBugTable;
   fix_verdicts: FixVerdictTable;
+  sweep_verdicts: SweepVerdictTable;
   ingested: IngestedTable;
 }
 
@@ -164,6 +186,7 @@ export const TABLES = [
   'gap_findings',
   'upstream_bugs',
   'fix_verdicts',
+  'sweep_verdicts',
   'ingested',
 ] as const satisfies readonly (keyof DB)[];
 export type TableName = (typeof TABLES)[number];
@@ -182,6 +205,7 @@ export const KEYS: Record<TableName, string[]> = {
   gap_findings: ['id'],
   upstream_bugs: ['id'],
   fix_verdicts: ['bug_id', 'kernel_id'],
+  sweep_verdicts: ['kernel_id', 'bug_id'],
   ingested: ['sha256'],
 };
 

@@ -4,7 +4,7 @@
 // against), its release (the version the bundles' `fixedIn` is compared with), its source tree when the build
 // directory names one (its UAPI headers), and a content hash that keys the saved results.
 import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { hashFile } from '../util/cache.js';
 import { inputError } from '../util/errors.js';
 import { archFacts, type GuestArch } from '../util/arch.js';
@@ -70,5 +70,6 @@ export async function resolveSweepKernel(
   const release = opts.release ?? readRelease(releaseFile) ?? bzImageRelease(bzImage);
   const source = buildTop && join(buildTop, 'source');
   const srcTree = source && existsSync(join(source, 'Makefile')) ? realpathSync(source) : undefined;
-  return { bzImage, config, release, srcTree, hash: await hashFile(bzImage) };
+  // Absolute, as the runner names the kernel of each run: a recorded sweep files its verdicts under the same name.
+  return { bzImage: resolve(bzImage), config, release, srcTree, hash: await hashFile(bzImage) };
 }

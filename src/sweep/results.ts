@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { makeDirs, writeFileAtomic } from '../util/atomic.js';
 
-const LAYOUT = 'sweep-result-v1';
+// v2: results carry their runs' records (runRecords), which --db records again on a resumed sweep.
+const LAYOUT = 'sweep-result-v2';
 
 export function bundleHash(bugJson: Buffer, repro: Buffer): string {
   return hashOf(LAYOUT, bugJson, repro).slice(0, 24);

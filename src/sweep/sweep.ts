@@ -19,6 +19,7 @@ import {
   type RunResult,
   type VmSettings,
 } from '../vm/index.js';
+import { reportToJson } from '../report/index.js';
 import { inputError } from '../util/errors.js';
 import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
 import { resolveSweepKernel, type SweepKernel } from './kernel.js';
@@ -80,6 +81,11 @@ export interface BundleResult {
   /** First crash title of each run, counted. */
   titles: Record<string, number>;
   consoleLogs: string[];
+  /**
+   * Each run's RunResult as `kdk run --json` prints it (crash reports as JSON, consoleSha256): what `--db` and
+   * `kdk ingest` record. Saved with the result, so a resumed sweep records the very same runs (adding nothing).
+   */
+  runRecords: Record<string, unknown>[];
   /** Runs retried after an infra-error. */
   retried: number;
   /** Which UAPI headers the reproducer was compiled against. */
@@ -177,7 +183,15 @@ async function sweepBundle(ctx: Context, dir: string): Promise<BundleResult> {
   const saved = ctx.req.fresh ? undefined : loadSaved<BundleResult>(ctx.kernel.hash, hash, ctx.repeat);
   // The fix's presence is asked again even for a saved result: cheap, and it depends on flags (--repo, --srctree).
   const fix = await fixAnswer(ctx, b);
-  if (saved) return { ...saved, bundle: dir, fix, assessment: assess(saved.verdict, fix.state), resumed: true };
+  if (saved)
+    return {
+      ...saved,
+      bundle: dir,
+      fix,
+      assessment: assess(saved.verdict, fix.state),
+      runRecords: saved.runRecords ?? [],
+      resumed: true,
+    };
   const base = {
     bundle: dir,
     title: b.bug.title,
@@ -187,6 +201,7 @@ async function sweepBundle(ctx: Context, dir: string): Promise<BundleResult> {
     fix,
     titles: {},
     consoleLogs: [],
+    runRecords: [],
     retried: 0,
     resumed: false,
   };
@@ -212,6 +227,7 @@ async function sweepBundle(ctx: Context, dir: string): Promise<BundleResult> {
       ...c,
       titles,
       consoleLogs: runs.map((x) => x.r.consoleLog),
+      runRecords: runs.map((x) => ({ ...x.r, crashes: x.r.crashes.map(reportToJson) })),
       retried: runs.filter((x) => x.retried).length,
       headers: headers ?? 'system',
     };

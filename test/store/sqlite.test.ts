@@ -53,12 +53,12 @@ test(
     }
     await s3.close();
     // Back to what version 2 had (this kdk's ingest writes version 3's column): without step 3's table,
-    // triggers and column.
+    // triggers and column, nor step 4's table.
     const raw = new Database(file);
     for (const t of ['bugs_search_ins', 'bugs_search_upd', 'bugs_search_del'])
       raw.exec(`drop trigger ${t}; drop trigger ${t.replace('bugs_', 'bug_titles_')}`);
     raw.exec(
-      "drop table bug_search; alter table bugs drop column kernels; update kdk_meta set value = '2' where key = 'schema_version'",
+      "drop table sweep_verdicts; drop table bug_search; alter table bugs drop column kernels; update kdk_meta set value = '2' where key = 'schema_version'",
     );
     raw.close();
     const s = await openStore(file);
