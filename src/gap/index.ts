@@ -12,7 +12,15 @@ export { parseDyad, type DyadLine, type Problem } from './dyad.js';
 export { judge, judgeCode, compileDyad, type Verdict } from './rule.js';
 export { normaliseTitle, type QuotedCrash } from './crash-title.js';
 export { buildIndex, publishedDir, type CveIndex, type IndexedCve } from './index-build.js';
-export { openIndex, setCurrentSource, sharedSnapshot, VULNS_GIT_URL, type SourceOptions } from './index-store.js';
+export { type CveTable } from './cve-table.js';
+export {
+  openIndex,
+  openCveTable,
+  setCurrentSource,
+  sharedSnapshot,
+  VULNS_GIT_URL,
+  type SourceOptions,
+} from './index-store.js';
 export { queryCves, type CveFinding, type CveQueryResult } from './cves.js';
 export {
   readDistroSource,
