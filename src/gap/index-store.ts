@@ -6,7 +6,6 @@ import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync }
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { gitSync } from '../util/git.js';
 import { cacheDir, hashFile, hashOf } from '../util/cache.js';
 import { populateDirAtomic, writeFileAtomic } from '../util/atomic.js';
 import { envError, inputError, KdkError, ExitCode } from '../util/errors.js';
@@ -15,7 +14,6 @@ import type { Progress } from '../util/progress.js';
 import { buildIndex, publishedDir, type CveIndex } from './index-build.js';
 import { INDEX_FORMAT, IndexFile } from './index-file.js';
 import { tableOf, type CveTable } from './cve-table.js';
-import { listFilesFingerprint } from './fingerprint.js';
 
 import { VULNS_GIT_URL } from './source-url.js';
 
@@ -89,24 +87,6 @@ function unpackTarball(tarball: string, hash: string, progress?: Progress): stri
 }
 
 /**
- * The identity of a checkout: its git commit when clean, else a fingerprint of the record files. Whether it
- * is clean, git can only say by reading changed-looking files through the repository's clean filters
- * (commands its config names, which no `-c` reliably switches off): with any filter driver configured, git
- * is not asked and the fingerprint keys the index (a stat per file: only slower).
- */
-export function dirKey(pub: string): string {
-  const head = gitSync(pub, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  const filters = gitSync(pub, ['config', '--name-only', '--get-regexp', '^filter\\.']);
-  // Exit 1: no such keys. Anything else (a driver, or an unreadable config) keeps git out of it.
-  if (head.status === 0 && filters.status === 1 && filters.stdout === '') {
-    const changed = gitSync(pub, ['diff-index', '--quiet', '--no-ext-diff', '--no-textconv', 'HEAD', '--', '.']);
-    const untracked = gitSync(pub, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
-    if (changed.status === 0 && untracked.status === 0 && untracked.stdout === '') return `git:${head.stdout.trim()}`;
-  }
-  return `files:${listFilesFingerprint(pub)}`;
-}
-
-/**
  * Index files of other formats than this one, in the cache directory: `index-<hash>.json` (formats up to 7,
  * and the `-f7.json` some builds wrote) and `index-<hash>-f<N>.bin` of another N. This kdk never reads them
  * again; removed when it writes its own, so the cache does not grow with each format change.
@@ -157,7 +137,8 @@ async function locate(opts: SourceOptions): Promise<Located> {
     if (!existsSync(source)) throw inputError(`--vulns ${src.vulns}: no such directory`);
     pub = publishedDir(source);
     if (!pub) throw inputError(`--vulns ${src.vulns}: no cve/published/YEAR/ directories in it`);
-    key = dirKey(pub);
+    // Loaded here: a tarball's query needs none of the git helpers.
+    key = (await import('./dir-key.js')).dirKey(pub);
   } else {
     source = resolve(src.tarball!);
     if (!existsSync(source)) throw inputError(`--tarball ${src.tarball}: no such file`);

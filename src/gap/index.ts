@@ -5,6 +5,7 @@
 import type { GitGapOptions, GitGapReport } from './git-scan.js';
 import type { CrashInput } from './match.js';
 import type { Catches } from './mvp-catches.js';
+import type { FixPresence } from './fix-presence.js';
 import type { OpenedIndex } from './index-store.js';
 import type { Progress } from '../util/progress.js';
 export { parseVersion, parseKernelArg, branchOf, compareMainline, inRelease, type Version } from './version.js';
@@ -33,7 +34,7 @@ export {
 export { parseKernelSpec, chooseDistroSource, linuxSourceChangelog, type KernelSpec } from './debian-fixes.js';
 export { compareDebianVersions, parseDebianKernel } from './debian-version.js';
 export type { GitGapOptions, GitGapReport, GitFinding } from './git-scan.js';
-export { fixPresence, type FixPresence } from './fix-presence.js';
+export type { FixPresence } from './fix-presence.js';
 export { matchCrashes, type CrashMatch } from './match.js';
 export type { Catches } from './mvp-catches.js';
 
@@ -43,6 +44,11 @@ export async function gitGap(opts: GitGapOptions): Promise<GitGapReport> {
 
 export async function crashesFromFile(file: string): Promise<CrashInput[]> {
   return (await import('./crash-input.js')).crashesFromFile(file);
+}
+
+/** Loaded when called, with the git helpers it runs git through. */
+export async function fixPresence(repo: string, branch: string, commits: string[]): Promise<FixPresence[]> {
+  return (await import('./fix-presence.js')).fixPresence(repo, branch, commits);
 }
 
 /** Loaded when called: it reads the report and plan stages (and through them most of kdk). */
