@@ -89,17 +89,21 @@ export function queryCves(
   distro?: DistroSource,
   about: { debianVersion?: string; distroNote?: string } = {},
 ): CveQueryResult {
-  const table = 'cves' in index ? tableOf(index) : index;
-  const findings: CveFinding[] = [];
-  // Only the CVEs that affect v are read in full (an index file parses their lines alone).
-  const affected = new Map<string, IndexedCve>();
+  const table = 'format' in index ? tableOf(index) : index;
+  // Only the CVEs that affect v are read in full (an index file reads and parses their lines alone).
+  const hits: number[] = [];
+  const verdicts: Verdict[] = [];
   for (let i = 0; i < table.size; i++) {
     const verdict = table.judge(i, v);
     if (!verdict.affected) continue;
-    const c = table.cve(i);
-    affected.set(c.id, c);
-    findings.push(finding(c, v, verdict));
+    hits.push(i);
+    verdicts.push(verdict);
   }
+  const affected = new Map<string, IndexedCve>();
+  const findings = table.cves(hits).map((c, k) => {
+    affected.set(c.id, c);
+    return finding(c, v, verdicts[k]);
+  });
   const result: CveQueryResult = {
     kernel: v.text,
     branch: onStableBranch(v) ? branchOf(v) : 'mainline',

@@ -4,10 +4,11 @@
 //  - every CVE's compiled rule code (rule.ts) in one Float64 array (mainline keys exceed 32 bits);
 //  - where each CVE's code starts, then where each CVE's line starts (Uint32, count + 1 each);
 //  - one JSON line per CVE with the rest: `[id, sha1, fixes, files, summary, crashes]`.
-// `kdk gap cves` judges every CVE in place on the Float64 array and parses only the lines of the CVEs it
-// prints (about 1,100 of 14,600 for 6.1.192); a full load (match, triage) parses every line. Parsing the
+// `kdk gap cves` reads the header, code and offsets, judges every CVE on the Float64 array, and reads and
+// parses only the lines of the CVEs it prints (about 1,100 of 14,600 for 6.1.192); a full load (match,
+// triage) reads and parses every line. Parsing the
 // whole 6.5 MB JSON index of format 6 was most of a warm query's time.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { writeFileAtomic } from '../util/atomic.js';
 import { KdkError, ExitCode } from '../util/errors.js';
@@ -77,7 +78,22 @@ export function writeIndexFile(out: string, index: CveIndex): void {
   writeFileAtomic(out, Buffer.concat([head, bytes(code), bytes(codeStart), bytes(factStart), ...lines]));
 }
 
-/** An index file opened in place: judged without parsing, each CVE's line parsed when asked for. */
+/** Reads `length` bytes at `position` into `into` (all of them, or fewer at the end of the file). */
+function readAt(fd: number, into: NodeJS.TypedArray, position: number): number {
+  let done = 0;
+  while (done < into.byteLength) {
+    const n = readSync(fd, into, done, into.byteLength - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/**
+ * An index file opened in place: its header, rule code and offsets are read (a quarter of the file), each CVE's
+ * line only when asked for, by a positioned read. The file is replaced only whole (rename), and a rebuild from
+ * the same key writes the same bytes but for the build time, so a line read later is the same line.
+ */
 export class IndexFile implements CveTable {
   readonly size: number;
   readonly problems: Problem[];
@@ -89,7 +105,7 @@ export class IndexFile implements CveTable {
     private readonly code: Float64Array,
     private readonly codeStart: Uint32Array,
     private readonly factStart: Uint32Array,
-    private readonly facts: Buffer,
+    private readonly factsAt: number,
   ) {
     this.size = header.count;
     this.problems = header.problems;
@@ -98,43 +114,71 @@ export class IndexFile implements CveTable {
 
   /** The file when it is of this format, built from `key`, and whole; else undefined (it is rebuilt). */
   static open(path: string, key: string): IndexFile | undefined {
-    let buf: Buffer;
+    let fd: number;
     try {
-      buf = readFileSync(path);
+      fd = openSync(path, 'r');
     } catch {
       return undefined;
     }
-    const nl = buf.indexOf(10);
-    if (nl < 0 || (nl + 1) % 8 !== 0) return undefined;
-    let h: Header;
     try {
-      h = JSON.parse(buf.toString('utf8', 0, nl)) as Header;
+      const size = fstatSync(fd).size;
+      // The header: its first line, which holds the problems list (long only for a hostile tree).
+      let head = Buffer.allocUnsafe(Math.min(size, 1 << 16));
+      let nl = -1;
+      for (;;) {
+        const got = readAt(fd, head, 0);
+        nl = head.indexOf(10);
+        if (nl >= 0 || got < head.length) break;
+        head = Buffer.allocUnsafe(Math.min(size, head.length * 4));
+      }
+      if (nl < 0 || (nl + 1) % 8 !== 0) return undefined;
+      const h = JSON.parse(head.toString('utf8', 0, nl)) as Header;
+      if (h.format !== INDEX_FORMAT || h.key !== key || h.endian !== endianness()) return undefined;
+      const codeAt = nl + 1;
+      const startsAt = codeAt + 8 * h.codeLength;
+      const factsAt = startsAt + 8 * (h.count + 1);
+      if (size !== factsAt + h.factsBytes) return undefined;
+      const code = new Float64Array(h.codeLength);
+      const starts = new Uint32Array(2 * (h.count + 1));
+      if (readAt(fd, code, codeAt) !== code.byteLength || readAt(fd, starts, startsAt) !== starts.byteLength)
+        return undefined;
+      const codeStart = starts.subarray(0, h.count + 1);
+      const factStart = starts.subarray(h.count + 1);
+      if (codeStart[h.count] !== h.codeLength || factStart[h.count] !== h.factsBytes) return undefined;
+      return new IndexFile(path, h, code, codeStart, factStart, factsAt);
     } catch {
       return undefined; // a damaged cache file is rebuilt
+    } finally {
+      closeSync(fd);
     }
-    if (h.format !== INDEX_FORMAT || h.key !== key || h.endian !== endianness()) return undefined;
-    const codeAt = nl + 1;
-    const startsAt = codeAt + 8 * h.codeLength;
-    const factsAt = startsAt + 8 * (h.count + 1);
-    if (buf.length !== factsAt + h.factsBytes) return undefined;
-    // Typed arrays need aligned offsets; a small file may sit anywhere in Node's buffer pool.
-    if (buf.byteOffset % 8 !== 0) buf = Buffer.from(new Uint8Array(buf).buffer);
-    const ab = buf.buffer;
-    const code = new Float64Array(ab, buf.byteOffset + codeAt, h.codeLength);
-    const codeStart = new Uint32Array(ab, buf.byteOffset + startsAt, h.count + 1);
-    const factStart = new Uint32Array(ab, buf.byteOffset + startsAt + 4 * (h.count + 1), h.count + 1);
-    if (codeStart[h.count] !== h.codeLength || factStart[h.count] !== h.factsBytes) return undefined;
-    return new IndexFile(path, h, code, codeStart, factStart, buf.subarray(factsAt));
   }
 
   judge(i: number, v: Version): Verdict {
     return judgeCode(this.code, v, this.codeStart[i], this.codeStart[i + 1]);
   }
 
-  cve(i: number): IndexedCve {
+  cves(which: number[]): IndexedCve[] {
+    const out: IndexedCve[] = [];
+    if (which.length === 0) return out;
+    const fd = openSync(this.path, 'r');
+    try {
+      let buf = Buffer.allocUnsafe(1 << 16);
+      for (const i of which) {
+        const len = this.factStart[i + 1] - this.factStart[i];
+        if (len > buf.length) buf = Buffer.allocUnsafe(len);
+        const got = readAt(fd, buf.subarray(0, len), this.factsAt + this.factStart[i]);
+        out.push(this.entry(i, buf.toString('utf8', 0, got)));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return out;
+  }
+
+  private entry(i: number, line: string): IndexedCve {
     let facts: Facts;
     try {
-      facts = JSON.parse(this.facts.toString('utf8', this.factStart[i], this.factStart[i + 1])) as Facts;
+      facts = JSON.parse(line) as Facts;
     } catch {
       throw new KdkError(`damaged CVE index (entry ${i + 1}); run the command again with --rebuild`, {
         file: this.path,
@@ -151,7 +195,15 @@ export class IndexFile implements CveTable {
     const h = this.header;
     const cves: IndexedCve[] = [];
     try {
-      for (let i = 0; i < this.size; i++) cves.push(this.cve(i));
+      const facts = Buffer.allocUnsafe(h.factsBytes);
+      const fd = openSync(this.path, 'r');
+      try {
+        if (readAt(fd, facts, this.factsAt) !== facts.length) return undefined;
+      } finally {
+        closeSync(fd);
+      }
+      for (let i = 0; i < this.size; i++)
+        cves.push(this.entry(i, facts.toString('utf8', this.factStart[i], this.factStart[i + 1])));
     } catch {
       return undefined;
     }
