@@ -63,11 +63,11 @@ function registerCves(gap: Command): void {
   oldSpelling(cmd, '--kernel <version>', 'kernelVersion', '--kernel-version');
   addCommonOptions(withReport(withSource(cmd))).action(
     async (opts: SourceFlags & { kernelVersion: string; distro?: string; distroSource?: string; db?: string }) => {
-      const { parseKernelSpec, chooseDistroSource, openIndex, queryCves, renderCves } = await gapStage();
+      const { parseKernelSpec, chooseDistroSource, openCveTable, queryCves, renderCves } = await gapStage();
       const spec = parseKernelSpec(opts.kernelVersion);
       const choice = await chooseDistroSource(spec, opts);
-      const { index } = await openIndex({ ...opts, progress: await progressBar(opts.quiet) });
-      const r = queryCves(index, spec.version, choice.source, { debianVersion: spec.debian, distroNote: choice.note });
+      const { table } = await openCveTable({ ...opts, progress: await progressBar(opts.quiet) });
+      const r = queryCves(table, spec.version, choice.source, { debianVersion: spec.debian, distroNote: choice.note });
       for (const p of r.problems.slice(0, 20))
         process.stderr.write(`kdk: warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
       emit(opts, r, (f) => renderCves(r, f));

@@ -1,9 +1,10 @@
 // `kdk gap cves`: every CVE of the index that affects one exact kernel version, with the fixes it lacks,
 // and (given a distro's packaging) which of them the distro closes with its own patches.
 import type { Problem } from './dyad.js';
-import { judgeCode, type Verdict } from './rule.js';
+import type { Verdict } from './rule.js';
 import { branchOf, parseVersion, type Version } from './version.js';
 import type { CveIndex, IndexedCve } from './index-build.js';
+import { tableOf, type CveTable } from './cve-table.js';
 import type { DistroSource, DistroClosure } from './distro.js';
 import { distroClosure } from './distro.js';
 
@@ -83,35 +84,44 @@ function finding(c: IndexedCve, v: Version, verdict: Verdict): CveFinding {
 const onStableBranch = (v: Version) => v.kind === 'stable' || v.rc === 0;
 
 export function queryCves(
-  index: CveIndex,
+  index: CveIndex | CveTable,
   v: Version,
   distro?: DistroSource,
   about: { debianVersion?: string; distroNote?: string } = {},
 ): CveQueryResult {
-  const findings: CveFinding[] = [];
-  for (const c of index.cves) {
-    const verdict = judgeCode(c.code, v);
-    if (verdict.affected) findings.push(finding(c, v, verdict));
+  const table = 'format' in index ? tableOf(index) : index;
+  // Only the CVEs that affect v are read in full (an index file reads and parses their lines alone).
+  const hits: number[] = [];
+  const verdicts: Verdict[] = [];
+  for (let i = 0; i < table.size; i++) {
+    const verdict = table.judge(i, v);
+    if (!verdict.affected) continue;
+    hits.push(i);
+    verdicts.push(verdict);
   }
+  const affected = new Map<string, IndexedCve>();
+  const findings = table.cves(hits).map((c, k) => {
+    affected.set(c.id, c);
+    return finding(c, v, verdicts[k]);
+  });
   const result: CveQueryResult = {
     kernel: v.text,
     branch: onStableBranch(v) ? branchOf(v) : 'mainline',
     newestKnownFix:
-      onStableBranch(v) && index.newestFix[branchOf(v)] !== undefined
-        ? `${branchOf(v)}.${index.newestFix[branchOf(v)]}`
+      onStableBranch(v) && table.newestFix[branchOf(v)] !== undefined
+        ? `${branchOf(v)}.${table.newestFix[branchOf(v)]}`
         : undefined,
-    indexSize: index.cves.length,
+    indexSize: table.size,
     findings,
-    problems: index.problems,
+    problems: table.problems,
     ...(about.debianVersion ? { debianVersion: about.debianVersion } : {}),
     ...(about.distroNote ? { distroNote: about.distroNote } : {}),
   };
-  if (distro) applyDistro(result, index, distro);
+  if (distro) applyDistro(result, affected, distro);
   return result;
 }
 
-function applyDistro(result: CveQueryResult, index: CveIndex, distro: DistroSource): void {
-  const byId = new Map(index.cves.map((c) => [c.id, c]));
+function applyDistro(result: CveQueryResult, byId: Map<string, IndexedCve>, distro: DistroSource): void {
   let closedByPatch = 0;
   let closedPerChangelog = 0;
   let reopenedByRevert = 0;

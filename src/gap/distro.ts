@@ -5,9 +5,13 @@
 // upload that brought each.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { inputError } from '../util/errors.js';
 import { compareDebianVersions } from './debian-version.js';
+
+const require = createRequire(import.meta.url);
+/** node:zlib is loaded only to read a .gz changelog: a plain `gap cves` query never pays for it. */
+const gunzipSync = (raw: Buffer): Buffer => (require('node:zlib') as typeof import('node:zlib')).gunzipSync(raw);
 
 export interface DistroPatch {
   /** Path relative to the packaging root, e.g. `debian/patches/bugfix/all/foo.patch`. */

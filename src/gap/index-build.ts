@@ -1,18 +1,16 @@
-// Builds the compact CVE index from a `cve/published` tree: one JSON file holding, per CVE, its dyad lines,
-// fixing commits, touched files, subject line and quoted crash titles. A query then reads only this file
-// (a few MB) instead of the 140 MB of records. Malformed files are listed as problems and skipped; the rest
+// Builds the compact CVE index from a `cve/published` tree: one file (its layout: index-file.ts) holding, per
+// CVE, its compiled dyad lines, fixing commits, touched files, subject line and quoted crash titles. A query
+// then reads only this file (a few MB) instead of the 140 MB of records. Malformed files are listed as problems and skipped; the rest
 // is still indexed.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic.js';
 import { excerpt } from '../util/text.js';
 import { parseDyad, type Problem } from './dyad.js';
 import type { RecordFacts } from './record.js';
 import { compileDyad } from './rule.js';
 import { parseVersion } from './version.js';
+import { INDEX_FORMAT, writeIndexFile } from './index-file.js';
 import type { Progress } from '../util/progress.js';
-
-export const INDEX_FORMAT = 7;
 
 export interface IndexedCve {
   id: string;
@@ -202,6 +200,6 @@ export async function buildIndex(
     newestFix: newestFixes(cves),
     cves,
   };
-  writeFileAtomic(out, JSON.stringify(index));
+  writeIndexFile(out, index);
   return index;
 }

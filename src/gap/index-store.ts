@@ -2,18 +2,18 @@
 // of the CVE team's vulns repository), `--tarball FILE`, the source of the last `kdk gap update`, and the
 // project's shared snapshot. Tarballs are unpacked once into $KDK_CACHE/vulns keyed by their hash; every
 // index file is keyed by the content it was built from, so a stale one is never used.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { gitSync } from '../util/git.js';
 import { cacheDir, hashFile, hashOf } from '../util/cache.js';
 import { populateDirAtomic, writeFileAtomic } from '../util/atomic.js';
 import { envError, inputError, KdkError, ExitCode } from '../util/errors.js';
 import { excerpt } from '../util/text.js';
 import type { Progress } from '../util/progress.js';
-import { buildIndex, INDEX_FORMAT, publishedDir, type CveIndex } from './index-build.js';
-import { listFilesFingerprint } from './fingerprint.js';
+import { buildIndex, publishedDir, type CveIndex } from './index-build.js';
+import { INDEX_FORMAT, IndexFile } from './index-file.js';
+import { tableOf, type CveTable } from './cve-table.js';
 
 import { VULNS_GIT_URL } from './source-url.js';
 
@@ -87,30 +87,14 @@ function unpackTarball(tarball: string, hash: string, progress?: Progress): stri
 }
 
 /**
- * The identity of a checkout: its git commit when clean, else a fingerprint of the record files. Whether it
- * is clean, git can only say by reading changed-looking files through the repository's clean filters
- * (commands its config names, which no `-c` reliably switches off): with any filter driver configured, git
- * is not asked and the fingerprint keys the index (a stat per file: only slower).
+ * Index files of other formats than this one, in the cache directory: `index-<hash>.json` (formats up to 7,
+ * and the `-f7.json` some builds wrote) and `index-<hash>-f<N>.bin` of another N. This kdk never reads them
+ * again; removed when it writes its own, so the cache does not grow with each format change.
  */
-export function dirKey(pub: string): string {
-  const head = gitSync(pub, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  const filters = gitSync(pub, ['config', '--name-only', '--get-regexp', '^filter\\.']);
-  // Exit 1: no such keys. Anything else (a driver, or an unreadable config) keeps git out of it.
-  if (head.status === 0 && filters.status === 1 && filters.stdout === '') {
-    const changed = gitSync(pub, ['diff-index', '--quiet', '--no-ext-diff', '--no-textconv', 'HEAD', '--', '.']);
-    const untracked = gitSync(pub, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
-    if (changed.status === 0 && untracked.status === 0 && untracked.stdout === '') return `git:${head.stdout.trim()}`;
-  }
-  return `files:${listFilesFingerprint(pub)}`;
-}
-
-function loadIfCurrent(path: string, key: string): CveIndex | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const idx = JSON.parse(readFileSync(path, 'utf8')) as CveIndex;
-    return idx.format === INDEX_FORMAT && idx.key === key ? idx : undefined;
-  } catch {
-    return undefined; // a damaged cache file is rebuilt
+function removeSupersededIndexes(dir: string): void {
+  const current = new RegExp(`^index-[0-9a-f]{16}-f${INDEX_FORMAT}\\.bin$`);
+  for (const name of readdirSync(dir)) {
+    if (/^index-.*\.(?:json|bin)$/.test(name) && !current.test(name)) rmSync(join(dir, name), { force: true });
   }
 }
 
@@ -134,8 +118,16 @@ function defaultSource(): { vulns?: string; tarball?: string } {
   throw envError('no CVE data: no --vulns DIR given and no index yet', `kdk gap update --from ${VULNS_GIT_URL}`);
 }
 
-/** Open (building when needed) the index for the given or default source. */
-export async function openIndex(opts: SourceOptions = {}): Promise<OpenedIndex> {
+interface Located {
+  /** The index file for this source and content. */
+  path: string;
+  key: string;
+  source: string;
+  /** The published tree, when the source is a checkout (a tarball is unpacked only to build). */
+  pub?: string;
+}
+
+async function locate(opts: SourceOptions): Promise<Located> {
   const src = opts.vulns || opts.tarball ? { vulns: opts.vulns, tarball: opts.tarball } : defaultSource();
   let pub: string | undefined;
   let key: string;
@@ -145,21 +137,44 @@ export async function openIndex(opts: SourceOptions = {}): Promise<OpenedIndex> 
     if (!existsSync(source)) throw inputError(`--vulns ${src.vulns}: no such directory`);
     pub = publishedDir(source);
     if (!pub) throw inputError(`--vulns ${src.vulns}: no cve/published/YEAR/ directories in it`);
-    key = dirKey(pub);
+    // Loaded here: a tarball's query needs none of the git helpers.
+    key = (await import('./dir-key.js')).dirKey(pub);
   } else {
     source = resolve(src.tarball!);
     if (!existsSync(source)) throw inputError(`--tarball ${src.tarball}: no such file`);
     if (!statSync(source).isFile()) throw inputError(`--tarball ${src.tarball}: not a regular file`);
     key = `tar:${await memoHash(source)}`;
   }
-  const path = join(cacheDir('vulns'), `index-${hashOf(source, key).slice(0, 16)}.json`);
-  const cached = opts.rebuild ? undefined : loadIfCurrent(path, key);
-  if (cached) return { index: cached, path, built: false };
+  const path = join(cacheDir('vulns'), `index-${hashOf(source, key).slice(0, 16)}-f${INDEX_FORMAT}.bin`);
+  return { path, key, source, pub };
+}
+
+async function build(at: Located, progress?: Progress): Promise<CveIndex> {
+  let pub = at.pub;
   if (!pub) {
-    const unpacked = unpackTarball(source, key.slice(4), opts.progress);
+    const unpacked = unpackTarball(at.source, at.key.slice(4), progress);
     pub = publishedDir(unpacked);
-    if (!pub) throw new KdkError(`${source}: no cve/published/YEAR/ tree inside`, { exitCode: ExitCode.usage });
+    if (!pub) throw new KdkError(`${at.source}: no cve/published/YEAR/ tree inside`, { exitCode: ExitCode.usage });
   }
-  const index = await buildIndex(pub, path, { key, source }, opts.progress);
-  return { index, path, built: true };
+  const index = await buildIndex(pub, at.path, { key: at.key, source: at.source }, progress);
+  removeSupersededIndexes(cacheDir('vulns'));
+  return index;
+}
+
+/** Open (building when needed) the index for the given or default source, every CVE parsed. */
+export async function openIndex(opts: SourceOptions = {}): Promise<OpenedIndex> {
+  const at = await locate(opts);
+  const cached = opts.rebuild ? undefined : IndexFile.open(at.path, at.key)?.toIndex();
+  if (cached) return { index: cached, path: at.path, built: false };
+  return { index: await build(at, opts.progress), path: at.path, built: true };
+}
+
+/** The same index as a table a query reads in place: only the CVEs it prints are parsed (`kdk gap cves`). */
+export async function openCveTable(
+  opts: SourceOptions = {},
+): Promise<{ table: CveTable; path: string; built: boolean }> {
+  const at = await locate(opts);
+  const cached = opts.rebuild ? undefined : IndexFile.open(at.path, at.key);
+  if (cached) return { table: cached, path: at.path, built: false };
+  return { table: tableOf(await build(at, opts.progress)), path: at.path, built: true };
 }

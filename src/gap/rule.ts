@@ -76,14 +76,17 @@ export interface Verdict {
   cause?: string;
 }
 
+/** A CVE's compiled lines: its own array, or its slice `[from, to)` of the compact index's one flat array. */
+export type Code = ArrayLike<number>;
+
 /** Verdict for a stable version (patch 0: the mainline release the branch starts from). */
-export function judgeStable(code: number[], base: number[], patch: number): Verdict {
+export function judgeStable(code: Code, base: number[], patch: number, from = 0, to = code.length): Verdict {
   const branch = baseKey(base);
   const release = branch * 1000 + 999;
   let affected = false;
   let end = -1;
   let cause: string | undefined;
-  for (let i = 0; i < code.length;) {
+  for (let i = from; i < to;) {
     if (code[i] === BACKPORT) {
       const b = code[i + 1];
       const start = code[i + 2];
@@ -111,13 +114,13 @@ export function judgeStable(code: number[], base: number[], patch: number): Verd
 }
 
 /** Verdict for a mainline version (`6.8-rc3`, `6.8`): only mainline lines count. */
-export function judgeMainline(code: number[], v: Version): Verdict {
+export function judgeMainline(code: Code, v: Version, from = 0, to = code.length): Verdict {
   const q = mainlineKey(v);
   let affected = false;
   let never = false;
   let last = -1;
   let cause: string | undefined;
-  for (let i = 0; i < code.length;) {
+  for (let i = from; i < to;) {
     if (code[i] === BACKPORT) {
       i += 4;
       continue;
@@ -136,9 +139,9 @@ export function judgeMainline(code: number[], v: Version): Verdict {
 }
 
 /** A stable version, or a mainline release (the start of its stable branch, patch 0), or an -rc (mainline). */
-export function judgeCode(code: number[], v: Version): Verdict {
-  if (v.kind === 'stable') return judgeStable(code, v.base, v.patch);
-  return v.rc === 0 ? judgeStable(code, v.base, 0) : judgeMainline(code, v);
+export function judgeCode(code: Code, v: Version, from = 0, to = code.length): Verdict {
+  if (v.kind === 'stable') return judgeStable(code, v.base, v.patch, from, to);
+  return v.rc === 0 ? judgeStable(code, v.base, 0, from, to) : judgeMainline(code, v, from, to);
 }
 
 /** Convenience for one CVE's parsed lines. */

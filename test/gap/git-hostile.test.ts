@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { projectRoot } from '../helpers.js';
 import { gitGap } from '../../src/gap/git-scan.js';
-import { dirKey } from '../../src/gap/index-store.js';
+import { dirKey } from '../../src/gap/dir-key.js';
 import { Repo } from './git-repo.js';
 import { tempDir } from './tmp.js';
 

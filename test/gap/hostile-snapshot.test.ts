@@ -78,7 +78,7 @@ function kdkRun(args: string[], cache: string): Promise<{ status: number | null;
 function cacheText(cache: string): string {
   const dir = join(cache, 'vulns');
   return readdirSync(dir)
-    .filter((n) => n.endsWith('.json'))
+    .filter((n) => n.endsWith('.json') || n.endsWith('.bin')) // the index is a .bin (index-file.ts)
     .map((n) => readFileSync(join(dir, n), 'utf8'))
     .join('\n');
 }
