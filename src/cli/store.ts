@@ -28,7 +28,7 @@ export async function withStore<T>(
 }
 
 /**
- * `--db` on a command that produced a result (build, boot, run, repro, gap cves): record the document it printed,
+ * `--db` on a command that produced a result (flavour, build, boot, run, repro, gap cves): record the document it printed,
  * as `kdk ingest` would its --json file, after printing it (a store that cannot be opened never costs the result).
  * The same result recorded twice adds nothing: runs are keyed by their console's sha256, documents by content.
  */
@@ -37,14 +37,19 @@ export async function recordResult(opts: DbOptions, doc: unknown, source: string
   const r = await withStore(opts, (s) => s.record(doc, source));
   const what = r.already
     ? 'already recorded'
-    : `recorded: ${r.builds} build(s), ${r.runs} run(s), ${r.crashes} crash(es), ${r.findings} gap finding(s)`;
+    : r.kind === 'flavour'
+      ? `recorded: ${r.flavours} flavour(s)`
+      : `recorded: ${r.builds} build(s), ${r.runs} run(s), ${r.crashes} crash(es), ${r.findings} gap finding(s)`;
   if (!opts.quiet) process.stderr.write(`kdk: ${what} in ${opts.db}\n`);
 }
 
 function registerIngest(program: Command): void {
   addCommonOptions(
     oldSpelling(program.command('ingest'), '--kernel <v>', 'kernelVersion', '--kernel-version')
-      .argument('<paths...>', 'console logs, --json outputs of build/boot/run/repro/report parse/gap cves, bundle dirs')
+      .argument(
+        '<paths...>',
+        'console logs, --json outputs of flavour/build/boot/run/repro/report parse/gap cves, bundle dirs',
+      )
       .option('--db <file|url>', DB_HELP)
       .option(
         '--kernel-version <v>',
@@ -67,7 +72,9 @@ function registerIngest(program: Command): void {
             opts,
             r.already
               ? `${p}: already in the store`
-              : `${p}: ${r.kind}: ${r.crashes} crashes, ${r.runs} runs, ${r.builds} builds, ${r.findings} gap findings`,
+              : r.kind === 'flavour'
+                ? `${p}: flavour: ${r.flavours} flavours`
+                : `${p}: ${r.kind}: ${r.crashes} crashes, ${r.runs} runs, ${r.builds} builds, ${r.findings} gap findings`,
           );
       }
       if (opts.json) printJson({ store: store.where, results });

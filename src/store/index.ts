@@ -102,6 +102,7 @@ export class Store {
   getArtifact = (sha: string) => q.getArtifact(this.conn.db, sha);
   listBuilds = () => q.listBuilds(this.conn.db);
   listRuns = () => q.listRuns(this.conn.db);
+  listFlavours = () => q.listFlavours(this.conn.db);
   listKernels = () => q.listKernels(this.conn.db);
   gapOf = (kernel: string) => q.gapOf(this.conn.db, kernel);
   compareKernels = (a: string, b: string) => q.compareKernels(this.conn.db, a, b);

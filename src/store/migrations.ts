@@ -94,6 +94,14 @@ const STEPS: Step[] = [
       `create index bug_titles_title_trgm on bug_titles using gin (lower(title) gin_trgm_ops)`,
     ],
   },
+  // 4: what `kdk flavour` produced: one row per distinct report (stored as an artifact, by sha256), naming the
+  // kernel a default build of it will be.
+  [
+    `create table flavours (id ID, report_sha text not null unique references artifacts(sha256), name text not null,
+       arch text not null, tree_version text, packaging_version text, config_hash text not null,
+       kernel_id integer references kernels(id), created_at text not null)`,
+    `create index flavours_kernel on flavours (kernel_id)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

@@ -283,6 +283,29 @@ export async function listRuns(db: Kysely<DB>, limit = 200) {
   }));
 }
 
+/** Flavours recorded from `kdk flavour`, newest first, with the kernel each defines. */
+export async function listFlavours(db: Kysely<DB>, limit = 200) {
+  const rows = await db
+    .selectFrom('flavours')
+    .leftJoin('kernels', 'kernels.id', 'flavours.kernel_id')
+    .selectAll('flavours')
+    .select('kernels.name as kernel')
+    .orderBy('flavours.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    arch: r.arch,
+    kernel: r.kernel,
+    treeVersion: r.tree_version,
+    packagingVersion: r.packaging_version,
+    configHash: r.config_hash,
+    reportSha: r.report_sha,
+    createdAt: r.created_at,
+  }));
+}
+
 export async function listKernels(db: Kysely<DB>) {
   return db.selectFrom('kernels').selectAll().orderBy('name').execute();
 }

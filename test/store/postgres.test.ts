@@ -10,7 +10,8 @@ import { storeSuite } from './suite.js';
 import { pgUnavailable, startPg, type PgCluster } from './pg.js';
 import { tempDir } from './tmp.js';
 import { corpusCases, haveCorpus } from './corpus-logs.js';
-import { skipIf } from '../helpers.js';
+import { flavourDoc } from './flavour-doc.js';
+import { projectRoot, skipIf } from '../helpers.js';
 
 const why = pgUnavailable();
 let pg: PgCluster | undefined;
@@ -61,7 +62,9 @@ test(
         fixCommits: [{ title: 't', hash: 'ab' }],
       },
     ]);
+    assert.equal((await a.record(await flavourDoc(), 'kdk flavour')).flavours, 1);
     const e1 = await exportTo(a, join(dir, 'a.jsonl'));
+    assert.equal(e1.match(/^{"table":"flavours"/gm)?.length, 1);
     await a.close();
     const p = await freshPg();
     assert.ok((await p.import(createReadStream(join(dir, 'a.jsonl')), 'a.jsonl')) > 20);
@@ -79,6 +82,25 @@ test(
     const p2 = await openStore(pg!.url(`t${n}`));
     const r = await p2.ingest(join(dir, 'extra.log'), { kernel: '6.1.150' });
     assert.equal(r.crashes, 1);
+    // The flavour came along: recording it again adds nothing.
+    assert.equal((await p2.record(await flavourDoc(), 'kdk flavour')).already, true);
+    assert.equal((await p2.listFlavours()).length, 1);
     await p2.close();
   },
 );
+
+test('a PostgreSQL store made at schema version 3 gets the flavours table on open', { skip: skipIf(why) }, async () => {
+  const name = `t${++n}`;
+  pg!.createDb(name);
+  const old = await openStore(pg!.url(name), { schemaVersion: 3 });
+  assert.equal((await old.ingest(join(projectRoot, 'examples', 'logs', 'lkdtm-warning.txt'))).crashes, 1);
+  await old.close();
+  const s = await openStore(pg!.url(name));
+  try {
+    assert.equal((await s.listBugs()).total, 1);
+    assert.equal((await s.record(await flavourDoc(), 'kdk flavour')).flavours, 1);
+    assert.equal((await s.listFlavours()).length, 1);
+  } finally {
+    await s.close();
+  }
+});
