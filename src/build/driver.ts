@@ -18,6 +18,7 @@ import { extractBuildErrors } from './errors.js';
 import { formatConfigMap, parseConfigMap } from '../kconfig/index.js';
 import type { FlavourManifest } from '../flavour/index.js';
 import { resolveBuildTree } from './source-tree.js';
+import { defaultLocalversion } from './localversion.js';
 
 // bindeb-pkg runs dpkg-buildpackage, which refuses to start unless the Build-Depends that the kernel's
 // scripts/package/mkdebian writes are installed (6.1.176 lists rsync, kmod and cpio besides the compilers):
@@ -143,7 +144,7 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
   }
   const names = flavourName(flavourDir, text, tree.manifest);
   const jobs = req.jobs ?? 2;
-  const localversion = req.localversion ?? `-kdk${names.profile ? '-' + names.profile.replace(/\+/g, '-') : ''}`;
+  const localversion = req.localversion ?? defaultLocalversion(names.profile);
   const common = ['-C', srctree, `O=${build}`, `ARCH=${arch}`, 'CC=ccache gcc', 'HOSTCC=ccache gcc'];
   common.push(`LOCALVERSION=${localversion}`);
   const start = new Date();

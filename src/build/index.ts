@@ -1,6 +1,7 @@
 // The build stage's public API: build a flavour directory, the cached kernels other stages boot (the small test
 // kernel, a kernel from a bundle's .config), and the build records other stages read.
 export { buildFlavour, BUILD_PACKAGES } from './driver.js';
+export { defaultLocalversion } from './localversion.js';
 export type { BuildRequest } from './driver.js';
 export { BuildRecord, loadRecords, saveRecord, debugRatios, recordsDir } from './record.js';
 export { extractBuildErrors } from './errors.js';

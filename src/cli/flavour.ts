@@ -7,7 +7,8 @@ import { availableProfiles } from '../flavour/profile-names.js';
 import { inputError, ExitCode } from '../util/errors.js';
 import { shellCommand } from '../util/shell.js';
 import { archFacts, DEFAULT_ARCH, findArch } from '../util/arch.js';
-import type { BaseChange } from '../flavour/index.js';
+import type { BaseChange, FlavourResult } from '../flavour/index.js';
+import { DB_HELP, recordResult } from './store.js';
 
 /** `items` joined with commas, wrapped to `width` columns. */
 function wrapList(items: string[], width = 100): string[] {
@@ -44,6 +45,7 @@ function knockOnLines(changes: BaseChange[]): string[] {
 }
 
 interface FlavourOptions extends CommonOptions {
+  db?: string;
   distro: string;
   release: string;
   arch: string;
@@ -84,6 +86,7 @@ export function registerFlavour(program: Command): void {
     .option('--debian-dir <dir>', 'Debian source package root holding debian/ (default: apt-get source linux)')
     .option('--ark-configs <dir>', 'kernel-ark redhat/configs directory (with --distro fedora)')
     .option('--ark-flavor <name>', 'kernel-ark priority flavor (fedora | rhel)', 'fedora')
+    .option('--db <file|url>', `record the flavour and the kernel it defines in the ${DB_HELP}`)
     .addHelpText(
       'after',
       '\nExamples:\n  kdk flavour --distro debian --release bookworm --arch amd64 --profile syzbot --profile +kmemleak --out out/\n' +
@@ -117,36 +120,39 @@ export function registerFlavour(program: Command): void {
       const out = opts.out ?? `kdk-flavour-${arch}-${profiles.map((p) => p.replace(/^\+/, '')).join('+')}`;
       const written = writeFlavour(r, out);
       if (r.requiredMissing.length) setExitCode(ExitCode.failure);
-      if (opts.json) return printJson({ out, written, ...reportJson(r) });
-      say(
-        opts,
-        `debug flavour ${r.base.id.arch}/${r.base.id.flavour} + ${r.profile.profiles.join('+')} → ${out}/.config`,
-      );
-      say(opts, `  base: ${r.base.source} (${r.base.files.length} files), evaluated by ${r.evaluator}`);
-      if (r.packaging) {
-        const tree = r.packaging.treeVersion ?? `kernel ${r.packaging.kernel ?? 'unknown'}`;
-        say(opts, `  packaging ${r.packaging.version} evaluated on tree ${tree}: ${r.tree}`);
-      }
-      for (const w of r.warnings) say(opts, `  WARNING: ${w}`);
-      say(
-        opts,
-        `  requested ${r.requested.total} options: ${r.requested.stuck} stuck, ${r.requested.notStuck.length} did not:`,
-      );
-      for (const v of r.requested.notStuck) {
-        say(opts, `    CONFIG_${v.symbol}: wanted ${v.requested}, got ${v.final} (${v.level}) — ${v.reason?.text}`);
-      }
-      if (r.removed.length) say(opts, `  left out, not in kernel ${r.kernel} (${r.removed.length}):`);
-      for (const g of r.removed)
-        say(opts, `    CONFIG_${g.symbol} (profile ${g.profile}; gone by ${g.removedIn}) — ${g.why}`);
-      say(
-        opts,
-        `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on` +
-          (r.baseChanges.knockOn.length ? ':' : ''),
-      );
-      for (const line of knockOnLines(r.baseChanges.knockOn)) say(opts, `    ${line}`);
-      if (r.requiredMissing.length) say(opts, `  REQUIRED options missing: ${r.requiredMissing.join(', ')}`);
-      say(opts, `  Debian packaging: ${out}/debian/ (featureset 'debug'); report: ${out}/report.json`);
-      say(opts, `next: ${shellCommand(['kdk', 'build', '--flavour-dir', out])}`);
+      const doc = { out, written, ...reportJson(r) };
+      if (opts.json) printJson(doc);
+      else printSummary(opts, r, out);
+      await recordResult(opts, doc, `kdk flavour ${out}`);
     });
   addCommonOptions(cmd);
+}
+
+function printSummary(opts: FlavourOptions, r: FlavourResult, out: string): void {
+  say(opts, `debug flavour ${r.base.id.arch}/${r.base.id.flavour} + ${r.profile.profiles.join('+')} → ${out}/.config`);
+  say(opts, `  base: ${r.base.source} (${r.base.files.length} files), evaluated by ${r.evaluator}`);
+  if (r.packaging) {
+    const tree = r.packaging.treeVersion ?? `kernel ${r.packaging.kernel ?? 'unknown'}`;
+    say(opts, `  packaging ${r.packaging.version} evaluated on tree ${tree}: ${r.tree}`);
+  }
+  for (const w of r.warnings) say(opts, `  WARNING: ${w}`);
+  say(
+    opts,
+    `  requested ${r.requested.total} options: ${r.requested.stuck} stuck, ${r.requested.notStuck.length} did not:`,
+  );
+  for (const v of r.requested.notStuck) {
+    say(opts, `    CONFIG_${v.symbol}: wanted ${v.requested}, got ${v.final} (${v.level}) — ${v.reason?.text}`);
+  }
+  if (r.removed.length) say(opts, `  left out, not in kernel ${r.kernel} (${r.removed.length}):`);
+  for (const g of r.removed)
+    say(opts, `    CONFIG_${g.symbol} (profile ${g.profile}; gone by ${g.removedIn}) — ${g.why}`);
+  say(
+    opts,
+    `  base options changed: ${r.baseChanges.requested.length} requested, ${r.baseChanges.knockOn.length} knock-on` +
+      (r.baseChanges.knockOn.length ? ':' : ''),
+  );
+  for (const line of knockOnLines(r.baseChanges.knockOn)) say(opts, `    ${line}`);
+  if (r.requiredMissing.length) say(opts, `  REQUIRED options missing: ${r.requiredMissing.join(', ')}`);
+  say(opts, `  Debian packaging: ${out}/debian/ (featureset 'debug'); report: ${out}/report.json`);
+  say(opts, `next: ${shellCommand(['kdk', 'build', '--flavour-dir', out])}`);
 }

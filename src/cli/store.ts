@@ -28,8 +28,8 @@ export async function withStore<T>(
 }
 
 /**
- * `--db` on a command that produced a result (build, boot, run, repro, gap cves, sweep): record the document it
- * printed, as `kdk ingest` would its --json file, after printing it (a store that cannot be opened never costs the
+ * `--db` on a command that produced a result (flavour, build, boot, run, repro, gap cves, sweep): record the document
+ * it printed, as `kdk ingest` would its --json file, after printing it (a store that cannot be opened never costs the
  * result). The same result recorded twice adds nothing: runs are keyed by their console's sha256, documents by content.
  */
 export async function recordResult(opts: DbOptions, doc: unknown, source: string): Promise<void> {
@@ -37,8 +37,10 @@ export async function recordResult(opts: DbOptions, doc: unknown, source: string
   const r = await withStore(opts, (s) => s.record(doc, source));
   const what = r.already
     ? 'already recorded'
-    : `recorded: ${r.builds} build(s), ${r.runs} run(s), ${r.crashes} crash(es), ${r.findings} gap finding(s)` +
-      (r.kind === 'sweep' ? `, ${r.verdicts} sweep verdict(s)` : '');
+    : r.kind === 'flavour'
+      ? `recorded: ${r.flavours} flavour(s)`
+      : `recorded: ${r.builds} build(s), ${r.runs} run(s), ${r.crashes} crash(es), ${r.findings} gap finding(s)` +
+        (r.kind === 'sweep' ? `, ${r.verdicts} sweep verdict(s)` : '');
   if (!opts.quiet) process.stderr.write(`kdk: ${what} in ${opts.db}\n`);
 }
 
@@ -47,7 +49,7 @@ function registerIngest(program: Command): void {
     oldSpelling(program.command('ingest'), '--kernel <v>', 'kernelVersion', '--kernel-version')
       .argument(
         '<paths...>',
-        'console logs, --json outputs of build/boot/run/repro/report parse/gap cves/sweep, bundle dirs',
+        'console logs, --json outputs of flavour/build/boot/run/repro/report parse/gap cves/sweep, bundle dirs',
       )
       .option('--db <file|url>', DB_HELP)
       .option(
@@ -71,7 +73,9 @@ function registerIngest(program: Command): void {
             opts,
             r.already
               ? `${p}: already in the store`
-              : `${p}: ${r.kind}: ${r.crashes} crashes, ${r.runs} runs, ${r.builds} builds, ${r.findings} gap findings` +
+              : r.kind === 'flavour'
+                ? `${p}: flavour: ${r.flavours} flavours`
+                : `${p}: ${r.kind}: ${r.crashes} crashes, ${r.runs} runs, ${r.builds} builds, ${r.findings} gap findings` +
                   (r.kind === 'sweep' ? `, ${r.verdicts} sweep verdicts` : ''),
           );
       }

@@ -2,15 +2,14 @@
 // `PUT /api/artifacts/<sha256>` (the write token) and come down from `GET /artifacts/<sha256>`, checked against
 // their hash on the way into $KDK_CACHE/artifacts. The queue speaks plain HTTP here, its own small client: the
 // server stage is a process it talks to, never code it loads.
-import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { cacheDir, hashFile } from '../util/cache.js';
-import { tempPathFor } from '../util/atomic.js';
+import { hashFile } from '../util/cache.js';
 import { envError, inputError } from '../util/errors.js';
 import { InfraError } from './infra-error.js';
+import { verifiedArtifact } from './verified-artifact.js';
 
 const TIMEOUT_MS = 60_000; // without a byte for this long, the server is taken for gone (an infra error)
 
@@ -54,27 +53,18 @@ export class ArtifactServer {
   }
 
   /** A local, verified copy of an artifact (kept in $KDK_CACHE/artifacts, keyed by its hash). */
-  async fetch(sha: string): Promise<string> {
-    const local = join(cacheDir('artifacts'), sha);
-    if (existsSync(local)) return local;
-    const res = await this.call('GET', `artifacts/${sha}`);
-    if (res.statusCode !== 200) {
-      const text = await readText(res);
-      if (res.statusCode === 404) throw new InfraError(`artifact ${sha.slice(0, 12)} is not on ${this.root}`);
-      throw new InfraError(`${this.root}: artifact ${sha.slice(0, 12)}: ${res.statusCode} ${errorOf(text)}`);
-    }
-    const tmp = tempPathFor(local);
-    try {
+  fetch(sha: string): Promise<string> {
+    return verifiedArtifact(sha, `from ${this.root}`, async (tmp) => {
+      const res = await this.call('GET', `artifacts/${sha}`);
+      if (res.statusCode !== 200) {
+        const text = await readText(res);
+        if (res.statusCode === 404) throw new InfraError(`artifact ${sha.slice(0, 12)} is not on ${this.root}`);
+        throw new InfraError(`${this.root}: artifact ${sha.slice(0, 12)}: ${res.statusCode} ${errorOf(text)}`);
+      }
       await pipeline(res, createWriteStream(tmp, { flags: 'wx' })).catch((e: Error) => {
         throw new InfraError(`downloading artifact ${sha.slice(0, 12)} from ${this.root}: ${e.message}`);
       });
-      const got = await hashFile(tmp);
-      if (got !== sha) throw new InfraError(`artifact ${sha.slice(0, 12)} from ${this.root} is damaged (${got})`);
-      renameSync(tmp, local);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
-    return local;
+    });
   }
 
   private call(

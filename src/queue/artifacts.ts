@@ -4,11 +4,12 @@
 // is `kdk serve`'s upload API instead (artifacts-http.ts): `--artifacts http://host:port` and its token.
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, hashFile } from '../util/cache.js';
+import { hashFile } from '../util/cache.js';
 import { tempPathFor } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
 import { InfraError } from './infra-error.js';
 import { ArtifactServer } from './artifacts-http.js';
+import { verifiedArtifact } from './verified-artifact.js';
 
 /** Where artifacts go and come from: a shared directory or a kdk server, both by sha256. */
 export interface ArtifactStore {
@@ -48,20 +49,11 @@ export class ArtifactDir implements ArtifactStore {
   }
 
   /** A local, verified copy of an artifact (kept in $KDK_CACHE/artifacts, keyed by its hash). */
-  async fetch(sha: string): Promise<string> {
-    const local = join(cacheDir('artifacts'), sha);
-    if (existsSync(local)) return local;
-    const src = this.path(sha);
-    if (!existsSync(src)) throw new InfraError(`artifact ${sha.slice(0, 12)} is not in ${this.root}`);
-    const tmp = tempPathFor(local);
-    try {
+  fetch(sha: string): Promise<string> {
+    return verifiedArtifact(sha, `in ${this.root}`, async (tmp) => {
+      const src = this.path(sha);
+      if (!existsSync(src)) throw new InfraError(`artifact ${sha.slice(0, 12)} is not in ${this.root}`);
       copyFileSync(src, tmp);
-      const got = await hashFile(tmp);
-      if (got !== sha) throw new InfraError(`artifact ${sha.slice(0, 12)} in ${this.root} is damaged (${got})`);
-      renameSync(tmp, local);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
-    return local;
+    });
   }
 }

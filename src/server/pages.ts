@@ -11,46 +11,56 @@ function fixCommit(b: BugRow): Html {
   return c ? html`<span title="${c.title}">${(c.hash ?? '').slice(0, 12) || c.title}</span>` : html``;
 }
 
-function bugRows(bugs: BugRow[]): Html {
-  return html`<table id="bugs">
+/** A table: its header, then a row per item; a cell is a value (escaped) or Html. */
+function table<T>(items: T[], head: string[], cells: (item: T) => unknown[], id?: string): Html {
+  return html`<table${new Html(id ? ` id="${id}"` : '')}>
     <thead>
       <tr>
-        <th>Title</th>
-        <th>Status</th>
-        <th>Crashes</th>
-        <th>Kernels</th>
-        <th>First seen</th>
-        <th>Last seen</th>
-        <th>Upstream</th>
-        <th>Fix commit</th>
-        <th>Fix in branch</th>
-        <th>CVE</th>
+        ${head.map((h) => html`<th>${h}</th>`)}
       </tr>
     </thead>
     <tbody>
-      ${bugs.map(
-        (b) =>
+      ${items.map(
+        (x) =>
           html`<tr>
-            <td><a class="bug" href="/bug/${b.id}">${b.title}</a></td>
-            <td>${b.status}</td>
-            <td>${b.crashes}</td>
-            <td>${b.kernels.join(', ')}</td>
-            <td>${day(b.firstSeen)}</td>
-            <td>${day(b.lastSeen)}</td>
-            <td>
-              ${b.upstream
-                .filter((u) => u.source === 'syzbot')
-                .map((u) => (u.link ? html`<a href="${u.link}">${u.status}</a> ` : html`${u.status} `))}
-            </td>
-            <td>${fixCommit(b)}</td>
-            <td>
-              ${Object.entries(b.fixVerdict).map(([k, v]) => html`<div class="${verdictClass(v)}">${k}: ${v}</div>`)}
-            </td>
-            <td>${b.cves.map((c) => html`<div>${c}</div>`)}</td>
+            ${cells(x).map((c) => html`<td>${c}</td>`)}
           </tr>`,
       )}
     </tbody>
   </table>`;
+}
+
+function bugRows(bugs: BugRow[]): Html {
+  return table(
+    bugs,
+    [
+      'Title',
+      'Status',
+      'Crashes',
+      'Kernels',
+      'First seen',
+      'Last seen',
+      'Upstream',
+      'Fix commit',
+      'Fix in branch',
+      'CVE',
+    ],
+    (b) => [
+      html`<a class="bug" href="/bug/${b.id}">${b.title}</a>`,
+      b.status,
+      b.crashes,
+      b.kernels.join(', '),
+      day(b.firstSeen),
+      day(b.lastSeen),
+      b.upstream
+        .filter((u) => u.source === 'syzbot')
+        .map((u) => (u.link ? html`<a href="${u.link}">${u.status}</a> ` : html`${u.status} `)),
+      fixCommit(b),
+      Object.entries(b.fixVerdict).map(([k, v]) => html`<div class="${verdictClass(v)}">${k}: ${v}</div>`),
+      b.cves.map((c) => html`<div>${c}</div>`),
+    ],
+    'bugs',
+  );
 }
 
 export interface ListQuery {
@@ -152,30 +162,13 @@ export async function bugPage(store: Store, b: BugDetail): Promise<string> {
         : html``
     }
     <h2>Crashes</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>Seen</th>
-          <th>Kernel</th>
-          <th>Title</th>
-          <th>Artifacts</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${b.crashList.map(
-          (c) =>
-            html`<tr>
-              <td>${day(c.seenAt)}</td>
-              <td>${c.kernel ?? ''}</td>
-              <td>${c.title}${c.corrupted ? ' (corrupted)' : ''}</td>
-              <td>
-                <a href="/artifacts/${c.reportSha}">report</a
-                >${c.consoleSha ? html` <a href="/artifacts/${c.consoleSha}">console</a>` : html``}
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${table(b.crashList, ['Seen', 'Kernel', 'Title', 'Artifacts'], (c) => [
+      day(c.seenAt),
+      c.kernel ?? '',
+      `${c.title}${c.corrupted ? ' (corrupted)' : ''}`,
+      html`<a href="/artifacts/${c.reportSha}">report</a
+        >${c.consoleSha ? html` <a href="/artifacts/${c.consoleSha}">console</a>` : html``}`,
+    ])}
     ${
       b.artifacts.length
         ? html`<h2>Files</h2>
@@ -198,42 +191,25 @@ function consoleExcerpt(log: string, report: string): string {
 export async function buildsPage(store: Store): Promise<string> {
   const builds = await store.listBuilds();
   const max = Math.max(1, ...builds.map((b) => Number((b as Record<string, unknown>).wallSeconds ?? 0)));
+  const head = ['Start', 'Kernel', 'Flavour', 'Arch', 'Target', 'Exit', 'Wall s', 'CPU s', 'ccache hit', 'Wall time'];
   return page(
     'Builds',
-    html`<table>
-      <thead>
-        <tr>
-          <th>Start</th>
-          <th>Kernel</th>
-          <th>Flavour</th>
-          <th>Arch</th>
-          <th>Target</th>
-          <th>Exit</th>
-          <th>Wall s</th>
-          <th>CPU s</th>
-          <th>ccache hit</th>
-          <th>Wall time</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${builds.map((b) => {
-          const r = b as Record<string, unknown> & { ccache?: { hitRate: number } | null };
-          const w = Number(r.wallSeconds ?? 0);
-          return html`<tr>
-            <td>${day(String(r.start ?? ''))}</td>
-            <td>${b.kernel}</td>
-            <td>${r.flavour}</td>
-            <td>${r.arch}</td>
-            <td>${r.target ?? ''}</td>
-            <td>${r.exitStatus}</td>
-            <td>${w.toFixed(0)}</td>
-            <td>${Number(r.cpuSeconds ?? 0).toFixed(0)}</td>
-            <td>${r.ccache ? `${(r.ccache.hitRate * 100).toFixed(0)}%` : ''}</td>
-            <td><div style="background:#69c;height:10px;width:${Math.round((300 * w) / max)}px"></div></td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>`,
+    table(builds, head, (b) => {
+      const r = b as Record<string, unknown> & { ccache?: { hitRate: number } | null };
+      const w = Number(r.wallSeconds ?? 0);
+      return [
+        day(String(r.start ?? '')),
+        b.kernel,
+        r.flavour,
+        r.arch,
+        r.target ?? '',
+        r.exitStatus,
+        w.toFixed(0),
+        Number(r.cpuSeconds ?? 0).toFixed(0),
+        r.ccache ? `${(r.ccache.hitRate * 100).toFixed(0)}%` : '',
+        html`<div style="background:#69c;height:10px;width:${Math.round((300 * w) / max)}px"></div>`,
+      ];
+    }),
   );
 }
 
@@ -241,31 +217,14 @@ export async function runsPage(store: Store): Promise<string> {
   const runs = await store.listRuns();
   return page(
     'Runs',
-    html`<table>
-      <thead>
-        <tr>
-          <th>Run</th>
-          <th>Kernel</th>
-          <th>Verdict</th>
-          <th>Booted</th>
-          <th>Boot s</th>
-          <th>Accel</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${runs.map(
-          (r) =>
-            html`<tr>
-              <td>${r.id}</td>
-              <td>${r.kernel}</td>
-              <td>${r.verdict}</td>
-              <td>${r.booted ? 'yes' : 'no'}</td>
-              <td>${r.bootSeconds?.toFixed(1) ?? ''}</td>
-              <td>${r.accelerator}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`,
+    table(runs, ['Run', 'Kernel', 'Verdict', 'Booted', 'Boot s', 'Accel'], (r) => [
+      r.id,
+      r.kernel,
+      r.verdict,
+      r.booted ? 'yes' : 'no',
+      r.bootSeconds?.toFixed(1) ?? '',
+      r.accelerator,
+    ]),
   );
 }
 
@@ -279,19 +238,12 @@ export async function gapPage(store: Store, kernel: string): Promise<string> {
       ${[...groups].map(
         ([sub, fs]) =>
           html`<h2>${sub} (${fs.length})</h2>
-            <table>
-              <tbody>
-                ${fs.map(
-                  (f) =>
-                    html`<tr>
-                      <td>${f.cve}</td>
-                      <td><code>${f.fixCommit.slice(0, 12)}</code></td>
-                      <td>${f.summary}</td>
-                      <td class="small">${f.evidence}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`,
+            ${table(fs, ['CVE', 'Fix', 'Summary', 'Evidence'], (f) => [
+              f.cve,
+              html`<code>${f.fixCommit.slice(0, 12)}</code>`,
+              f.summary,
+              html`<span class="small">${f.evidence}</span>`,
+            ])}`,
       )}`,
   );
 }

@@ -2,7 +2,7 @@
 // into bugs, gap findings, upstream bugs with fix verdicts, and artifacts by sha256 (docs/store.md).
 import type { Readable, Writable } from 'node:stream';
 import { connect, defaultStorePath, type Connection } from './db.js';
-import { migrate } from './migrations.js';
+import { migrate, type Notice } from './migrations.js';
 import { ingestData, ingestPath, type IngestOptions, type IngestResult } from './ingest.js';
 import * as q from './queries.js';
 import { exportStore, importStore } from './transfer.js';
@@ -102,6 +102,7 @@ export class Store {
   getArtifact = (sha: string) => q.getArtifact(this.conn.db, sha);
   listBuilds = () => q.listBuilds(this.conn.db);
   listRuns = () => q.listRuns(this.conn.db);
+  listFlavours = () => q.listFlavours(this.conn.db);
   listKernels = () => q.listKernels(this.conn.db);
   listSweepVerdicts = () => q.listSweepVerdicts(this.conn.db);
   gapOf = (kernel: string) => q.gapOf(this.conn.db, kernel);
@@ -116,10 +117,15 @@ export class Store {
 }
 
 /** Opens (creating and upgrading as needed) the store at a path or postgres:// URL; default per defaultStorePath. */
-export async function openStore(target?: string, opts: { schemaVersion?: number } = {}): Promise<Store> {
+export async function openStore(
+  target?: string,
+  opts: { schemaVersion?: number; notice?: Notice } = {},
+): Promise<Store> {
   const conn = await connect(defaultStorePath(target));
+  // What the user should know about their store (a search without indexes) goes to stderr, as kdk's own notes.
+  const notice = opts.notice ?? ((line: string) => process.stderr.write(`kdk: note: ${conn.where}: ${line}\n`));
   try {
-    await migrate(conn.db, conn.writeTx, conn.dialect, conn.where, opts.schemaVersion);
+    await migrate(conn.db, conn.writeTx, conn.dialect, conn.where, opts.schemaVersion, notice);
   } catch (e) {
     await conn.db.destroy();
     throw e;

@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseLog, reportFromJson, type CrashReport } from '../report/index.js';
 import { loadBundle } from '../vm/index.js';
+import { defaultLocalversion } from '../build/index.js';
 import { inputError } from '../util/errors.js';
 import { kernelId, placeInBug, putArtifact, recordCrash, sha256, type Tx } from './record.js';
 import type { Connection } from './db.js';
 
 export const MAX_INPUT = 256 * 1024 * 1024;
 
-export type IngestKind = 'console' | 'reports' | 'run' | 'build' | 'gap-cves' | 'bundle' | 'sweep';
+export type IngestKind = 'console' | 'reports' | 'run' | 'build' | 'flavour' | 'gap-cves' | 'bundle' | 'sweep';
 
 export interface IngestResult {
   path: string;
@@ -22,6 +23,7 @@ export interface IngestResult {
   crashes: number;
   runs: number;
   builds: number;
+  flavours: number;
   findings: number;
   /** Sweep verdicts (kernel, bug) new or changed. */
   verdicts: number;
@@ -67,6 +69,17 @@ const Build = z
     target: z.string().optional(),
   })
   .passthrough();
+/** `kdk flavour --json` (or the report.json it writes): what the flavours table keeps of it. */
+const Flavour = z
+  .object({
+    base: z.object({ id: z.object({ arch: z.string(), flavour: z.string() }).passthrough() }).passthrough(),
+    profile: z.object({ profiles: z.array(z.string()) }).passthrough(),
+    configHash: z.string(),
+    tree: z.string(),
+    kernel: z.string().optional(),
+    packaging: z.object({ version: z.string() }).passthrough().optional(),
+  })
+  .passthrough();
 const Finding = z.object({
   cve: z.string(),
   status: z.string(),
@@ -109,6 +122,8 @@ type Doc =
   | { kind: 'reports'; reports: CrashReport[] }
   | { kind: 'run'; runs: z.infer<typeof Run>[] }
   | { kind: 'build'; build: z.infer<typeof Build> }
+  /** report: the document less where it was written (`out`, `written`), its identity whatever --out said. */
+  | { kind: 'flavour'; flavour: z.infer<typeof Flavour>; report: string }
   | { kind: 'gap-cves'; gap: z.infer<typeof GapCves> }
   | { kind: 'sweep'; sweep: z.infer<typeof Sweep> };
 
@@ -128,6 +143,10 @@ function classify(j: unknown): Doc | undefined {
   if (Array.isArray(o.runs)) return { kind: 'run', runs: z.object({ runs: z.array(Run) }).parse(o).runs };
   if ('verdict' in o && 'crashes' in o) return { kind: 'run', runs: [Run.parse(o)] };
   if ('configHash' in o && 'flavour' in o) return { kind: 'build', build: Build.parse(o) };
+  if ('configHash' in o && 'profile' in o && 'base' in o) {
+    const { out: _out, written: _written, ...report } = o;
+    return { kind: 'flavour', flavour: Flavour.parse(report), report: JSON.stringify(report) };
+  }
   if ('findings' in o && 'kernel' in o) return { kind: 'gap-cves', gap: GapCves.parse(o) };
   if (Array.isArray(o.results) && typeof o.kernel === 'object' && o.kernel !== null && 'sha256' in o.kernel)
     return { kind: 'sweep', sweep: Sweep.parse(o) };
@@ -154,6 +173,7 @@ const empty = (path: string, kind: IngestKind): IngestResult => ({
   crashes: 0,
   runs: 0,
   builds: 0,
+  flavours: 0,
   findings: 0,
   verdicts: 0,
 });
@@ -186,7 +206,8 @@ export async function ingestData(
     }
   }
   const kind: IngestKind = doc?.kind ?? 'console';
-  const key = opts.key ? sha256(`key\0${opts.key}`) : sha256(`${kind}\0${opts.kernel ?? ''}\0${sha256(data)}`);
+  const content = doc?.kind === 'flavour' ? doc.report : data;
+  const key = opts.key ? sha256(`key\0${opts.key}`) : sha256(`${kind}\0${opts.kernel ?? ''}\0${sha256(content)}`);
   const seenAt = opts.seenAt ?? new Date().toISOString();
   return conn.writeTx(async (tx) => {
     const res = empty(path, kind);
@@ -209,6 +230,7 @@ export async function ingestData(
     } else if (doc.kind === 'run') for (const r of doc.runs) await ingestRun(tx, r, opts, seenAt, res);
     else if (doc.kind === 'build') await ingestBuild(tx, doc.build, res);
     else if (doc.kind === 'sweep') await ingestSweep(tx, doc.sweep, opts, seenAt, res);
+    else if (doc.kind === 'flavour') await ingestFlavour(tx, doc.flavour, doc.report, opts, res);
     else await ingestGap(tx, doc.gap, opts, res);
     await markIngested(tx, key, kind, path);
     return res;
@@ -313,6 +335,40 @@ async function ingestBuild(tx: Tx, b: z.infer<typeof Build>, res: IngestResult):
     .returning('id')
     .executeTakeFirst();
   if (ins) res.builds++;
+}
+
+/**
+ * A flavour and the kernel it defines: named as a default `kdk build --flavour-dir` of it will name its kernel
+ * (the tree's version, then LOCALVERSION; Debian's CONFIG_LOCALVERSION is empty), with its config hash, so the
+ * build's record later lands on the same kernel row.
+ */
+async function ingestFlavour(
+  tx: Tx,
+  f: z.infer<typeof Flavour>,
+  report: string,
+  opts: IngestOptions,
+  res: IngestResult,
+): Promise<void> {
+  const profile = f.profile.profiles.join('+');
+  const release = f.kernel && `${f.kernel}${defaultLocalversion(profile)}`;
+  const name = opts.kernel ?? release;
+  const kid = name ? await kernelId(tx, { name, version: release, tree: f.tree, configHash: f.configHash }) : null;
+  const ins = await tx
+    .insertInto('flavours')
+    .values({
+      report_sha: await putArtifact(tx, 'flavour-report', report),
+      name: `${f.base.id.flavour}${profile ? '-' + profile : ''}`,
+      arch: f.base.id.arch,
+      tree_version: f.kernel ?? null,
+      packaging_version: f.packaging?.version ?? null,
+      config_hash: f.configHash,
+      kernel_id: kid,
+      created_at: new Date().toISOString(),
+    })
+    .onConflict((oc) => oc.column('report_sha').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (ins) res.flavours++;
 }
 
 /** A CVE's subsystem as the dashboard groups it: the first two directories of its first file. */

@@ -12,8 +12,46 @@ const WORDS: Record<DialectName, Record<'ID' | 'BLOB' | 'REAL', string>> = {
   postgres: { ID: 'serial primary key', BLOB: 'bytea', REAL: 'double precision' },
 };
 
+/** Says something the user should know about their store (one line, no `kdk:` prefix). */
+export type Notice = (line: string) => void;
+/** A step's work that is more than statements: it may decide what it can do (the role's rights). */
+type StepFn = (tx: Kysely<DB>, notice: Notice) => Promise<void>;
 /** A step's statements: the same for both dialects, or each its own where they differ in kind (search). */
-type Step = string[] | Record<DialectName, string[]>;
+type Step = string[] | Record<DialectName, string[] | StepFn>;
+
+/** PostgreSQL's trigram indexes for the title search (the LIKE in queries.ts titleSearch uses them). */
+const TRIGRAM_INDEXES = [
+  `create index if not exists bugs_title_trgm on bugs using gin (lower(title) gin_trgm_ops)`,
+  `create index if not exists bug_titles_title_trgm on bug_titles using gin (lower(title) gin_trgm_ops)`,
+];
+
+const hasTrigram = async (tx: Kysely<DB>) =>
+  (await sql`select 1 from pg_extension where extname = 'pg_trgm'`.execute(tx)).rows.length > 0;
+
+/**
+ * pg_trgm and its indexes, where this role may have them: the extension is trusted, so a database owner (or a
+ * role with CREATE on the database) may create it; a role with less (CONNECT and a schema of its own) may not.
+ * Then the search runs the same LIKE without an index (a scan of the titles) and the notice says why; once
+ * someone who may has created the extension, the next open adds the indexes (catchUpTrigram).
+ */
+async function trigramSearch(tx: Kysely<DB>, notice: Notice): Promise<void> {
+  if (!(await hasTrigram(tx))) {
+    // A savepoint: the failed statement would otherwise abort the whole migration transaction.
+    await sql`savepoint kdk_trgm`.execute(tx);
+    try {
+      await sql`create extension pg_trgm`.execute(tx);
+      await sql`release savepoint kdk_trgm`.execute(tx);
+    } catch (e) {
+      await sql`rollback to savepoint kdk_trgm`.execute(tx);
+      notice(
+        `title search without trigram indexes (a scan): cannot create extension pg_trgm here (${(e as Error).message}); ` +
+          `the database owner can run 'create extension pg_trgm' in it, and kdk adds the indexes on its next open`,
+      );
+      return;
+    }
+  }
+  for (const stmt of TRIGRAM_INDEXES) await sql.raw(stmt).execute(tx);
+}
 
 /** The titles a bug is searched by: its own and those naming it now (bug_titles), one per line. */
 const bugTitlesOf = (where: string) =>
@@ -69,7 +107,8 @@ const STEPS: Step[] = [
   // 3: indexed title search, and each bug's kernel names on its row (the list pages without a join). Both are trigram indexes, so a search keeps its meaning (a case-insensitive
   // substring of any of a bug's titles) and answers the same on both dialects. SQLite: an FTS5 table, one row
   // per bug, kept by triggers (so ingest, import and status changes all keep it). PostgreSQL: pg_trgm (shipped
-  // with Debian's postgresql-15, trusted, so a database owner may create it) GIN indexes the LIKE uses.
+  // with Debian's postgresql-15, trusted, so a database owner may create it) GIN indexes the LIKE uses; a role
+  // that may not create it gets the same LIKE without them (trigramSearch).
   {
     sqlite: [
       `alter table bugs add column kernels text not null default '[]'`,
@@ -85,14 +124,14 @@ const STEPS: Step[] = [
          ${reindex('old.bug_id')} ${reindex('new.bug_id')} end`,
       `create trigger bug_titles_search_del after delete on bug_titles begin ${reindex('old.bug_id')} end`,
     ],
-    postgres: [
-      `alter table bugs add column kernels text not null default '[]'`,
-      `update bugs set kernels = coalesce((select '[' || string_agg(to_json(k.name)::text, ',' order by k.name
-         collate "C") || ']' from bug_kernels bk join kernels k on k.id = bk.kernel_id where bk.bug_id = bugs.id), '[]')`,
-      `create extension if not exists pg_trgm`,
-      `create index bugs_title_trgm on bugs using gin (lower(title) gin_trgm_ops)`,
-      `create index bug_titles_title_trgm on bug_titles using gin (lower(title) gin_trgm_ops)`,
-    ],
+    postgres: async (tx, notice) => {
+      await sql`alter table bugs add column kernels text not null default '[]'`.execute(tx);
+      await sql`update bugs set kernels = coalesce((select '[' || string_agg(to_json(k.name)::text, ',' order by k.name
+         collate "C") || ']' from bug_kernels bk join kernels k on k.id = bk.kernel_id where bk.bug_id = bugs.id), '[]')`.execute(
+        tx,
+      );
+      await trigramSearch(tx, notice);
+    },
   },
   // 4: `kdk sweep --db`: the latest sweep verdict per (kernel, bug), joined with the fix's presence.
   [
@@ -100,6 +139,14 @@ const STEPS: Step[] = [
        references bugs(id), kernel_sha256 text not null, bundle text not null, verdict text not null,
        hits integer not null, runs integer not null, cve text, fix_commit text, fix_state text not null,
        fix_how text not null, assessment text, recorded_at text not null, primary key (kernel_id, bug_id))`,
+  ],
+  // 5: what `kdk flavour` produced: one row per distinct report (stored as an artifact, by sha256), naming the
+  // kernel a default build of it will be.
+  [
+    `create table flavours (id ID, report_sha text not null unique references artifacts(sha256), name text not null,
+       arch text not null, tree_version text, packaging_version text, config_hash text not null,
+       kernel_id integer references kernels(id), created_at text not null)`,
+    `create index flavours_kernel on flavours (kernel_id)`,
   ],
 ];
 
@@ -126,6 +173,7 @@ export async function migrate(
   dialect: DialectName,
   where: string,
   target = SCHEMA_VERSION,
+  notice: Notice = () => {},
 ): Promise<{ from: number; to: number }> {
   const from = await schemaVersion(db);
   const refuse = (v: number) =>
@@ -143,7 +191,9 @@ export async function migrate(
       if (now > SCHEMA_VERSION) throw refuse(now);
       if (now !== v) return; // another process applied this step first
       const step = STEPS[v];
-      for (const stmt of Array.isArray(step) ? step : step[dialect]) await sql.raw(ddl(stmt, dialect)).execute(tx);
+      const work = Array.isArray(step) ? step : step[dialect];
+      if (typeof work === 'function') await work(tx, notice);
+      else for (const stmt of work) await sql.raw(ddl(stmt, dialect)).execute(tx);
       await tx.deleteFrom('kdk_meta').where('key', '=', 'schema_version').execute();
       await tx
         .insertInto('kdk_meta')
@@ -151,5 +201,17 @@ export async function migrate(
         .execute();
     });
   }
+  if (dialect === 'postgres' && target >= 3) await catchUpTrigram(db, writeTx);
   return { from, to: Math.max(from, target) };
+}
+
+/** A store migrated without pg_trgm gets its indexes once the extension is there (one catalogue query an open). */
+async function catchUpTrigram(db: Kysely<DB>, writeTx: WriteTx): Promise<void> {
+  const { rows } = await sql<{ missing: boolean }>`select exists (select 1 from pg_extension where extname = 'pg_trgm')
+    and (select count(*) from pg_indexes where schemaname = current_schema()
+         and indexname in ('bugs_title_trgm', 'bug_titles_title_trgm')) < 2 as missing`.execute(db);
+  if (!rows[0]?.missing) return;
+  await writeTx(async (tx) => {
+    for (const stmt of TRIGRAM_INDEXES) await sql.raw(stmt).execute(tx);
+  });
 }

@@ -40,6 +40,18 @@ export interface BugRow {
 
 export const MAX_PAGE = 500;
 
+/** `table.column` for each of a table's columns: a view lists its columns once, without the prefix. */
+const columns = <T extends keyof DB & string, C extends keyof DB[T] & string>(table: T, names: C[]) =>
+  names.map((c) => `${table}.${c}` as `${T}.${C}`);
+
+type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+
+/** A row's snake_case columns as the API's camelCase fields (`boot_seconds` → `bootSeconds`), in order. */
+const camel = <R extends object>(row: R) =>
+  Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), v]),
+  ) as { [K in keyof R & string as Camel<K>]: R[K] };
+
 /** `%` and `_` in user text match themselves. */
 const likeArg = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -193,15 +205,9 @@ export async function getBug(db: Kysely<DB>, id: number, crashLimit = 100): Prom
       .selectFrom('crashes')
       .leftJoin('kernels', 'kernels.id', 'crashes.kernel_id')
       .select([
-        'crashes.id',
-        'crashes.title',
-        'crashes.type',
-        'crashes.corrupted',
-        'crashes.seen_at',
+        ...columns('crashes', ['id', 'title', 'type', 'corrupted', 'seen_at']),
         'kernels.name as kernel',
-        'crashes.report_sha',
-        'crashes.console_sha',
-        'crashes.run_id',
+        ...columns('crashes', ['report_sha', 'console_sha', 'run_id']),
       ])
       .where('crashes.bug_id', '=', id)
       .orderBy('crashes.id', 'desc')
@@ -225,17 +231,7 @@ export async function getBug(db: Kysely<DB>, id: number, crashLimit = 100): Prom
     ...bug,
     altTitles: titles.map((t) => t.title).filter((t) => t !== row.title),
     fixCommits: JSON.parse(row.fix_commits) as string[],
-    crashList: crashes.map((c) => ({
-      id: c.id,
-      title: c.title,
-      type: c.type,
-      corrupted: c.corrupted === 1,
-      seenAt: c.seen_at,
-      kernel: c.kernel,
-      reportSha: c.report_sha,
-      consoleSha: c.console_sha,
-      runId: c.run_id,
-    })),
+    crashList: crashes.map((c) => ({ ...camel(c), corrupted: c.corrupted === 1 })),
     verdictEvidence: Object.fromEntries(verdicts.map((v) => [v.name, v.evidence])),
     artifacts: arts,
   };
@@ -263,24 +259,28 @@ export async function listRuns(db: Kysely<DB>, limit = 200) {
     .select([
       'runs.id',
       'kernels.name as kernel',
-      'runs.verdict',
-      'runs.booted',
-      'runs.boot_seconds',
-      'runs.accelerator',
-      'runs.started_at',
+      ...columns('runs', ['verdict', 'booted', 'boot_seconds', 'accelerator', 'started_at']),
     ])
     .orderBy('runs.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    kernel: r.kernel,
-    verdict: r.verdict,
-    booted: r.booted === 1,
-    bootSeconds: r.boot_seconds,
-    accelerator: r.accelerator,
-    startedAt: r.started_at,
-  }));
+  return rows.map((r) => ({ ...camel(r), booted: r.booted === 1 }));
+}
+
+/** Flavours recorded from `kdk flavour`, newest first, with the kernel each defines. */
+export async function listFlavours(db: Kysely<DB>, limit = 200) {
+  const rows = await db
+    .selectFrom('flavours')
+    .leftJoin('kernels', 'kernels.id', 'flavours.kernel_id')
+    .select([
+      ...columns('flavours', ['id', 'name', 'arch']),
+      'kernels.name as kernel',
+      ...columns('flavours', ['tree_version', 'packaging_version', 'config_hash', 'report_sha', 'created_at']),
+    ])
+    .orderBy('flavours.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(camel);
 }
 
 /** The sweep verdicts (one per kernel and bug), by kernel name then bug title. */
@@ -319,26 +319,12 @@ export async function gapOf(db: Kysely<DB>, kernel: string) {
   const rows = await db
     .selectFrom('gap_findings')
     .innerJoin('kernels', 'kernels.id', 'gap_findings.kernel_id')
-    .select([
-      'gap_findings.cve',
-      'gap_findings.fix_commit',
-      'gap_findings.status',
-      'gap_findings.subsystem',
-      'gap_findings.summary',
-      'gap_findings.evidence',
-    ])
+    .select(columns('gap_findings', ['cve', 'fix_commit', 'status', 'subsystem', 'summary', 'evidence']))
     .where('kernels.name', '=', kernel)
     .orderBy('gap_findings.subsystem')
     .orderBy('gap_findings.cve')
     .execute();
-  return rows.map((r) => ({
-    cve: r.cve,
-    fixCommit: r.fix_commit,
-    status: r.status,
-    subsystem: r.subsystem,
-    summary: r.summary,
-    evidence: r.evidence,
-  }));
+  return rows.map(camel);
 }
 
 /** Open bugs with crashes on kernel B and none on A (new), on A only (gone), on both (still open). */

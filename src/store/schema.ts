@@ -38,6 +38,22 @@ export interface BuildTable {
   record: string;
 }
 
+export interface FlavourTable {
+  id: Generated<number>;
+  /** The flavour's report (its `kdk flavour --json` document less where it was written), an artifact. */
+  report_sha: string;
+  /** As `kdk build` names it: base flavour and profiles (`amd64-kasan+minimal+lockdep+syzbot`). */
+  name: string;
+  arch: string;
+  /** The evaluated tree's kernel version (its Makefile). */
+  tree_version: string | null;
+  /** The Debian packaging version of the base config (none for a flat or kernel-ark base). */
+  packaging_version: string | null;
+  config_hash: string;
+  kernel_id: number | null;
+  created_at: string;
+}
+
 export interface RunTable {
   id: Generated<number>;
   record_sha: string;
@@ -159,6 +175,7 @@ export interface DB {
   artifacts: ArtifactTable;
   kernels: KernelTable;
   builds: BuildTable;
+  flavours: FlavourTable;
   runs: RunTable;
   bugs: BugTable;
   bug_titles: BugTitleTable;
@@ -177,6 +194,7 @@ export const TABLES = [
   'artifacts',
   'kernels',
   'builds',
+  'flavours',
   'runs',
   'bugs',
   'bug_titles',
@@ -196,6 +214,7 @@ export const KEYS: Record<TableName, string[]> = {
   artifacts: ['sha256'],
   kernels: ['id'],
   builds: ['id'],
+  flavours: ['id'],
   runs: ['id'],
   bugs: ['id'],
   bug_titles: ['title'],
@@ -210,4 +229,4 @@ export const KEYS: Record<TableName, string[]> = {
 };
 
 /** Tables with a generated id, whose PostgreSQL sequence import moves past the imported ids. */
-export const SERIAL_TABLES: TableName[] = ['kernels', 'builds', 'runs', 'bugs', 'crashes', 'gap_findings'];
+export const SERIAL_TABLES: TableName[] = ['kernels', 'builds', 'flavours', 'runs', 'bugs', 'crashes', 'gap_findings'];

@@ -33,7 +33,7 @@ import { projectRoot, sharedDir, skipIf } from '../helpers.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { cacheDir } from '../../src/util/cache.js';
 import { smallKernel, stockKernel } from '../vm/fixtures.js';
-import { dropKey, kernelDebsDir, throwawayKey } from '../publish/fixtures.js';
+import { dropKey, kernelDebsDir, throwawayCert, throwawayKey } from '../publish/fixtures.js';
 import { pgUnavailable, startPg } from '../store/pg.js';
 import { startWorker } from '../queue/fixtures.js';
 import { findModules } from '../../src/publish/index.js';
@@ -135,27 +135,7 @@ async function flavourDir(fl: string): Promise<void> {
 function userKeys(cwd: string): () => void {
   const gpgKey = throwawayKey();
   copyFileSync(gpgKey.keyFile, join(cwd, 'debug-archive.key'));
-  const o = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '3650',
-      '-subj',
-      '/CN=kdk example db key/',
-      '-keyout',
-      'db.key',
-      '-out',
-      'db.crt',
-    ],
-    { cwd, encoding: 'utf8' },
-  );
-  if (o.status !== 0) throw new Error(`openssl req: ${o.stderr}`);
+  throwawayCert(cwd, 'kdk example db key', 'db');
   return () => dropKey(gpgKey);
 }
 

@@ -57,6 +57,16 @@ export function throwawayKey(passphrase = ''): TestKey {
   return { home, keyFile, fingerprint };
 }
 
+/** A throwaway self-signed X.509 key and certificate (RSA 2048, SHA-256): `dir/<file>.key` and `.crt`. */
+export function throwawayCert(dir: string, cn: string, file = cn): { key: string; crt: string } {
+  const key = join(dir, `${file}.key`);
+  const crt = join(dir, `${file}.crt`);
+  const args = ['req', '-new', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30'];
+  const r = spawnSync('openssl', [...args, '-subj', `/CN=${cn}/`, '-keyout', key, '-out', crt], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl req: ${r.stderr}`);
+  return { key, crt };
+}
+
 export function dropKey(k: TestKey): void {
   spawnSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: k.home } });
   rmSync(k.home, { recursive: true, force: true });

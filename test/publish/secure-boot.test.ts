@@ -18,7 +18,7 @@ import { buildInitramfs, newcArchive } from '../../src/image/index.js';
 import { findModules, unsignedModule } from '../../src/publish/index.js';
 import { smallTestKernel } from '../../src/build/index.js';
 import { skipIf } from '../helpers.js';
-import { kdk, tmp } from './fixtures.js';
+import { kdk, throwawayCert, tmp } from './fixtures.js';
 
 const PKGS = [
   'ovmf',
@@ -116,32 +116,8 @@ test(
   { skip },
   async () => {
     const dir = tmp('kdk-sb-');
-    const key = (cn: string) => {
-      run(
-        [
-          'openssl',
-          'req',
-          '-new',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-sha256',
-          '-days',
-          '30',
-          '-subj',
-          `/CN=${cn}/`,
-          '-keyout',
-          join(dir, `${cn}.key`),
-          '-out',
-          join(dir, `${cn}.crt`),
-        ],
-        'openssl',
-      );
-      return { key: join(dir, `${cn}.key`), crt: join(dir, `${cn}.crt`) };
-    };
-    const pk = key('kdk-throwaway-pk');
-    const db = key('kdk-throwaway-db');
+    const pk = throwawayCert(dir, 'kdk-throwaway-pk');
+    const db = throwawayCert(dir, 'kdk-throwaway-db');
     const kernel = await smallTestKernel((l) => process.stderr.write(l + '\n'));
     const crc7 = findModules(kernel.modulesDir!).find((m) => m.endsWith('/crc7.ko'))!;
     assert.ok(crc7, `the test kernel's modules hold lib/crc7.ko: ${kernel.modulesDir}`);

@@ -11,33 +11,9 @@ import { packagesSkipReason } from '../../src/util/deps.js';
 import { checkSecureBootConfig, moduleSignedBy } from '../../src/publish/index.js';
 import { debianSourceTree } from '../../src/distro/index.js';
 import { skipIf } from '../helpers.js';
-import { kdk, kernelDebsDir, tmp } from './fixtures.js';
+import { kdk, kernelDebsDir, throwawayCert, tmp } from './fixtures.js';
 
 const skip = skipIf(packagesSkipReason(['linux-image-amd64', 'sbsigntool', 'openssl', 'gcc', 'libssl-dev']));
-
-function cert(dir: string, cn: string) {
-  const key = join(dir, `${cn}.key`);
-  const crt = join(dir, `${cn}.crt`);
-  const r = spawnSync('openssl', [
-    'req',
-    '-new',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-sha256',
-    '-days',
-    '30',
-    '-subj',
-    `/CN=${cn}/`,
-    '-keyout',
-    key,
-    '-out',
-    crt,
-  ]);
-  assert.equal(r.status, 0, r.stderr.toString());
-  return { key, crt };
-}
 
 const stock = () => {
   const v = readdirSync('/boot')
@@ -50,8 +26,8 @@ const stock = () => {
 
 test("kdk sign: Debian's stock kernel and a module re-signed with a throwaway key", { skip }, () => {
   const dir = tmp();
-  const k = cert(dir, 'kdk-throwaway-db');
-  const other = cert(dir, 'someone-else');
+  const k = throwawayCert(dir, 'kdk-throwaway-db');
+  const other = throwawayCert(dir, 'someone-else');
   const s = stock();
   const mods = join(dir, 'mods');
   mkdirSync(mods);
@@ -95,7 +71,7 @@ test(
   { skip },
   () => {
     const dir = tmp();
-    const k = cert(dir, 'kdk-throwaway-db');
+    const k = throwawayCert(dir, 'kdk-throwaway-db');
     const build = kernelDebsDir(); // the flavour directory test/build builds: build/arch/x86/boot/bzImage
     const r = kdk(['sign', '--key', k.key, '--cert', k.crt, build, '--out', join(dir, 'out')]);
     assert.equal(r.code, 1, r.stderr);

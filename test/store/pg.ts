@@ -10,8 +10,11 @@ import { join } from 'node:path';
 const BIN = '/usr/lib/postgresql/15/bin';
 
 export interface PgCluster {
-  url: (db?: string) => string;
+  /** A database's URL, as the cluster's superuser (kdk) or another role. */
+  url: (db?: string, user?: string) => string;
   createDb: (name: string) => void;
+  /** Runs SQL as the superuser in a database; its rows, a line each (psql -At). */
+  psql: (db: string, statement: string) => string;
   stop: () => void;
 }
 
@@ -55,8 +58,14 @@ export async function startPg(): Promise<PgCluster> {
   pg('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
   let stopped = false;
   return {
-    url: (db = 'postgres') => `postgres://kdk@127.0.0.1:${port}/${db}`,
+    url: (db = 'postgres', user = 'kdk') => `postgres://${user}@127.0.0.1:${port}/${db}`,
     createDb: (name) => pg('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'kdk', name]),
+    psql: (db, statement) =>
+      execFileSync(
+        `${BIN}/psql`,
+        ['-h', '127.0.0.1', '-p', String(port), '-U', 'kdk', '-d', db, '-At', '-v', 'ON_ERROR_STOP=1', '-c', statement],
+        { uid, gid, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
+      ).trim(),
     stop: () => {
       if (stopped) return;
       stopped = true;
