@@ -2,7 +2,6 @@
 // other per-user toolchain first); "without" is the same directories with the Rust tools absent: a directory of
 // symlinks to everything in /usr/bin except them, so nothing is uninstalled from the machine.
 import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { after } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,7 +18,8 @@ export function pathWithoutRust(): string {
   if (!farm) {
     farm = mkdtempSync(join(tmpdir(), 'kdk-norust-bin-'));
     const dir = farm;
-    after(() => rmSync(dir, { recursive: true, force: true }));
+    // Removed when the process exits, not after the first test that asked (node:test's after() in a test is its own).
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     for (const f of readdirSync('/usr/bin')) if (!RUST_TOOL.test(f)) symlinkSync(join('/usr/bin', f), join(dir, f));
   }
   return `/usr/local/sbin:/usr/local/bin:/usr/sbin:${farm}`;

@@ -97,7 +97,7 @@ export function registerFlavour(program: Command): void {
       const profiles = opts.profile?.length ? opts.profile : ['syzbot'];
       // Debian's hierarchy is keyed by Debian names; kernel-ark's variants (x86_64-debug) pass through.
       const arch = opts.distro === 'fedora' || !findArch(opts.arch) ? opts.arch : archFacts(opts.arch).debian;
-      const { makeDebugFlavour, reportJson, writeFlavour } = await import('../flavour/index.js');
+      const { makeDebugFlavour, reportJson, rustSummary, writeFlavour } = await import('../flavour/index.js');
       const { makeProgress } = await import('../util/progress.js');
       const progress = makeProgress({ quiet: opts.quiet });
       const r = await makeDebugFlavour({
@@ -144,6 +144,10 @@ export function registerFlavour(program: Command): void {
           (r.baseChanges.knockOn.length ? ':' : ''),
       );
       for (const line of knockOnLines(r.baseChanges.knockOn)) say(opts, `    ${line}`);
+      if (r.rust.checked) {
+        say(opts, `  rust: ${rustSummary(r.rust)}`);
+        for (const w of r.rust.warnings) say(opts, `    note: ${w}`);
+      }
       if (r.requiredMissing.length) say(opts, `  REQUIRED options missing: ${r.requiredMissing.join(', ')}`);
       say(opts, `  Debian packaging: ${out}/debian/ (featureset 'debug'); report: ${out}/report.json`);
       say(opts, `next: ${shellCommand(['kdk', 'build', '--flavour-dir', out])}`);
