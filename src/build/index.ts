@@ -8,6 +8,7 @@ export { extractBuildErrors } from './errors.js';
 export { buildKernel, cachedKernel, kernelFromConfig, treeIdentity } from './kernel-cache.js';
 export type { BuiltKernel, KernelBuildSpec } from './kernel-cache.js';
 export { smallTestKernel, testKernelOptions, TEST_KERNEL_PROFILE } from './test-kernel.js';
+export { rustSampleKernel, RUST_SAMPLE_OPTIONS, type RustSampleKernel } from './rust-kernel.js';
 export { runMake, type MakeResult } from './make.js';
 export { distccEnv, checkDistccHosts, DISTCC_PACKAGES } from './distcc.js';
 export {

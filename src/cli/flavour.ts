@@ -100,7 +100,7 @@ export function registerFlavour(program: Command): void {
       const profiles = opts.profile?.length ? opts.profile : ['syzbot'];
       // Debian's hierarchy is keyed by Debian names; kernel-ark's variants (x86_64-debug) pass through.
       const arch = opts.distro === 'fedora' || !findArch(opts.arch) ? opts.arch : archFacts(opts.arch).debian;
-      const { makeDebugFlavour, reportJson, writeFlavour } = await import('../flavour/index.js');
+      const { makeDebugFlavour, reportJson, rustSummary, writeFlavour } = await import('../flavour/index.js');
       const { makeProgress } = await import('../util/progress.js');
       const progress = makeProgress({ quiet: opts.quiet });
       const r = await makeDebugFlavour({
@@ -122,13 +122,19 @@ export function registerFlavour(program: Command): void {
       if (r.requiredMissing.length) setExitCode(ExitCode.failure);
       const doc = { out, written, ...reportJson(r) };
       if (opts.json) printJson(doc);
-      else printSummary(opts, r, out);
+      else printSummary(opts, r, out, rustSummary);
       await recordResult(opts, doc, `kdk flavour ${out}`);
     });
   addCommonOptions(cmd);
 }
 
-function printSummary(opts: FlavourOptions, r: FlavourResult, out: string): void {
+// rustSummary comes from the lazily loaded flavour stage.
+function printSummary(
+  opts: FlavourOptions,
+  r: FlavourResult,
+  out: string,
+  rustSummary: (x: FlavourResult['rust']) => string,
+): void {
   say(opts, `debug flavour ${r.base.id.arch}/${r.base.id.flavour} + ${r.profile.profiles.join('+')} → ${out}/.config`);
   say(opts, `  base: ${r.base.source} (${r.base.files.length} files), evaluated by ${r.evaluator}`);
   if (r.packaging) {
@@ -152,6 +158,10 @@ function printSummary(opts: FlavourOptions, r: FlavourResult, out: string): void
       (r.baseChanges.knockOn.length ? ':' : ''),
   );
   for (const line of knockOnLines(r.baseChanges.knockOn)) say(opts, `    ${line}`);
+  if (r.rust.checked) {
+    say(opts, `  rust: ${rustSummary(r.rust)}`);
+    for (const w of r.rust.warnings) say(opts, `    note: ${w}`);
+  }
   if (r.requiredMissing.length) say(opts, `  REQUIRED options missing: ${r.requiredMissing.join(', ')}`);
   say(opts, `  Debian packaging: ${out}/debian/ (featureset 'debug'); report: ${out}/report.json`);
   say(opts, `next: ${shellCommand(['kdk', 'build', '--flavour-dir', out])}`);

@@ -18,6 +18,7 @@ import { evaluateConfig, mergeWithReasons } from './evaluate.js';
 import { type BaseChange, type ConfigValue, baseChanges, requestedReport } from './flavour-report.js';
 import { debianDebugFeatureset } from './debian-snippet.js';
 import { treeKernelVersion, treeSymbols } from './tree-symbols.js';
+import { rustReadiness, type RustReadiness } from './rust-readiness.js';
 
 /** Debian releases kdk composes, and their kernel series. */
 export const SUPPORTED_RELEASES: Record<string, string> = { bookworm: '6.1', trixie: '6.12' };
@@ -70,6 +71,8 @@ export interface FlavourResult {
   requiredMissing: string[];
   baseChanges: { requested: BaseChange[]; knockOn: BaseChange[] };
   stuck: ConfigValue[];
+  /** Can RUST be enabled on this tree with this machine's toolchain (the tree's rust_is_available.sh), and why not. */
+  rust: RustReadiness;
   text: string;
   debianFiles: Record<string, string>;
 }
@@ -203,6 +206,11 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
   const { stuck, notStuck } = requestedReport(tree, profile.options, final.config, final.report);
   const requestedSyms = new Set(profile.options.map((o) => o.symbol));
   const changes = baseChanges(baseFinal.config, final.config, requestedSyms, final.report);
+  const rust = rustReadiness(tree, kernelArch);
+  rust.config = {
+    RUST_IS_AVAILABLE: final.config.get('RUST_IS_AVAILABLE') ?? 'n',
+    RUST: final.config.get('RUST') ?? 'n',
+  };
   return {
     base: {
       source: base.source,
@@ -225,6 +233,7 @@ export async function makeDebugFlavour(req: FlavourRequest): Promise<FlavourResu
     requiredMissing: notStuck.filter((v) => v.level === 'required').map((v) => v.symbol),
     baseChanges: { requested: changes.filter((c) => c.requested), knockOn: changes.filter((c) => !c.requested) },
     stuck,
+    rust,
     text: final.text,
     debianFiles: debianDebugFeatureset(base.id.arch, base.id.flavour, profile.profiles, stuck, base.format).files,
   };

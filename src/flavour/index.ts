@@ -13,3 +13,5 @@ export { treeKernelVersion } from './tree-symbols.js';
 export { defaultMergeInputs, DEFAULT_MERGE_PROFILE, type DefaultMerge } from './merge-defaults.js';
 export type { FlavourRequest, FlavourResult } from './debug-flavour.js';
 export type { ConfigValue, ConfigReason, BaseChange } from './flavour-report.js';
+export { rustReadiness, rustSummary, DEBIAN_RUST_PACKAGES } from './rust-readiness.js';
+export type { RustReadiness, RustTool } from './rust-readiness.js';

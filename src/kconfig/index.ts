@@ -25,6 +25,7 @@ export {
 } from './diff.js';
 export type { ConfigAssignment } from './dotconfig.js';
 export { readProbeFile } from './probes.js';
+export { makeEnv, type MakeEnv } from './env.js';
 export { readConfigFile, type ConfigFile } from './files.js';
 export {
   parseConfigMap,

@@ -1,5 +1,6 @@
 // $(shell,...) results, cached on disk keyed by the command, make's environment and the identity of the
-// toolchain (resolved path + size + mtime of each tool), so a warm evaluation spawns no process at all.
+// toolchain (each tool's resolved path and file identity, plus what rustc and bindgen load: rust-src, libclang),
+// so a warm evaluation spawns no process at all.
 // A cache can be exported to a JSON file and imported elsewhere to evaluate without that toolchain.
 import { readJsonFile } from '../util/json-file.js';
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,14 +11,16 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readdirSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
 import { trackChild } from '../util/proc.js';
-import { availableParallelism } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { availableParallelism, homedir } from 'node:os';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -57,13 +60,94 @@ function resolveTool(name: string, path: string): string {
   return '';
 }
 
+/** A file's identity: a reinstall or upgrade changes its inode or ctime even where dpkg keeps the mtime. */
+function fileIdentity(p: string): string {
+  try {
+    const st = statSync(p);
+    return `${p}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return `${p}:missing`;
+  }
+}
+
+const realOf = (p: string): string => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+const CORE_SRC = join('lib', 'rustlib', 'src', 'rust', 'library', 'core', 'src', 'lib.rs');
+
+/**
+ * What rustc's answers depend on beyond its own binary: rust-src (rust_is_available.sh looks for core's source in
+ * the sysroot). A real rustc's sysroot is the prefix it is installed in; rustup's proxy picks a toolchain from its
+ * settings, so every toolchain counts.
+ */
+function rustcExtras(rustc: string): string[] {
+  const real = realOf(rustc);
+  if (basename(real) !== 'rustup') return [fileIdentity(join(dirname(dirname(real)), CORE_SRC))];
+  const home = process.env.RUSTUP_HOME || join(homedir(), '.rustup');
+  const toolchains = join(home, 'toolchains');
+  const names = existsSync(toolchains) ? readdirSync(toolchains).sort() : [];
+  return [
+    fileIdentity(join(home, 'settings.toml')),
+    ...names.flatMap((n) => [
+      fileIdentity(join(toolchains, n, 'bin', 'rustc')),
+      fileIdentity(join(toolchains, n, CORE_SRC)),
+    ]),
+  ];
+}
+
+/** Where bindgen's clang-sys looks for a libclang to load at run time (LIBCLANG_PATH, then the system's). */
+function libclangCandidates(): string[] {
+  const sub = (d: string, re: RegExp): string[] => {
+    try {
+      return readdirSync(d)
+        .filter((e) => re.test(e))
+        .sort()
+        .map((e) => join(d, e));
+    } catch {
+      return [];
+    }
+  };
+  const dirs = [
+    ...(process.env.LIBCLANG_PATH ? [process.env.LIBCLANG_PATH] : []),
+    ...['/usr/lib', '/usr/local/lib', '/usr/lib64', '/usr/local/lib64'],
+    ...sub('/usr/lib', /^llvm-/).map((d) => join(d, 'lib')),
+    ...sub('/usr/lib', /-linux-gnu/),
+  ];
+  return dirs.flatMap((d) =>
+    existsSync(d) && statSync(d).isFile() ? [fileIdentity(d)] : sub(d, /^libclang(-[0-9.]+)?\.so/).map(fileIdentity),
+  );
+}
+
+/** Environment variables the Rust tools read (rust_is_available.sh, rustup, clang-sys): not part of make's env. */
+const TOOL_ENV = [
+  'RUST_LIB_SRC',
+  'KRUSTFLAGS',
+  'LIBCLANG_PATH',
+  'LLVM_CONFIG_PATH',
+  'CLANG_PATH',
+  'RUSTUP_TOOLCHAIN',
+  'RUSTUP_HOME',
+  'LD_LIBRARY_PATH',
+];
+
+/**
+ * The toolchain's identity for the cache key, read from the file system only (a warm run spawns nothing): each
+ * tool's resolved path, real path and file identity, and what rustc and bindgen load besides themselves, so
+ * installing rust-src or libclang (neither changes rustc or bindgen) is a new key, not a stale cached answer.
+ */
 function toolIdentity(env: MakeEnv, path: string): string {
-  return TOOL_VARS.map((v) => {
+  const lines = TOOL_VARS.map((v) => {
     const p = resolveTool(env[v] ?? '', path);
     if (!p) return `${v}=missing`;
-    const st = statSync(p);
-    return `${v}=${p}:${st.size}:${st.mtimeMs}`;
-  }).join('\n');
+    const extras = v === 'RUSTC' ? rustcExtras(p) : v === 'BINDGEN' ? libclangCandidates() : [];
+    return [`${v}=${p}:${realOf(p)}:${fileIdentity(p)}`, ...extras].join('\n');
+  });
+  return [...lines, ...TOOL_ENV.map((k) => `${k}=${process.env[k] ?? ''}`)].join('\n');
 }
 
 export interface ProbeStats {
@@ -100,7 +184,7 @@ export class ProbeCache {
       .sort()
       .map((k) => `${k}=${env[k]}`)
       .join('\n');
-    this.key = hashOf('kconfig-probes-v1', envPart, path, toolIdentity(env, path)).slice(0, 24);
+    this.key = hashOf('kconfig-probes-v2', envPart, path, toolIdentity(env, path)).slice(0, 24);
     this.file = opts.noCache ? null : join(cacheDir('kconfig'), `probes-${this.key}.json`);
     if (this.file && existsSync(this.file)) {
       try {

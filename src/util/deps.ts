@@ -30,7 +30,8 @@ function aptGet(args: string[], log: (line: string) => void): boolean {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (r.status !== 0) log(r.stderr.trim().split('\n').slice(-5).join('\n'));
+  // stderr is null when apt-get could not be started at all (not on PATH): say that instead of crashing.
+  if (r.status !== 0) log((r.stderr ?? String(r.error)).trim().split('\n').slice(-5).join('\n'));
   return r.status === 0;
 }
 
