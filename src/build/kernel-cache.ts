@@ -30,7 +30,7 @@ import { olddefconfig } from '../kconfig/index.js';
 import { archFacts, configArch, DEFAULT_GUEST_ARCH, kernelArch } from '../util/arch.js';
 import { withLock } from './lock.js';
 import { runMake } from './make.js';
-import { ccacheDelta, ccacheStats } from './ccache.js';
+import { ccacheLogStats } from './ccache.js';
 import { BUILD_PACKAGES } from './driver.js';
 
 export interface BuiltKernel {
@@ -232,11 +232,14 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
     const ccacheDir = cacheDir('ccache');
     const env: NodeJS.ProcessEnv = { ...process.env, CCACHE_DIR: ccacheDir, LC_ALL: 'C' };
     if (where.ccacheBase) env.CCACHE_BASEDIR = where.ccacheBase;
+    // This build's own counters (the cache's totals would count every other build sharing it meanwhile).
+    const statsLog = join(where.top, 'ccache-stats.log');
+    rmSync(statsLog, { force: true });
+    env.CCACHE_STATSLOG = statsLog;
     // gzip, not dpkg-deb's default xz: the headers package is tens of MB of text, and xz costs a minute of CPU.
     if (spec.headersDeb) env.KDEB_COMPRESS = 'gzip';
     const meter: CpuMeter = { cpu: 0 };
     const make = makeRunner(spec, outDir, log, env, meter);
-    const before = ccacheStats(ccacheDir);
     const t0 = Date.now();
     // bindeb-pkg builds what `make` builds (bzImage, modules) and then packages it.
     const goals = spec.headersDeb
@@ -252,7 +255,7 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
       key,
       buildSeconds,
       cpuSeconds: Math.round(meter.cpu * 10) / 10,
-      ccache: ccacheDelta(before, ccacheStats(ccacheDir)),
+      ccache: ccacheLogStats(statsLog),
       builtAt: new Date().toISOString(),
     };
     const installed = join(outDir, 'kdk-modules');
