@@ -5,7 +5,8 @@
 // an example-safe stand-in: fl/build is the small test kernel's build (for `kdk build --flavour-dir fl`),
 // images/bookworm holds placeholder files (for `kdk image debian`), linux/ is a small real git history with a
 // distro branch, published.tar.xz is the shared CVE snapshot; fl/ also holds the test kernel's .debs (for
-// `kdk publish`) and fl/build its .config and modules (for `kdk sign fl`). The keys a user brings are made in
+// `kdk publish`, and the test kernel's headers .deb for `kdk oot build`) and fl/build its .config, modules and
+// Module.symvers (for `kdk sign fl`, `kdk abi dump fl`); debian/ and hello/ feed the abi diff and oot examples. The keys a user brings are made in
 // the set-up as a user makes them: debug-archive.key a throwaway gpg key, db.key/db.crt by `openssl req`.
 // $KDK_DB and $KDK_ARTIFACTS, which the queue examples read, are a throwaway PostgreSQL database
 // (test/store/pg.ts) and a directory, and a `kdk worker` on them runs in the background, as a team's would:
