@@ -4,6 +4,10 @@
 // carries its config) share one build. A config with CONFIG_MODULES=y also gets its modules built and installed
 // (modules_install: signed with the build's own key when MODULE_SIG_ALL) into the entry's modules/, decided by
 // the config alone so those two routes still agree. The vm stage boots what this returns; it builds nothing itself.
+// Every build compiles through ccache, in the persistent directory `kdk build` uses; a tree in kdk's own cache
+// builds beside itself (trees/<name>/kdk-build/<key>/obj) with CCACHE_BASEDIR at trees/<name>, so a patched copy
+// of the tree (distro/patched-tree.ts, at trees/<other name>/) reaches its sources by the same relative paths, its
+// compile lines hash the same and the files the patches leave alone are ccache hits.
 import {
   copyFileSync,
   cpSync,
@@ -11,21 +15,23 @@ import {
   lstatSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
 import { populateDirAtomic } from '../util/atomic.js';
 import { ensurePackages } from '../util/deps.js';
-import { KERNEL_BUILD_PACKAGES } from '../distro/index.js';
 import { KdkError, ExitCode, inputError } from '../util/errors.js';
 import { scratchDir } from '../util/scratch.js';
 import { olddefconfig } from '../kconfig/index.js';
 import { archFacts, configArch, DEFAULT_GUEST_ARCH, kernelArch } from '../util/arch.js';
 import { withLock } from './lock.js';
 import { runMake } from './make.js';
+import { ccacheLogStats } from './ccache.js';
+import { BUILD_PACKAGES } from './driver.js';
 
 export interface BuiltKernel {
   dir: string;
@@ -38,6 +44,20 @@ export interface BuiltKernel {
   modulesDir?: string;
   /** Wall seconds of the build that produced it (from its record). */
   buildSeconds: number;
+  /** With `headersDeb`: the linux-headers .deb (`make bindeb-pkg`) and the build's Module.symvers. */
+  headersDeb?: string;
+  symvers?: string;
+  /** The record of the build that produced it (build.json): CPU seconds and ccache hits where recorded. */
+  record: KernelBuildRecord;
+}
+
+export interface KernelBuildRecord {
+  key: string;
+  buildSeconds: number;
+  /** make's CPU seconds (user + sys of it and its children); absent in entries built before it was recorded. */
+  cpuSeconds?: number;
+  ccache?: { hits: number; misses: number; hitRate: number } | null;
+  builtAt: string;
 }
 
 export interface KernelBuildSpec {
@@ -54,6 +74,11 @@ export interface KernelBuildSpec {
   configure: (outDir: string, make: MakeFn) => Promise<void>;
   jobs?: number;
   log?: (l: string) => void;
+  /**
+   * Also package it (`make bindeb-pkg`) and keep its linux-headers .deb and Module.symvers in the entry: what
+   * `kdk oot build` and `kdk abi` read. Part of the key (an entry without them is not a hit).
+   */
+  headersDeb?: boolean;
 }
 
 export type MakeFn = (targets: string[], opts?: { quiet?: boolean }) => Promise<void>;
@@ -62,7 +87,18 @@ const BUILD_TIMEOUT_MS = 90 * 60_000;
 /** One progress line this often: enough to show life without flooding stderr. */
 const PROGRESS_EVERY_MS = 20_000;
 
-function makeRunner(spec: KernelBuildSpec, outDir: string, log: (l: string) => void): MakeFn {
+/** make's CPU seconds so far in one build (every make call of it adds its own). */
+interface CpuMeter {
+  cpu: number;
+}
+
+function makeRunner(
+  spec: KernelBuildSpec,
+  outDir: string,
+  log: (l: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+  meter?: CpuMeter,
+): MakeFn {
   const jobs = spec.jobs ?? 2;
   return async (targets, opts = {}) => {
     let lastLog = 0;
@@ -71,10 +107,14 @@ function makeRunner(spec: KernelBuildSpec, outDir: string, log: (l: string) => v
       spec.srcTree,
       `O=${outDir}`,
       `ARCH=${kernelArch(spec.arch ?? DEFAULT_GUEST_ARCH)}`,
+      // The same compiler line in the configure step and the build, so the .config (CC_VERSION_TEXT) agrees.
+      'CC=ccache gcc',
+      'HOSTCC=ccache gcc',
       `-j${jobs}`,
       ...targets,
     ];
     const r = await runMake(args, {
+      env,
       timeoutMs: BUILD_TIMEOUT_MS,
       maxBuffer: 4 * 1024 * 1024,
       onLine: (line) => {
@@ -83,6 +123,7 @@ function makeRunner(spec: KernelBuildSpec, outDir: string, log: (l: string) => v
         log(`kdk: make ${targets.join(' ')}: ${line.trim()}`);
       },
     });
+    if (meter) meter.cpu += r.cpu;
     if (r.code !== 0) {
       const tail = (r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n');
       throw new KdkError(
@@ -102,9 +143,11 @@ export function treeIdentity(srcTree: string): string {
 }
 
 function builtAt(final: string): BuiltKernel {
-  const rec = JSON.parse(readFileSync(join(final, 'build.json'), 'utf8')) as { buildSeconds: number };
+  const rec = JSON.parse(readFileSync(join(final, 'build.json'), 'utf8')) as KernelBuildRecord;
   const gdbScript = join(final, 'vmlinux-gdb.py');
   const modulesDir = join(final, 'modules');
+  const symvers = join(final, 'Module.symvers');
+  const headersDeb = join(final, HEADERS_DEB);
   return {
     dir: final,
     bzImage: join(final, 'bzImage'),
@@ -113,7 +156,24 @@ function builtAt(final: string): BuiltKernel {
     gdbScript: existsSync(gdbScript) ? gdbScript : undefined,
     modulesDir: existsSync(modulesDir) ? modulesDir : undefined,
     buildSeconds: rec.buildSeconds,
+    headersDeb: existsSync(headersDeb) ? headersDeb : undefined,
+    symvers: existsSync(symvers) ? symvers : undefined,
+    record: rec,
   };
+}
+
+/** The entry's name for its headers package (bindeb-pkg names it by release and version: one name to look up). */
+const HEADERS_DEB = 'linux-headers.deb';
+
+/**
+ * Where a kernel builds (`obj`, with bindeb-pkg's .debs landing in its parent) and the CCACHE_BASEDIR to use.
+ * Beside a tree in kdk's cache (see the head comment); elsewhere (a user's --srctree) under the kernel cache.
+ */
+export function buildDirFor(srcTree: string, key: string): { top: string; outDir: string; ccacheBase?: string } {
+  const container = dirname(realpathSync(srcTree));
+  const inTrees = !relative(realpathSync(cacheDir('trees')), container).startsWith('..');
+  const top = inTrees ? join(container, 'kdk-build', key) : join(cacheDir('kernels'), `build-${key}`);
+  return { top, outDir: join(top, 'obj'), ccacheBase: inTrees ? container : undefined };
 }
 
 /** The cached build for `key`, when there is one. */
@@ -136,7 +196,7 @@ async function configured(spec: KernelBuildSpec, root: string, log: (l: string) 
 const hasModules = (config: Buffer | string) => /^CONFIG_MODULES=y$/m.test(config.toString('latin1'));
 
 /** Copy what the cache keeps: the images, the config and, with CONFIG_GDB_SCRIPTS, the gdb helpers. */
-function publish(outDir: string, tmp: string, key: string, buildSeconds: number, arch: string): void {
+function publish(outDir: string, tmp: string, record: KernelBuildRecord, arch: string): void {
   copyFileSync(join(outDir, archFacts(arch).image), join(tmp, 'bzImage'));
   copyFileSync(join(outDir, 'vmlinux'), join(tmp, 'vmlinux'));
   copyFileSync(join(outDir, '.config'), join(tmp, '.config'));
@@ -146,43 +206,70 @@ function publish(outDir: string, tmp: string, key: string, buildSeconds: number,
     cpSync(join(outDir, 'vmlinux-gdb.py'), join(tmp, 'vmlinux-gdb.py'), { dereference: true });
     cpSync(join(outDir, 'scripts', 'gdb'), join(tmp, 'scripts', 'gdb'), { recursive: true, dereference: true });
   }
-  writeFileSync(
-    join(tmp, 'build.json'),
-    JSON.stringify({ key, buildSeconds, builtAt: new Date().toISOString() }, null, 2),
-  );
+  writeFileSync(join(tmp, 'build.json'), JSON.stringify(record, null, 2));
 }
 
 /** Configure (cheap), then return the cached kernel for the resulting .config or build it. */
 export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & { key: string }> {
   const log = spec.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const root = cacheDir('kernels');
-  ensurePackages(KERNEL_BUILD_PACKAGES, log);
+  // bindeb-pkg's packaging tools and ccache besides the compilers: what `kdk build` needs.
+  ensurePackages(BUILD_PACKAGES, log);
   const config = await configured(spec, root, log);
-  // A new layout name for module configs: entries built before modules were installed must not be hits.
-  const layout = hasModules(config) ? 'kernel-v2-modules' : 'kernel-v1';
+  // A new layout name for module configs: entries built before modules were installed must not be hits; and
+  // one for entries that carry the headers .deb.
+  const layout = spec.headersDeb ? 'kernel-v3-headers' : hasModules(config) ? 'kernel-v2-modules' : 'kernel-v1';
   const key = `${spec.name}-${hashOf(layout, treeIdentity(spec.srcTree), config).slice(0, 16)}`;
   const hit = cachedKernel(key);
   if (hit) return { ...hit, key };
   const build = async () => {
     const again = cachedKernel(key); // built by whoever held the lock
     if (again) return { ...again, key };
-    const outDir = join(root, `build-${key}`);
+    const where = buildDirFor(spec.srcTree, key);
+    const outDir = where.outDir;
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, '.config'), config);
-    const make = makeRunner(spec, outDir, log);
+    const ccacheDir = cacheDir('ccache');
+    const env: NodeJS.ProcessEnv = { ...process.env, CCACHE_DIR: ccacheDir, LC_ALL: 'C' };
+    if (where.ccacheBase) env.CCACHE_BASEDIR = where.ccacheBase;
+    // This build's own counters (the cache's totals would count every other build sharing it meanwhile).
+    const statsLog = join(where.top, 'ccache-stats.log');
+    rmSync(statsLog, { force: true });
+    env.CCACHE_STATSLOG = statsLog;
+    // gzip, not dpkg-deb's default xz: the headers package is tens of MB of text, and xz costs a minute of CPU.
+    if (spec.headersDeb) env.KDEB_COMPRESS = 'gzip';
+    const meter: CpuMeter = { cpu: 0 };
+    const make = makeRunner(spec, outDir, log, env, meter);
     const t0 = Date.now();
-    const goals = hasModules(config) ? ['bzImage', 'modules'] : ['bzImage'];
-    log(`kdk: building the kernel in ${outDir} (make -j${spec.jobs ?? 2} ${goals.join(' ')})`);
+    // bindeb-pkg builds what `make` builds (bzImage, modules) and then packages it.
+    const goals = spec.headersDeb
+      ? ['bindeb-pkg', 'KDEB_PKGVERSION=1']
+      : hasModules(config)
+        ? ['bzImage', 'modules']
+        : ['bzImage'];
+    log(`kdk: building the kernel in ${outDir} (make -j${spec.jobs ?? 2} ${goals.join(' ')}, ccache)`);
     await make(['olddefconfig'], { quiet: true }); // no-op on a final config; sets up the build dir
     await make(goals);
     const buildSeconds = (Date.now() - t0) / 1000;
+    const record: KernelBuildRecord = {
+      key,
+      buildSeconds,
+      cpuSeconds: Math.round(meter.cpu * 10) / 10,
+      ccache: ccacheLogStats(statsLog),
+      builtAt: new Date().toISOString(),
+    };
     const installed = join(outDir, 'kdk-modules');
     if (hasModules(config)) {
       rmSync(installed, { recursive: true, force: true });
       await make(['modules_install', `INSTALL_MOD_PATH=${installed}`], { quiet: true });
     }
+    const headers = spec.headersDeb ? headersDebIn(where.top) : undefined;
     populateDirAtomic(join(root, key), (tmp) => {
-      publish(outDir, tmp, key, buildSeconds, spec.arch ?? DEFAULT_GUEST_ARCH);
+      publish(outDir, tmp, record, spec.arch ?? DEFAULT_GUEST_ARCH);
+      if (headers) {
+        copyFileSync(headers, join(tmp, HEADERS_DEB));
+        copyFileSync(join(outDir, 'Module.symvers'), join(tmp, 'Module.symvers'));
+      }
       // Without modules_install's build/ and source/ links into the build dir: the entry stands alone.
       const files = (p: string) => !lstatSync(p).isSymbolicLink();
       if (hasModules(config))
@@ -194,6 +281,13 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
   return withLock(join(root, `${key}.lock`), build, {
     onWait: () => log(`kdk: waiting for another kdk process building kernel ${key}`),
   });
+}
+
+/** The one linux-headers .deb bindeb-pkg left in `dir`. */
+function headersDebIn(dir: string): string {
+  const found = readdirSync(dir).filter((f) => /^linux-headers-.*\.deb$/.test(f));
+  if (found.length !== 1) throw new KdkError(`make bindeb-pkg left ${found.length} linux-headers .debs in ${dir}`);
+  return join(dir, found[0]);
 }
 
 /**

@@ -1,8 +1,9 @@
 // The small test kernel: x86_64 tinyconfig from Debian's linux-source-6.1 plus profiles/test-kernel.json
 // (serial console, initramfs, debugfs, kallsyms and frame pointers for symbolic traces, KASAN, KCOV and LKDTM
 // built in; an EFI stub, MODULE_SIG with lib/crc7.ko as a module, and lockdown under Secure Boot, so the one
-// kernel also serves the Secure Boot proof). Cached by the tree and the final .config; the cold build time is in
-// docs/publish.md.
+// kernel also serves the Secure Boot proof), MODVERSIONS, packaged by bindeb-pkg so its linux-headers .deb and
+// Module.symvers are in the entry (the ABI and out-of-tree module tests), built through ccache
+// (kernel-cache.ts). Cached by the tree and the final .config; the cold build time is in docs/abi.md.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -22,16 +23,17 @@ export function testKernelOptions(): string[] {
 /** Build (once, cached by tree version + options) and return the small LKDTM/KASAN test kernel and its modules. */
 export async function smallTestKernel(
   log?: (l: string) => void,
-  opts: { tree?: SourceTree } = {},
+  /** `extra`: .config lines after the profile's (a variant of the kernel: +DEBUG_CREDENTIALS for the ABI test). */
+  opts: { tree?: SourceTree; extra?: string[] } = {},
 ): Promise<BuiltKernel & { treeVersion: string }> {
   // Another tree (Debian's with some fixes reverted) names itself by its version, so its alias is its own.
   const tree = opts.tree ?? debianSourceTree(log);
-  const options = testKernelOptions();
+  const options = [...testKernelOptions(), ...(opts.extra ?? [])];
   const fragment = options.join('\n') + '\n';
   // The options' hash names an alias to the config-keyed build, so later calls skip even the configure step.
   const alias = join(
     cacheDir('kernels'),
-    `small-x86_64-${hashOf('small-v1', tree.version, fragment).slice(0, 16)}.json`,
+    `small-x86_64-${hashOf('small-v2-headers', tree.version, fragment).slice(0, 16)}.json`,
   );
   if (existsSync(alias)) {
     const hit = cachedKernel((JSON.parse(readFileSync(alias, 'utf8')) as { key: string }).key);
@@ -41,6 +43,7 @@ export async function smallTestKernel(
     srcTree: tree.dir,
     name: 'x86_64',
     log,
+    headersDeb: true,
     configure: async (outDir, make) => {
       await make(['tinyconfig'], { quiet: true });
       appendFileSync(join(outDir, '.config'), fragment);

@@ -5,7 +5,8 @@
 // an example-safe stand-in: fl/build is the small test kernel's build (for `kdk build --flavour-dir fl`),
 // images/bookworm holds placeholder files (for `kdk image debian`), linux/ is a small real git history with a
 // distro branch, published.tar.xz is the shared CVE snapshot; fl/ also holds the test kernel's .debs (for
-// `kdk publish`) and fl/build its .config and modules (for `kdk sign fl`). The keys a user brings are made in
+// `kdk publish`, and the test kernel's headers .deb for `kdk oot build`) and fl/build its .config, modules and
+// Module.symvers (for `kdk sign fl`, `kdk abi dump fl`); debian/ and hello/ feed the abi diff and oot examples. The keys a user brings are made in
 // the set-up as a user makes them: debug-archive.key a throwaway gpg key, db.key/db.crt by `openssl req`.
 // $KDK_DB and $KDK_ARTIFACTS, which the queue examples read, are a throwaway PostgreSQL database
 // (test/store/pg.ts) and a directory, and a `kdk worker` on them runs in the background, as a team's would:
@@ -37,6 +38,7 @@ import { dropKey, kernelDebsDir, throwawayCert, throwawayKey } from '../publish/
 import { pgUnavailable, startPg } from '../store/pg.js';
 import { startWorker } from '../queue/fixtures.js';
 import { findModules } from '../../src/publish/index.js';
+import { debianPackaging } from '../../src/distro/index.js';
 
 // Every command group (no argv): the whole tree the help shows.
 const program = await buildProgram();
@@ -124,11 +126,32 @@ async function flavourDir(fl: string): Promise<void> {
   link(k.bzImage, 'arch/x86/boot/bzImage');
   link(k.vmlinux, 'vmlinux');
   link(k.config, '.config');
+  // The ABI and headers package a MODVERSIONS build leaves (`kdk abi dump fl`, `kdk oot build --headers`):
+  // the test kernel's, under the name `kdk build` gives its .deb.
+  if (k.symvers) link(k.symvers, 'Module.symvers');
+  if (k.headersDeb) symlinkSync(k.headersDeb, join(fl, 'linux-headers-6.1.176-kdk_1_amd64.deb'));
   // The modules in the tree, not the copy under kdk-modules/ that the image's initramfs takes.
   for (const ko of findModules(tree).filter((m) => !relative(tree, m).startsWith('kdk-modules')))
     link(ko, relative(tree, ko));
   const debs = kernelDebsDir();
   for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) symlinkSync(join(debs, deb), join(fl, deb));
+}
+
+/**
+ * What the abi and oot examples read beside fl/: debian/ with Debian's config/defines (the bookworm packaging)
+ * and an abi file at abi/6.1.0-53/amd64_none_amd64 (a stand-in: the test kernel's own Module.symvers, since
+ * Debian's abi files come from its archive builds, which are not here), and ./hello, a one-module directory
+ * made from the out-of-tree fixture's kdk_hello.c.
+ */
+function abiInputs(cwd: string, symvers: string | undefined): void {
+  const debian = join(cwd, 'debian');
+  mkdirSync(join(debian, 'abi', '6.1.0-53'), { recursive: true });
+  symlinkSync(join(debianPackaging().dir, 'debian', 'config'), join(debian, 'config'));
+  if (symvers) symlinkSync(symvers, join(debian, 'abi', '6.1.0-53', 'amd64_none_amd64'));
+  const hello = join(cwd, 'hello');
+  mkdirSync(hello);
+  copyFileSync(join(projectRoot, 'test', 'build', 'fixtures', 'oot', 'hello', 'kdk_hello.c'), join(hello, 'hello.c'));
+  writeFileSync(join(hello, 'Kbuild'), 'obj-m := hello.o\n');
 }
 
 /** The keys a user brings to kdk publish and kdk sign, made as docs/publish.md says. */
@@ -182,6 +205,7 @@ async function sandbox(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; noDb?: 
   // until it is installed, and this test may run before any VM test installs it (the cold CI run of 21ca3b8).
   stockKernel();
   await flavourDir(join(cwd, 'fl'));
+  abiInputs(cwd, (await smallKernel()).symvers);
   const dropKeys = userKeys(cwd);
   mkdirSync(join(cwd, 'images', 'bookworm'), { recursive: true });
   for (const f of ['disk.img', 'id_ed25519']) writeFileSync(join(cwd, 'images', 'bookworm', f), '');

@@ -177,9 +177,15 @@ test('the shipped kernel: LKDTM reproduces, a missing option is not-applicable, 
   assert.deepEqual(await stored(pg.url('sweep')), rec);
 });
 
-test('the kernel with the fixes reverted: each real bug reproduces, names its fix, and is a missing backport', async () => {
+test('the kernel with the fixes reverted: each real bug reproduces, names its fix, and is a missing backport', async (t) => {
   const tree = revertedTree();
   const k = await smallTestKernel(log, { tree });
+  // Built through the test kernel's ccache, beside its own tree (kernel-cache.ts): the untouched files hit. Only
+  // reported: other builds sharing the cache at the same time blur the counts.
+  const c = k.record.ccache;
+  t.diagnostic(
+    `reverted kernel built ${k.record.builtAt}: ${k.record.buildSeconds.toFixed(0)} s wall, ${k.record.cpuSeconds} CPU-s${c ? `, ccache ${c.hits} hits / ${c.misses} misses` : ''}`,
+  );
   const db = join(tmp('kdk-sweep-db-'), 'kdk.db');
   const { report, by, stderr, runs } = await sweep(k.bzImage, tree.dir, real, ['--fresh', '--db', db]);
   for (const dir of real) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ensurePackages } from '../../src/util/deps.js';
 import { processAlive } from '../../src/util/proc.js';
-import { smallTestKernel } from '../../src/build/index.js';
+import { smallTestKernel, type BuiltKernel } from '../../src/build/index.js';
 import { projectRoot } from '../helpers.js';
 
 /** Debian's stock kernel (linux-image-amd64), apt-installed when missing. */
@@ -30,9 +30,9 @@ export function stockKernel(): string {
   return join('/boot', names[names.length - 1]);
 }
 
-let small: Promise<{ bzImage: string; vmlinux: string; config: string }> | undefined;
+let small: Promise<BuiltKernel> | undefined;
 /** The small test kernel (built on first use, ~5 min on 2 cores; cached afterwards). */
-export function smallKernel(): Promise<{ bzImage: string; vmlinux: string; config: string }> {
+export function smallKernel(): Promise<BuiltKernel> {
   ensurePackages(['qemu-system-x86', 'busybox-static', 'gcc', 'libc6-dev', 'gdb']);
   small ??= smallTestKernel((l) => process.stderr.write(l + '\n'));
   return small;

@@ -1,17 +1,15 @@
-// In test-slow/ (npm run test:slow) for now: its two MODVERSIONS kernel builds cost about 47 min cold on 2 loaded cores
-// (1,898 s + 915 s wall measured), which the 60-minute cold default run cannot hold beside the test kernel.
 // Out-of-tree modules the way a user's DKMS builds them: test/build/fixtures/oot/hello (kdk_hello exports a
-// symbol, kdk_hello_user calls it) built by `kdk oot build` against the linux-headers .deb of the ABI test kernel
-// (test/build/abi-kernels.ts), loaded by `kdk run --module` in QEMU on that kernel; the same module built against
-// the other ABI kernel's headers (same release, other CRCs) is refused by the kernel, in its own words.
+// symbol, kdk_hello_user calls it) built by `kdk oot build` against the linux-headers .deb of the small test kernel
+// (abi-kernels.ts), loaded by `kdk run --module` in QEMU on that kernel; the same module built against the
+// headers of its DEBUG_CREDENTIALS variant (same release, other CRCs) is refused by the kernel, in its own words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { abiKernel } from '../../test/build/abi-kernels.js';
-import { abiFixtures, kdk } from '../../test/build/abi-helpers.js';
+import { abiKernel } from './abi-kernels.js';
+import { abiFixtures, kdk } from './abi-helpers.js';
 import { packagesSkipReason } from '../../src/util/deps.js';
 import { BUILD_PACKAGES } from '../../src/build/index.js';
 
@@ -54,7 +52,7 @@ test(
       const r = run([
         'run',
         '--kernel',
-        join(base.dir, 'build', 'arch', 'x86', 'boot', 'bzImage'),
+        base.bzImage,
         '--module',
         helloKo,
         '--module',

@@ -1,6 +1,5 @@
-// In test-slow/ (npm run test:slow) for now: its two MODVERSIONS kernel builds cost about 47 min cold on 2 loaded cores
-// (1,898 s + 915 s wall measured), which the 60-minute cold default run cannot hold beside the test kernel.
-// `kdk abi` on real builds of the small test kernel (test/build/abi-kernels.ts): two builds that differ only in
+// `kdk abi` on real builds of the small test kernel (abi-kernels.ts: the test kernel every VM test boots, and
+// the same plus DEBUG_CREDENTIALS): two builds that differ only in
 // DEBUG_CREDENTIALS, which changes struct cred's layout, break the ABI in exactly the exports that reach struct
 // cred (commit_creds...), while one that does not (crc7_be in lib/crc7.ko) keeps its CRC; the same build dumped
 // twice, or dumped from its headers .deb, is no change; Debian's own CheckAbi gives the same verdict.
@@ -10,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { abiKernel } from '../../test/build/abi-kernels.js';
-import { debianCheckAbi, kdk, kdkCheckAbi } from '../../test/build/abi-helpers.js';
+import { abiKernel } from './abi-kernels.js';
+import { debianCheckAbi, kdk, kdkCheckAbi } from './abi-helpers.js';
 import { packagesSkipReason } from '../../src/util/deps.js';
 import { BUILD_PACKAGES } from '../../src/build/index.js';
 
@@ -25,7 +24,7 @@ test(
     const cred = await abiKernel('cred');
     for (const [n, k] of Object.entries({ base, cred }))
       t.diagnostic(
-        `${n}: ${k.built ? 'built' : 'cached'}, record ${k.record.wallSeconds.toFixed(0)} s wall, ccache ${k.record.ccache?.hits}/${k.record.ccache?.misses} hits/misses`,
+        `${n}: ${k.dir}, built ${k.record.builtAt}: ${k.record.buildSeconds.toFixed(0)} s wall, ${k.record.cpuSeconds} CPU-s, ccache ${k.record.ccache?.hits}/${k.record.ccache?.misses} hits/misses`,
       );
     const tmp = mkdtempSync(join(tmpdir(), 'kdk-abi-'));
     try {
@@ -58,7 +57,7 @@ test(
       }
       t.diagnostic(`${changed.size} of ${a1.split('\n').length - 1} exports changed CRC`);
 
-      const deb = debianCheckAbi(join(tmp, 'base-1'), join(cred.dir, 'build', 'Module.symvers'));
+      const deb = debianCheckAbi(join(tmp, 'base-1'), cred.symvers);
       assert.equal(deb.status, broke.status, "Debian's CheckAbi: same exit");
       assert.equal(deb.verdict, broke.verdict);
       assert.deepEqual(deb.sections, broke.sections);
