@@ -26,7 +26,8 @@ export type MvpDetector = (typeof MVP_DETECTORS)[number];
 // kernel/sched/core.c __might_resched, lib/smp_processor_id.c). lockdep prints its headlines after `WARNING: `
 // (`WARNING: possible circular locking dependency detected`); syzkaller's titles drop it (`possible deadlock in`).
 // kmemleak's reports are titled `BUG: memory leak` by syzkaller, which the CVE records quote. With
-// BUG_ON_DATA_CORRUPTION (Debian's config) a list_debug.c check ends in `kernel BUG at lib/list_debug.c`.
+// BUG_ON_DATA_CORRUPTION (Debian's config) a list_debug.c check ends in `kernel BUG at lib/list_debug.c`;
+// usercopy_abort is a BUG() in mm/usercopy.c; 6.x's fortify failures WARN in __fortify_report.
 const OWNERS: [MvpDetector, RegExp][] = [
   ['KASAN', /^KASAN: /],
   ['KFENCE', /^KFENCE: /],
@@ -39,8 +40,11 @@ const OWNERS: [MvpDetector, RegExp][] = [
   ['KMSAN', /^KMSAN: /],
   ['KMEMLEAK', /^(?:BUG: )?memory leak(?: in |$)/],
   ['DEBUG_LIST', /^BUG: corrupted list in |^(?:list_add|list_del) corruption|^kernel BUG at lib\/list_debug\.c/],
-  ['FORTIFY_SOURCE', /^(?:detected buffer overflow|kernel BUG in fortify_panic|fortify)/],
-  ['HARDENED_USERCOPY', /^(?:BUG: bad usercopy in |usercopy: )/],
+  [
+    'FORTIFY_SOURCE',
+    /^(?:detected buffer overflow|kernel BUG in fortify_panic|fortify|WARNING in __fortify_report|WARNING: CPU: \d+ PID: \d+ at (?:\S+ )?__fortify_report)/,
+  ],
+  ['HARDENED_USERCOPY', /^(?:BUG: bad usercopy in |usercopy: |kernel BUG at mm\/usercopy\.c)/],
   ['DEBUG_OBJECTS', /^WARNING: ODEBUG bug in /],
   ['DEBUG_ATOMIC_SLEEP', /^BUG: sleeping function called from invalid context/],
   ['DEBUG_PREEMPT', /^BUG: using (?:smp_processor_id|__this_cpu_\w+|this_cpu_\w+)\(\) in preemptible/],
