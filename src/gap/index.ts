@@ -25,7 +25,7 @@ export { compareDebianVersions, parseDebianKernel } from './debian-version.js';
 export type { GitGapOptions, GitGapReport, GitFinding } from './git-scan.js';
 export { fixPresence, type FixPresence } from './fix-presence.js';
 export { matchCrashes, type CrashMatch } from './match.js';
-export { mvpCatches, type Catches } from './mvp-catches.js';
+export { mvpCatches, sharedSyzkallerCorpus, type Catches } from './mvp-catches.js';
 
 export async function gitGap(opts: GitGapOptions): Promise<GitGapReport> {
   return (await import('./git-scan.js')).gitGap(opts);
@@ -39,3 +39,4 @@ export async function updateIndex(from: string, progress?: Progress): Promise<Op
   return (await import('./update.js')).updateIndex(from, progress);
 }
 export { renderCves, renderGit, renderMatches, type ReportFormat } from './render.js';
+export { mvpPlan, type MvpPlanOptions } from './mvp-plan.js';

@@ -3,7 +3,8 @@
 // counting lives in the gap stage because it reads the CVE index and the report parser, both above plan. The
 // owning detector is read from the parsed title by detectorOf, never from keyword lists over raw text.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { normaliseTitle } from './crash-title.js';
 import { openIndex } from './index-store.js';
 import { parseLog, titleToType } from '../report/index.js';
@@ -12,9 +13,17 @@ import { detectorOf, MVP_DETECTORS, type MvpDetector } from '../plan/index.js';
 export interface Catches {
   /** Per detector, the ids of the bugs it owns (`CVE-…` or `syz:<file>`). */
   byDetector: Record<MvpDetector, Set<string>>;
+  /** Per bug, the detectors that own it (a CVE quoting a KASAN and a lockdep report has both). */
+  byBug: Map<string, MvpDetector[]>;
   /** Bugs seen (with a parsed crash) that no detector owns: a plain kernel reports them too. */
   none: number;
-  sources: { cves: number; cvesWithCrash: number; corpusLogs: number; corpusReports: number };
+  sources: { cves: number; cvesWithCrash: number; corpusLogs: number; corpusReports: number; corpus?: string };
+}
+
+/** syzkaller's crash-report corpus beside the project (the shared corpora), the default `--corpus`. */
+export function sharedSyzkallerCorpus(): string {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return join(root, '..', 'shared', 'corpora', 'syzkaller-report', 'report');
 }
 
 function empty(): Record<MvpDetector, Set<string>> {
@@ -64,9 +73,18 @@ export async function mvpCatches(opts: { corpus?: string; tarball?: string } = {
       else none++;
     }
   }
+  const byBug = new Map<string, MvpDetector[]>();
+  for (const d of MVP_DETECTORS) for (const id of byDetector[d]) byBug.set(id, [...(byBug.get(id) ?? []), d]);
   return {
     byDetector,
+    byBug,
     none,
-    sources: { cves: index.cves.length, cvesWithCrash, corpusLogs, corpusReports },
+    sources: {
+      cves: index.cves.length,
+      cvesWithCrash,
+      corpusLogs,
+      corpusReports,
+      ...(opts.corpus ? { corpus: opts.corpus } : {}),
+    },
   };
 }

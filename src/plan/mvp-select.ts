@@ -60,9 +60,7 @@ export function selectDetectors(detectors: DetectorChoice[], budget: Record<stri
     // Exclusion is symmetric whichever side declares it (the walk meets detectors in catch-size order).
     const excl = (a: DetectorChoice, n: string) => (a.excludes ?? []).includes(n);
     const clash = (n: string) =>
-      excl(d, n) ||
-      excl(byName.get(n)!, d.name) ||
-      EXCLUSIVE.some((g) => g.includes(d.name) && g.includes(n));
+      excl(d, n) || excl(byName.get(n)!, d.name) || EXCLUSIVE.some((g) => g.includes(d.name) && g.includes(n));
     if (fits(used, d.cost, budget) && !chosen.some(clash)) {
       const next = new Set(covered);
       for (const b of d.catches) next.add(b);
