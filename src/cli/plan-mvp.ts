@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say } from './common.js';
-import { DB_HELP, withStore, type DbOptions } from './store.js';
+import { withStore, type DbOptions } from './store.js';
 import { MVP_COST_NAMES } from '../plan/model.js';
 import { archFacts } from '../util/arch.js';
 import { inputError } from '../util/errors.js';
@@ -33,7 +33,10 @@ export function registerPlanMvp(plan: Command): void {
       'amd64',
     )
     .option('--svg <file>', 'write an SVG chart (small multiples: catches, each cost, the best catch by budget)')
-    .option('--db <file|url>', `use measured costs from the builds and runs in the ${DB_HELP}`)
+    .option(
+      '--db <file|url>',
+      'use measured costs from the builds and runs of this store (SQLite file or postgres:// URL)',
+    )
     .option('--corpus <dir>', 'a syzkaller report corpus directory (default: the shared one)')
     .option('--build-hours <h>', 'buildd hours of one plain flavour build (default 2, as kdk plan)')
     .addHelpText(
@@ -41,7 +44,9 @@ export function registerPlanMvp(plan: Command): void {
       '\nExample:\n  kdk plan mvp --budget build-hours=8 --arch amd64 --svg mvp.svg\n' +
         '\nCosts are what a detector adds to the plain kernel (docs/plan.md: where each default was measured).',
     )
-    .action(async (opts: MvpOptions) => {
+    .action(async (_own: MvpOptions, self: Command) => {
+      // --json, --quiet and --db are the parent `plan`'s too: commander gives them to it, so read both.
+      const opts = self.optsWithGlobals<MvpOptions>();
       const { parseBudget, measuredCosts, mvpTableLines, mvpChart } = await import('../plan/index.js');
       const { mvpPlan } = await import('../gap/index.js');
       const arch = archFacts(opts.arch).debian;

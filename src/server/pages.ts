@@ -2,6 +2,7 @@
 // box and filters), bug page, builds, runs, the gap of a kernel, and kernel A vs kernel B.
 import type { Store, BugRow, BugDetail } from '../store/index.js';
 import { html, Html, page } from './html.js';
+import { mvpSection } from './mvp-section.js';
 
 const verdictClass = (v: string) => (v === 'fix-missing' ? 'missing' : v.startsWith('fix-present') ? 'present' : '');
 const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
@@ -201,39 +202,40 @@ export async function buildsPage(store: Store): Promise<string> {
   return page(
     'Builds',
     html`<table>
-      <thead>
-        <tr>
-          <th>Start</th>
-          <th>Kernel</th>
-          <th>Flavour</th>
-          <th>Arch</th>
-          <th>Target</th>
-          <th>Exit</th>
-          <th>Wall s</th>
-          <th>CPU s</th>
-          <th>ccache hit</th>
-          <th>Wall time</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${builds.map((b) => {
-          const r = b as Record<string, unknown> & { ccache?: { hitRate: number } | null };
-          const w = Number(r.wallSeconds ?? 0);
-          return html`<tr>
-            <td>${day(String(r.start ?? ''))}</td>
-            <td>${b.kernel}</td>
-            <td>${r.flavour}</td>
-            <td>${r.arch}</td>
-            <td>${r.target ?? ''}</td>
-            <td>${r.exitStatus}</td>
-            <td>${w.toFixed(0)}</td>
-            <td>${Number(r.cpuSeconds ?? 0).toFixed(0)}</td>
-            <td>${r.ccache ? `${(r.ccache.hitRate * 100).toFixed(0)}%` : ''}</td>
-            <td><div style="background:#69c;height:10px;width:${Math.round((300 * w) / max)}px"></div></td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>`,
+        <thead>
+          <tr>
+            <th>Start</th>
+            <th>Kernel</th>
+            <th>Flavour</th>
+            <th>Arch</th>
+            <th>Target</th>
+            <th>Exit</th>
+            <th>Wall s</th>
+            <th>CPU s</th>
+            <th>ccache hit</th>
+            <th>Wall time</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${builds.map((b) => {
+            const r = b as Record<string, unknown> & { ccache?: { hitRate: number } | null };
+            const w = Number(r.wallSeconds ?? 0);
+            return html`<tr>
+              <td>${day(String(r.start ?? ''))}</td>
+              <td>${b.kernel}</td>
+              <td>${r.flavour}</td>
+              <td>${r.arch}</td>
+              <td>${r.target ?? ''}</td>
+              <td>${r.exitStatus}</td>
+              <td>${w.toFixed(0)}</td>
+              <td>${Number(r.cpuSeconds ?? 0).toFixed(0)}</td>
+              <td>${r.ccache ? `${(r.ccache.hitRate * 100).toFixed(0)}%` : ''}</td>
+              <td><div style="background:#69c;height:10px;width:${Math.round((300 * w) / max)}px"></div></td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+      ${await mvpSection(store)}`,
   );
 }
 
