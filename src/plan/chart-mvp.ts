@@ -15,6 +15,8 @@ interface Panel {
   values: number[];
   colors: string[];
   tips: string[];
+  /** Counts print as integers, costs with fmt's significant digits. */
+  count?: boolean;
 }
 
 export function mvpChart(plan: MvpPlan, title: string): string {
@@ -44,6 +46,7 @@ export function mvpChart(plan: MvpPlan, title: string): string {
       values: rows.map((r) => r.caught),
       colors: rows.map(color),
       tips: rows.map((r) => `${r.detector}: ${r.caught} (${r.cves} CVEs, ${r.syzkaller} syzkaller)`),
+      count: true,
     },
     costPanel('Build hours added per build', 'build-hours', 'buildRatio'),
     costPanel('Kernel image MB added', 'image-mb', 'imageRatio'),
@@ -55,6 +58,7 @@ export function mvpChart(plan: MvpPlan, title: string): string {
       values: steps.map((f) => f.caught),
       colors: steps.map(() => CHOSEN),
       tips: steps.map((f) => `≤ ${f.buildHours.toFixed(1)} h: ${f.caught} (${f.chosen.join(' ') || 'none'})`),
+      count: true,
     },
   ];
   const sources = new Map<string, string[]>();
@@ -105,7 +109,7 @@ export function mvpChart(plan: MvpPlan, title: string): string {
       parts.push(
         `<rect x="${left}" y="${yRow + 2}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${p.colors[i]}"><title>${esc(p.tips[i]!)}</title></rect>`,
       );
-      parts.push(`<text x="${(left + w + 4).toFixed(1)}" y="${yRow + 13}">${fmt(v)}</text>`);
+      parts.push(`<text x="${(left + w + 4).toFixed(1)}" y="${yRow + 13}">${p.count ? String(v) : fmt(v)}</text>`);
     });
     parts.push(`</g>`);
     y0 += heights[pi]!;
