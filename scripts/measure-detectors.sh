@@ -1,7 +1,8 @@
 #!/bin/bash
 # What each debug detector of `kdk plan mvp` costs, measured (issue 13): one small kernel per detector (x86_64
 # tinyconfig + a serial-console base, the detector's options on top), built cold without ccache, then booted under
-# QEMU TCG to the root-mount panic. One JSON line per kernel: CPU seconds of the build, bzImage/vmlinux bytes,
+# QEMU TCG to the panic for the missing init (no root file system given: the end of the kernel's own boot).
+# One JSON line per kernel: CPU seconds of the build, bzImage/vmlinux bytes,
 # seconds to the panic (wall, and the kernel's own timestamp), the memory the kernel kept for itself (the
 # `Memory: A/T available` line: T - A). The figures become src/plan/mvp-costs.ts's measured defaults.
 # usage: scripts/measure-detectors.sh TREE OUTDIR [variant...]
@@ -44,14 +45,16 @@ for n in "${NAMES[@]}"; do
     timeout 600 qemu-system-x86_64 -accel tcg -m 512 -smp 2 -kernel "$O/arch/x86/boot/bzImage" \
       -append "console=ttyS0 panic=-1" -nographic -no-reboot -monitor none -serial "file:$O/console.log" >/dev/null 2>&1
     t1=$(date +%s.%N)
-    if grep -q "Kernel panic" "$O/console.log"; then
+    # Only the panic for the missing init ends a whole boot (an early panic, e.g. the IO-APIC timer check, does not).
+    if grep -q "No working init found" "$O/console.log"; then
       boot=$(echo "$t1 - $t0" | bc)
-      ktime=$(grep -m1 "Kernel panic" "$O/console.log" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+      ktime=$(grep -m1 "No working init found" "$O/console.log" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
     fi
     m=$(grep -m1 -o 'Memory: [0-9]*K/[0-9]*K available' "$O/console.log")
     memavail=$(echo "$m" | sed -n 's/Memory: \([0-9]*\)K.*/\1/p'); memtot=$(echo "$m" | sed -n 's/.*\/\([0-9]*\)K.*/\1/p')
     [ -z "$memavail" ] && memavail=null && memtot=null
   fi
   echo "{\"variant\":\"$n\",\"options\":\"${V[$n]}\",\"lost\":\"${lost# }\",\"rc\":$rc,\"wallSeconds\":$wall,\"cpuSeconds\":$(echo "$user + $sys" | bc),\"bzImage\":$img,\"vmlinux\":$vml,\"bootSeconds\":$boot,\"panicAt\":${ktime:-null},\"memTotalK\":$memtot,\"memAvailableK\":$memavail}" >> "$OUT/results.jsonl"
-  rm -rf "$O"/{arch,kernel,mm,fs,lib,drivers,init,net,security,block,crypto,ipc,certs,virt,sound,io_uring,usr,scripts,tools,include,.tmp*} 2>/dev/null
+  # Objects go (hundreds of MB each); the bzImage and vmlinux stay, so a boot can be repeated.
+  rm -rf "$O"/{kernel,mm,fs,lib,drivers,init,net,security,block,crypto,ipc,certs,virt,sound,io_uring,usr,scripts,tools,include,.tmp*} 2>/dev/null
 done
