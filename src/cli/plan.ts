@@ -5,6 +5,7 @@ import { addCommonOptions, type CommonOptions, printJson, say } from './common.j
 import { DEFAULT_PARAMS, STRATEGIES, type PlanParams } from '../plan/model.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { inputError } from '../util/errors.js';
+import { registerPlanMvp } from './plan-mvp.js';
 
 interface PlanOptions extends CommonOptions {
   strategy?: string[];
@@ -126,4 +127,5 @@ export function registerPlan(program: Command): void {
       if (opts.chart) say(opts, `chart: ${opts.chart}`);
     });
   addCommonOptions(cmd);
+  registerPlanMvp(cmd);
 }

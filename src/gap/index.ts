@@ -5,6 +5,8 @@
 import type { GitGapOptions, GitGapReport } from './git-scan.js';
 import type { CrashInput } from './match.js';
 import type { Catches } from './mvp-catches.js';
+import type { MvpPlanOptions } from './mvp-plan.js';
+import type { MvpPlan } from '../plan/index.js';
 import type { FixPresence } from './fix-presence.js';
 import type { OpenedIndex } from './index-store.js';
 import type { Progress } from '../util/progress.js';
@@ -37,6 +39,7 @@ export type { GitGapOptions, GitGapReport, GitFinding } from './git-scan.js';
 export type { FixPresence } from './fix-presence.js';
 export { matchCrashes, type CrashMatch } from './match.js';
 export type { Catches } from './mvp-catches.js';
+export { sharedSyzkallerCorpus } from './shared-corpus.js';
 
 export async function gitGap(opts: GitGapOptions): Promise<GitGapReport> {
   return (await import('./git-scan.js')).gitGap(opts);
@@ -60,3 +63,8 @@ export async function updateIndex(from: string, progress?: Progress): Promise<Op
   return (await import('./update.js')).updateIndex(from, progress);
 }
 export { renderCves, renderGit, renderMatches, type ReportFormat } from './render.js';
+export type { MvpPlanOptions } from './mvp-plan.js';
+/** Loaded when called, like mvpCatches: it reaches the report and plan stages, which `gap cves` never needs. */
+export async function mvpPlan(opts: MvpPlanOptions = {}): Promise<MvpPlan> {
+  return (await import('./mvp-plan.js')).mvpPlan(opts);
+}

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { normaliseTitle } from './crash-title.js';
+export { sharedSyzkallerCorpus } from './shared-corpus.js';
 import { openIndex } from './index-store.js';
 import { parseLog, titleToType } from '../report/index.js';
 import { detectorOf, MVP_DETECTORS, type MvpDetector } from '../plan/index.js';
@@ -12,10 +13,14 @@ import { detectorOf, MVP_DETECTORS, type MvpDetector } from '../plan/index.js';
 export interface Catches {
   /** Per detector, the ids of the bugs it owns (`CVE-…` or `syz:<file>`). */
   byDetector: Record<MvpDetector, Set<string>>;
+  /** Per bug, the detectors that own it (a CVE quoting a KASAN and a lockdep report has both). */
+  byBug: Map<string, MvpDetector[]>;
   /** Bugs seen (with a parsed crash) that no detector owns: a plain kernel reports them too. */
   none: number;
-  sources: { cves: number; cvesWithCrash: number; corpusLogs: number; corpusReports: number };
+  sources: { cves: number; cvesWithCrash: number; corpusLogs: number; corpusReports: number; corpus?: string };
 }
+
+/** syzkaller's crash-report corpus beside the project (the shared corpora), the default `--corpus`. */
 
 function empty(): Record<MvpDetector, Set<string>> {
   return Object.fromEntries(MVP_DETECTORS.map((d) => [d, new Set<string>()])) as Record<MvpDetector, Set<string>>;
@@ -64,9 +69,18 @@ export async function mvpCatches(opts: { corpus?: string; tarball?: string } = {
       else none++;
     }
   }
+  const byBug = new Map<string, MvpDetector[]>();
+  for (const d of MVP_DETECTORS) for (const id of byDetector[d]) byBug.set(id, [...(byBug.get(id) ?? []), d]);
   return {
     byDetector,
+    byBug,
     none,
-    sources: { cves: index.cves.length, cvesWithCrash, corpusLogs, corpusReports },
+    sources: {
+      cves: index.cves.length,
+      cvesWithCrash,
+      corpusLogs,
+      corpusReports,
+      ...(opts.corpus ? { corpus: opts.corpus } : {}),
+    },
   };
 }

@@ -9,14 +9,14 @@ const COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1'
 /** Text metrics used for layout; exported so the tests can check that no two labels overlap. */
 export const CHART_FONT = { size: 12, charWidth: 0.6 };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function fmt(v: number): string {
+export function fmt(v: number): string {
   return v >= 10_000 ? `${(v / 1000).toFixed(0)}k` : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
 /** Axis ticks from 0 at a 1-2-5 step, the last at or above max. */
-function ticks(max: number): number[] {
+export function ticks(max: number): number[] {
   if (max <= 0) return [0, 1];
   const raw = max / 4;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -38,7 +38,7 @@ const MEASURES: Measure[] = [
   { title: 'Mirror traffic per year', unit: 'TB', get: (c) => c.perYear.mirrorTrafficGB / 1000 },
 ];
 
-const textWidth = (s: string, size = CHART_FONT.size) => s.length * size * CHART_FONT.charWidth;
+export const textWidth = (s: string, size = CHART_FONT.size) => s.length * size * CHART_FONT.charWidth;
 
 export function strategyChart(costs: StrategyCost[], title: string): string {
   const fs = CHART_FONT.size;

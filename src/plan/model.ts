@@ -4,6 +4,10 @@
 // user-changeable parameters, all echoed in the result.
 import type { MeasuredSizes, FlavourSizes } from './packages.js';
 
+/** The budgets `kdk plan mvp --budget` takes (here, not in mvp-costs.ts, because the CLI's help needs them). */
+export const MVP_COST_NAMES = ['build-hours', 'image-mb', 'boot-s', 'memory-mb'] as const;
+export type MvpCostName = (typeof MVP_COST_NAMES)[number];
+
 export const SUITES = ['unstable', 'testing', 'stable', 'backports', 'security'] as const;
 export type Suite = (typeof SUITES)[number];
 

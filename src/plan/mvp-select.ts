@@ -39,6 +39,7 @@ function plus(a: Record<string, number>, b: Record<string, number>): Record<stri
 export function selectDetectors(detectors: DetectorChoice[], budget: Record<string, number>): Selection {
   // Widest detectors first: good sets are found early, so the bound prunes more.
   const ds = [...detectors].sort((a, b) => b.catches.size - a.catches.size || a.name.localeCompare(b.name));
+  const byName = new Map(ds.map((d) => [d.name, d]));
   let best: Selection = { chosen: [], caught: 0, cost: {} };
   const better = (s: Selection): boolean => {
     if (s.caught !== best.caught) return s.caught > best.caught;
@@ -56,8 +57,10 @@ export function selectDetectors(detectors: DetectorChoice[], budget: Record<stri
     for (let j = i; j < ds.length; j++) for (const b of ds[j]!.catches) reach.add(b);
     if (reach.size < best.caught) return;
     const d = ds[i]!;
+    // Exclusion is symmetric whichever side declares it (the walk meets detectors in catch-size order).
+    const excl = (a: DetectorChoice, n: string) => (a.excludes ?? []).includes(n);
     const clash = (n: string) =>
-      (d.excludes ?? []).includes(n) || EXCLUSIVE.some((g) => g.includes(d.name) && g.includes(n));
+      excl(d, n) || excl(byName.get(n)!, d.name) || EXCLUSIVE.some((g) => g.includes(d.name) && g.includes(n));
     if (fits(used, d.cost, budget) && !chosen.some(clash)) {
       const next = new Set(covered);
       for (const b of d.catches) next.add(b);

@@ -2,6 +2,7 @@
 // box and filters), bug page, builds, runs, the gap of a kernel, and kernel A vs kernel B.
 import type { Store, BugRow, BugDetail } from '../store/index.js';
 import { html, Html, page } from './html.js';
+import { mvpSection } from './mvp-section.js';
 
 const verdictClass = (v: string) => (v === 'fix-missing' ? 'missing' : v.startsWith('fix-present') ? 'present' : '');
 const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
@@ -194,7 +195,7 @@ export async function buildsPage(store: Store): Promise<string> {
   const head = ['Start', 'Kernel', 'Flavour', 'Arch', 'Target', 'Exit', 'Wall s', 'CPU s', 'ccache hit', 'Wall time'];
   return page(
     'Builds',
-    table(builds, head, (b) => {
+    html`${table(builds, head, (b) => {
       const r = b as Record<string, unknown> & { ccache?: { hitRate: number } | null };
       const w = Number(r.wallSeconds ?? 0);
       return [
@@ -209,7 +210,8 @@ export async function buildsPage(store: Store): Promise<string> {
         r.ccache ? `${(r.ccache.hitRate * 100).toFixed(0)}%` : '',
         html`<div style="background:#69c;height:10px;width:${Math.round((300 * w) / max)}px"></div>`,
       ];
-    }),
+    })}
+    ${await mvpSection(store)}`,
   );
 }
 

@@ -79,3 +79,15 @@ test('KASAN, KMSAN and KCSAN never share a kernel, however loose the budget', ()
   assert.deepEqual(got.chosen, ['KASAN', 'LOCKDEP']);
   assert.equal(got.caught, 4);
 });
+
+test('an exclusion declared by one side holds whichever detector the walk meets first', () => {
+  const d = (name: string, ids: string[], excludes?: string[]): DetectorChoice => ({
+    name,
+    cost: {},
+    catches: new Set(ids),
+    ...(excludes ? { excludes } : {}),
+  });
+  // The wide one is met first and it alone names the exclusion.
+  const got = selectDetectors([d('WIDE', ['a', 'b', 'c'], ['NARROW']), d('NARROW', ['d'])], {});
+  assert.deepEqual(got.chosen, ['WIDE']);
+});

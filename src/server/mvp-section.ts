@@ -1,0 +1,85 @@
+// The builds page's `kdk plan mvp` table: each detector's catches and costs, with the store's own builds and
+// runs as measured figures where one enabled exactly that detector (marked *, the source in the cell's title),
+// and the best set within the default budget. Counting the catches reads the whole CVE index and syzkaller's
+// corpus (about a second warm), so the section is kept for a few minutes while the store's builds and runs stay
+// the same.
+import type { Store } from '../store/index.js';
+import { mvpPlan } from '../gap/index.js';
+import { measuredCosts, mvpChart, type Figure, type MvpPlan, type StoreBuild } from '../plan/index.js';
+import { html, Html } from './html.js';
+
+const KEEP_MS = 5 * 60_000;
+let kept: { key: string; at: number; section: Html } | undefined;
+
+function cell(v: number, f: Figure, digits: number): Html {
+  const mark = f.source === 'measured' ? '*' : '';
+  return html`<td title="${f.source}: ${f.from}">${v.toFixed(digits)}${mark}</td>`;
+}
+
+function render(plan: MvpPlan): Html {
+  const s = plan.selection;
+  const budget = Object.entries(plan.budget)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return html`<h2>Debug detectors: what each catches, what it costs (kdk plan mvp)</h2>
+    <p>
+      ${plan.bugs.sources.cvesWithCrash} CVE records quoting a crash and ${plan.bugs.sources.corpusReports} syzkaller
+      corpus logs: ${plan.bugs.total} bugs, ${plan.bugs.owned} owned by a detector. Base config:
+      ${plan.base.config ?? 'none known'}. Best within ${budget} (${plan.budgetSource}):
+      <b>${s.chosen.join(' ')}</b>, ${s.caught} bugs (${(s.share * 100).toFixed(1)}%).
+    </p>
+    <table id="mvp">
+      <thead>
+        <tr>
+          <th>Detector</th>
+          <th>Caught</th>
+          <th>CVEs</th>
+          <th>syzkaller</th>
+          <th>Only it</th>
+          <th>+build h</th>
+          <th>+image MB</th>
+          <th>+boot s (TCG)</th>
+          <th>+memory MB</th>
+          <th>Chosen</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${plan.rows.map(
+          (r) =>
+            html`<tr>
+              <td>${r.detector}</td>
+              <td>${r.caught}</td>
+              <td>${r.cves}</td>
+              <td>${r.syzkaller}</td>
+              <td>${r.only}</td>
+              ${cell(r.cost['build-hours'], r.figures.buildRatio, 2)}
+              ${cell(r.cost['image-mb'], r.figures.imageRatio, 2)} ${cell(r.cost['boot-s'], r.figures.bootSeconds, 2)}
+              ${cell(r.cost['memory-mb'], r.figures.memoryMB, 1)}
+              <td>${r.inBase ? 'in base config' : r.chosen ? 'yes' : ''}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <p class="small">
+      * measured from this store's builds and runs (hover a figure for its source); others are kdk's defaults.
+    </p>
+    ${new Html(mvpChart(plan, `Debug detectors for Debian ${plan.arch}: catches and costs`))}`;
+}
+
+export async function mvpSection(store: Store): Promise<Html> {
+  const builds = (await store.listBuilds()) as StoreBuild[];
+  const runs = await store.listRuns();
+  const key = JSON.stringify([builds.map((b) => b.id), runs.map((r) => r.id)]);
+  if (kept && kept.key === key && Date.now() - kept.at < KEEP_MS) return kept.section;
+  let section: Html;
+  try {
+    const measured = measuredCosts(builds, runs, 'store');
+    const n = Object.keys(measured.figures).length;
+    section = render(await mvpPlan({ measured, measuredFrom: `this store: ${n} detector(s) measured` }));
+  } catch (err) {
+    // The builds themselves still show: the mvp table needs the CVE index, which may not be buildable here.
+    section = html`<p class="small">The detector table is not available: ${(err as Error).message}</p>`;
+  }
+  kept = { key, at: Date.now(), section };
+  return section;
+}
