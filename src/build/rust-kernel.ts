@@ -2,6 +2,7 @@
 // RUST and the tree's samples/rust/rust_minimal as a module, cached as its own kernel (the test kernel itself is
 // untouched). Whether RUST sticks is the tree's rust_is_available.sh on the machine's toolchain; when it does not,
 // or rustc fails, that is the result, reported in the toolchain's own words.
+import { DEFAULT_GUEST_ARCH } from '../util/arch.js';
 import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, hashOf } from '../util/cache.js';
@@ -65,7 +66,9 @@ export async function rustSampleKernel(
       const lost = options.filter((o) => !config.includes(o));
       if (lost.length) {
         // RUST not sticking is the toolchain's answer: say which check of the tree's script refused.
-        const why = lost.includes('CONFIG_RUST=y') ? `: ${rustSummary(rustReadiness(tree.dir, 'x86_64'))}` : '';
+        const why = lost.includes('CONFIG_RUST=y')
+          ? `: ${rustSummary(rustReadiness(tree.dir, DEFAULT_GUEST_ARCH))}`
+          : '';
         throw new KdkError(`Rust kernel config: olddefconfig dropped ${lost.join(', ')}${why}`, {
           exitCode: ExitCode.environment,
         });

@@ -1,6 +1,7 @@
 // `kdk plan mvp`: each detector's catches (CVE records quoting a crash, syzkaller's corpus) and costs, and the
 // set that catches the most bugs within a budget. The gap stage computes it (it needs the CVE index); this file
 // parses, reads a store's records when --db is given, and renders.
+import { DEFAULT_ARCH } from '../util/arch.js';
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addCommonOptions, printJson, say } from './common.js';
@@ -30,7 +31,7 @@ export function registerPlanMvp(plan: Command): void {
     .option(
       '--arch <arch>',
       'the architecture, Debian or kernel name (its Debian config decides what is on already)',
-      'amd64',
+      DEFAULT_ARCH.debian,
     )
     .option('--svg <file>', 'write an SVG chart (small multiples: catches, each cost, the best catch by budget)')
     .option(

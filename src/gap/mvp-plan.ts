@@ -3,7 +3,7 @@
 // stage). It lives here, not in plan, because the counts need the CVE index and the report parser, both above
 // plan. Measured costs from a store come in ready-made (the store stage is above this one).
 import { existsSync } from 'node:fs';
-import { debianArch } from '../util/arch.js';
+import { DEFAULT_ARCH, debianArch } from '../util/arch.js';
 import { mvpCatches, sharedSyzkallerCorpus } from './mvp-catches.js';
 import {
   DEFAULT_PARAMS,
@@ -30,7 +30,7 @@ export interface MvpPlanOptions {
 }
 
 export async function mvpPlan(opts: MvpPlanOptions = {}): Promise<MvpPlan> {
-  const arch = debianArch(opts.arch ?? 'amd64');
+  const arch = debianArch(opts.arch ?? DEFAULT_ARCH.debian);
   const corpus = opts.corpus ?? (existsSync(sharedSyzkallerCorpus()) ? sharedSyzkallerCorpus() : undefined);
   const catches = await mvpCatches({
     ...(corpus ? { corpus } : {}),
