@@ -21,19 +21,13 @@ import type { Version } from './version.js';
 /** Bumped whenever the layout or the meaning of a field changes; the file name carries it (`-f9.bin`; 9: the KASAN title keys of crash-title.ts). */
 export const INDEX_FORMAT = 9;
 
-interface Header {
-  format: number;
+/** The index's own fields less its CVEs, and where the packed parts lie. */
+type Header = Omit<CveIndex, 'cves'> & {
   endian: string;
-  key: string;
-  source: string;
-  tree: string;
-  builtAt: string;
-  problems: Problem[];
-  newestFix: Record<string, number>;
   count: number;
   codeLength: number;
   factsBytes: number;
-}
+};
 
 type Facts = [string, string[], string, string[], string, { title: string; keys: string[] }[]];
 
