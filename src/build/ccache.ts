@@ -19,7 +19,7 @@ export function ccacheDelta(before?: CcacheStats, after?: CcacheStats) {
   if (!before || !after) return null;
   const hits = after.hits - before.hits;
   const misses = after.misses - before.misses;
-  return { hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0 };
+  return withRate(hits, misses);
 }
 
 /**
@@ -34,5 +34,11 @@ export function ccacheLogStats(file: string) {
     if (line === 'direct_cache_hit' || line === 'preprocessed_cache_hit') hits++;
     else if (line === 'cache_miss') misses++;
   }
-  return { hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0 };
+  return withRate(hits, misses);
 }
+
+const withRate = (hits: number, misses: number) => ({
+  hits,
+  misses,
+  hitRate: hits + misses ? hits / (hits + misses) : 0,
+});

@@ -66,8 +66,8 @@ function render(plan: MvpPlan): Html {
     ${new Html(mvpChart(plan, `Debug detectors for Debian ${plan.arch}: catches and costs`))}`;
 }
 
-export async function mvpSection(store: Store): Promise<Html> {
-  const builds = (await store.listBuilds()) as StoreBuild[];
+/** `builds`: the page's own list, so the store is not asked twice for it. */
+export async function mvpSection(store: Store, builds: StoreBuild[]): Promise<Html> {
   const runs = await store.listRuns();
   const key = JSON.stringify([builds.map((b) => b.id), runs.map((r) => r.id)]);
   if (kept && kept.key === key && Date.now() - kept.at < KEEP_MS) return kept.section;

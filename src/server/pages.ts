@@ -3,6 +3,7 @@
 import type { Store, BugRow, BugDetail } from '../store/index.js';
 import { html, Html, page } from './html.js';
 import { mvpSection } from './mvp-section.js';
+import type { StoreBuild } from '../plan/index.js';
 
 const verdictClass = (v: string) => (v === 'fix-missing' ? 'missing' : v.startsWith('fix-present') ? 'present' : '');
 const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
@@ -211,7 +212,7 @@ export async function buildsPage(store: Store): Promise<string> {
         html`<div style="background:#69c;height:10px;width:${Math.round((300 * w) / max)}px"></div>`,
       ];
     })}
-    ${await mvpSection(store)}`,
+    ${await mvpSection(store, builds as StoreBuild[])}`,
   );
 }
 
