@@ -231,7 +231,13 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
     writeFileSync(join(outDir, '.config'), config);
     const ccacheDir = cacheDir('ccache');
     const env: NodeJS.ProcessEnv = { ...process.env, CCACHE_DIR: ccacheDir, LC_ALL: 'C' };
-    if (where.ccacheBase) env.CCACHE_BASEDIR = where.ccacheBase;
+    if (where.ccacheBase) {
+      env.CCACHE_BASEDIR = where.ccacheBase;
+      // With -g (a DWARF config) ccache also hashes the working directory, which differs per build (…/<key>/obj):
+      // without this a patched tree's kernel would miss on every file. The cost: a hit's DW_AT_comp_dir names the
+      // build that compiled it first, the same relative layout under another key.
+      env.CCACHE_NOHASHDIR = '1';
+    }
     // This build's own counters (the cache's totals would count every other build sharing it meanwhile).
     const statsLog = join(where.top, 'ccache-stats.log');
     rmSync(statsLog, { force: true });
