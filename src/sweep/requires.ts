@@ -1,4 +1,5 @@
-// Does the kernel have what a bundle needs? Each `requires` entry (`CONFIG_X`: y or m; `CONFIG_X=v`: exactly v)
+// Does the kernel have what a bundle needs? Each `requires` entry (`CONFIG_X`: y or m; `CONFIG_X=v`: exactly v;
+// `A || B`: either, for a reproducer with two ways in, such as a module that loads without MODVERSIONS or forced)
 // is checked against the kernel's .config as kdk's Kconfig engine evaluates it on the kernel's tree, so an option
 // the config asks for but Kconfig drops counts as missing; a missing one carries the engine's explanation (its
 // dependencies, what would change it), which is why a bundle is `not-applicable` rather than a silent no-crash.
@@ -45,18 +46,28 @@ export class RequirementChecker {
     if (requires.length === 0) return [];
     const tree = this.loaded();
     const out: MissingOption[] = [];
-    for (const r of requires.map(parseRequirement)) {
-      const ex = explainSymbol(tree, r.symbol);
-      const value = ex.value ?? 'n';
-      const ok = ex.defined && (r.want === undefined ? value === 'y' || value === 'm' : value === r.want);
-      if (!ok)
-        out.push({
-          option: `CONFIG_${r.symbol}${r.want === undefined ? '' : `=${r.want}`}`,
-          value,
-          why: ex.why,
-          toChange: ex.toChange,
-        });
+    for (const entry of requires) {
+      const alternatives = entry.split(/\s*\|\|\s*/).map(parseRequirement);
+      const found = alternatives.map((r) => ({ r, ...this.check(tree, r) }));
+      if (found.some((f) => f.ok)) continue;
+      const one = found.length === 1;
+      // Several ways in, none open: each alternative's value and reasons, named, so the note says what would do.
+      out.push({
+        option: found.map((f) => optionText(f.r)).join(' || '),
+        value: one ? found[0].value : found.map((f) => `${f.r.symbol}=${f.value}`).join(', '),
+        why: found.flatMap((f) => (one ? f.why : f.why.map((w) => `${f.r.symbol}: ${w}`))),
+        toChange: found.flatMap((f) => (one ? f.toChange : f.toChange.map((w) => `${f.r.symbol}: ${w}`))),
+      });
     }
     return out;
   }
+
+  private check(tree: Kconfig, r: Requirement): { ok: boolean; value: string; why: string[]; toChange: string[] } {
+    const ex = explainSymbol(tree, r.symbol);
+    const value = ex.value ?? 'n';
+    const ok = ex.defined && (r.want === undefined ? value === 'y' || value === 'm' : value === r.want);
+    return { ok, value, why: ex.why, toChange: ex.toChange };
+  }
 }
+
+const optionText = (r: Requirement) => `CONFIG_${r.symbol}${r.want === undefined ? '' : `=${r.want}`}`;

@@ -9,7 +9,9 @@ import { readJsonFile } from '../util/json-file.js';
 import { MAX_TIMEOUT_S } from './limits.js';
 import { guestArchOf, guestNames } from '../util/arch.js';
 
-const REQUIRE_RE = /^(CONFIG_)?[A-Za-z0-9_]{1,100}(=[A-Za-z0-9_"./-]{0,200})?$/;
+// One option, or alternatives joined by `||` (the bundle needs any one of them).
+const ONE_REQUIRE = String.raw`(CONFIG_)?[A-Za-z0-9_]{1,100}(=[A-Za-z0-9_"./-]{0,200})?`;
+const REQUIRE_RE = new RegExp(`^${ONE_REQUIRE}( \\|\\| ${ONE_REQUIRE}){0,7}$`);
 const SHA_RE = /^[0-9a-f]{7,40}$/;
 const VERSION_RE = /^\d+\.\d+(\.\d+)?(-rc\d+)?$/;
 
@@ -35,7 +37,10 @@ export const BugJson = z
     /** Seconds a run may take after boot (bounded: Node's timers overflow past 24.8 days and fire at once). */
     timeout: z.number().positive().max(MAX_TIMEOUT_S).optional(),
     /** Kconfig options the reproducer needs (`CONFIG_X`: set to y or m; `CONFIG_X=v`: that value), for `kdk sweep`. */
-    requires: z.array(z.string().regex(REQUIRE_RE, 'CONFIG_NAME or CONFIG_NAME=value')).max(200).optional(),
+    requires: z
+      .array(z.string().regex(REQUIRE_RE, 'CONFIG_NAME or CONFIG_NAME=value, or alternatives joined by " || "'))
+      .max(200)
+      .optional(),
     /** The upstream fix: its mainline commit, title, and the stable backports the CVE team lists. */
     fix: z
       .object({

@@ -9,6 +9,8 @@
 // print the right one ("version magic 'x' should be 'y'"), read back from the kernel log. The file is 16 MiB
 // with its section headers at the end: the kernel's copy of it then lies above the small vmalloc areas taken at
 // boot, so 4 MiB past its end is unmapped and the read faults instead of finding some other allocation.
+// The module has no __versions section: a MODVERSIONS kernel takes it only with MODULE_FORCE_LOAD (it is then
+// tainted, as `modprobe --force` would), which bug.json's requires says; Debian's config has both.
 #include <elf.h>
 #include <errno.h>
 #include <stdio.h>
