@@ -24,16 +24,18 @@ export function testKernelOptions(): string[] {
 export async function smallTestKernel(
   log?: (l: string) => void,
   /** `extra`: .config lines after the profile's (a variant of the kernel: +DEBUG_CREDENTIALS for the ABI test). */
-  opts: { tree?: SourceTree; extra?: string[] } = {},
+  /** `headers: false`: plain make, no bindeb-pkg (a kernel only booted, such as the sweep's reverted one). */
+  opts: { tree?: SourceTree; extra?: string[]; headers?: boolean } = {},
 ): Promise<BuiltKernel & { treeVersion: string }> {
   // Another tree (Debian's with some fixes reverted) names itself by its version, so its alias is its own.
   const tree = opts.tree ?? debianSourceTree(log);
   const options = [...testKernelOptions(), ...(opts.extra ?? [])];
   const fragment = options.join('\n') + '\n';
+  const headers = opts.headers ?? true;
   // The options' hash names an alias to the config-keyed build, so later calls skip even the configure step.
   const alias = join(
     cacheDir('kernels'),
-    `small-x86_64-${hashOf('small-v2-headers', tree.version, fragment).slice(0, 16)}.json`,
+    `small-x86_64-${hashOf(headers ? 'small-v2-headers' : 'small-v2', tree.version, fragment).slice(0, 16)}.json`,
   );
   if (existsSync(alias)) {
     const hit = cachedKernel((JSON.parse(readFileSync(alias, 'utf8')) as { key: string }).key);
@@ -43,7 +45,7 @@ export async function smallTestKernel(
     srcTree: tree.dir,
     name: 'x86_64',
     log,
-    headersDeb: true,
+    headersDeb: headers,
     configure: async (outDir, make) => {
       await make(['tinyconfig'], { quiet: true });
       appendFileSync(join(outDir, '.config'), fragment);
