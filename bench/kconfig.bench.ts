@@ -145,9 +145,11 @@ function lines(files: string[]): number {
   return files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length - 1, 0);
 }
 
-function line(name: string, s: Sample, ref: Sample, target: number): string {
+/** `target`: the goal the ratio is held to, where there is one (none: the ratio is only reported). */
+function line(name: string, s: Sample, ref: Sample, target?: number): string {
   const ratio = s.wall / ref.wall;
-  return `${name.padEnd(34)} ${s.wall.toFixed(2).padStart(6)} s  ${(s.rssKb / 1024).toFixed(0).padStart(5)} MiB peak  ratio ${ratio.toFixed(3)} (target <= ${target}) ${ratio <= target ? 'OK' : 'MISSED'}`;
+  const goal = target === undefined ? '(no target)' : `(target <= ${target}) ${ratio <= target ? 'OK' : 'MISSED'}`;
+  return `${name.padEnd(34)} ${s.wall.toFixed(2).padStart(6)} s  ${(s.rssKb / 1024).toFixed(0).padStart(5)} MiB peak  ratio ${ratio.toFixed(3)} ${goal}`;
 }
 
 try {
@@ -175,7 +177,8 @@ try {
     console.log(
       `merge_config.sh -m + olddefconfig   ${msh.wall.toFixed(2).padStart(6)} s  ${(msh.rssKb / 1024).toFixed(0).padStart(5)} MiB peak`,
     );
-    console.log(line('kdk config merge + report', mk, msh, 0.05));
+    // The 0.05 goal is against merge_config.sh's own default run (below); this pairing is only reported.
+    console.log(line('kdk config merge + report', mk, msh));
     console.log(`outputs byte-identical: merge ${mergeSame}`);
     const shd = median(Array.from({ length: Math.min(RUNS, 3) }, () => mergeShDefault(mc)).map((r) => r.sample));
     const defaultSame = mergeShDefault(mc).config.equals(readFileSync(join(work, 'merged.config')));
