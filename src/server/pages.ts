@@ -1,7 +1,7 @@
 // The dashboard's pages: bug list (syzbot's columns plus upstream bug, fix commit, fix in branch, CVE; a search
 // box and filters), bug page, builds, runs, the gap of a kernel, and kernel A vs kernel B.
 import type { Store, BugRow, BugDetail } from '../store/index.js';
-import { html, Html, page } from './html.js';
+import { html, Html, page, table } from './html.js';
 import { mvpSection } from './mvp-section.js';
 import type { StoreBuild } from '../plan/index.js';
 
@@ -11,25 +11,6 @@ const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 function fixCommit(b: BugRow): Html {
   const c = b.upstream.flatMap((u) => u.fixCommits).find((f) => f.hash || f.title);
   return c ? html`<span title="${c.title}">${(c.hash ?? '').slice(0, 12) || c.title}</span>` : html``;
-}
-
-/** A table: its header, then a row per item; a cell is a value (escaped) or Html. */
-function table<T>(items: T[], head: string[], cells: (item: T) => unknown[], id?: string): Html {
-  return html`<table${new Html(id ? ` id="${id}"` : '')}>
-    <thead>
-      <tr>
-        ${head.map((h) => html`<th>${h}</th>`)}
-      </tr>
-    </thead>
-    <tbody>
-      ${items.map(
-        (x) =>
-          html`<tr>
-            ${cells(x).map((c) => html`<td>${c}</td>`)}
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
 }
 
 function bugRows(bugs: BugRow[]): Html {
