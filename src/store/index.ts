@@ -117,9 +117,10 @@ export class Store {
   flavourPage = (f?: q.FlavourFilter) => q.listFlavours(this.conn.db, f);
   listKernels = () => q.listKernels(this.conn.db);
   /** Every sweep verdict matching (all pages). */
-  listSweepVerdicts = async (f?: q.SweepFilter) => (await q.listSweepVerdicts(this.conn.db, f, true)).verdicts;
+  listSweepVerdicts = async (f?: q.SweepFilter) =>
+    (await q.listSweepVerdicts(this.conn.db, f, this.conn.dialect, true)).verdicts;
   /** A page of sweep verdicts (default 100, at most MAX_PAGE), with the total. */
-  sweepPage = (f?: q.SweepFilter) => q.listSweepVerdicts(this.conn.db, f);
+  sweepPage = (f?: q.SweepFilter) => q.listSweepVerdicts(this.conn.db, f, this.conn.dialect);
   sweptKernels = () => q.sweptKernels(this.conn.db);
   gapOf = (kernel: string) => q.gapOf(this.conn.db, kernel);
   compareKernels = (a: string, b: string) => q.compareKernels(this.conn.db, a, b);

@@ -321,6 +321,13 @@ export async function listFlavours(db: Kysely<DB>, f: FlavourFilter = {}) {
   };
 }
 
+/**
+ * A text column ordered by its bytes on both dialects (SQLite's default; PostgreSQL's database collation would
+ * otherwise order `/root/...` after `6.1...` in some locales), so a page holds the same rows on either.
+ */
+const bytewise = (column: string, dialect: DialectName) =>
+  dialect === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql.ref(column);
+
 /** The verdicts `kdk sweep` records (docs/sweep.md), strongest first when the store ranks them. */
 export const SWEEP_VERDICTS = [
   'reproduces',
@@ -363,6 +370,7 @@ export interface SweepRow {
 export async function listSweepVerdicts(
   db: Kysely<DB>,
   f: SweepFilter = {},
+  dialect: DialectName = 'sqlite',
   all = false,
 ): Promise<{ verdicts: SweepRow[]; total: number }> {
   let base = db
@@ -375,8 +383,8 @@ export async function listSweepVerdicts(
   let sel = base
     .selectAll('sweep_verdicts')
     .select(['kernels.name as kernel', 'bugs.title as bug'])
-    .orderBy('kernels.name')
-    .orderBy('bugs.title')
+    .orderBy(bytewise('kernels.name', dialect))
+    .orderBy(bytewise('bugs.title', dialect))
     .orderBy('sweep_verdicts.bug_id');
   if (!all) sel = sel.limit(Math.min(Math.max(f.limit ?? 100, 1), MAX_PAGE)).offset(f.offset ?? 0);
   const [rows, count] = await Promise.all([
@@ -404,13 +412,11 @@ export async function listSweepVerdicts(
 /** The kernels with sweep verdicts, by name (the sweep page's kernel filter). */
 export async function sweptKernels(db: Kysely<DB>): Promise<string[]> {
   const rows = await db
-    .selectFrom('sweep_verdicts')
-    .innerJoin('kernels', 'kernels.id', 'sweep_verdicts.kernel_id')
-    .select('kernels.name')
-    .distinct()
-    .orderBy('kernels.name')
+    .selectFrom('kernels')
+    .select('name')
+    .where((eb) => eb.exists(eb.selectFrom('sweep_verdicts').select('bug_id').whereRef('kernel_id', '=', 'kernels.id')))
     .execute();
-  return rows.map((r) => r.name);
+  return rows.map((r) => r.name).sort();
 }
 
 export async function listKernels(db: Kysely<DB>) {
