@@ -67,7 +67,8 @@ export function page(title: string, body: Html): string {
       </head>
       <body>
         <nav>
-          <a href="/">bugs</a><a href="/builds">builds</a><a href="/runs">runs</a><a href="/compare">kernel A vs B</a>
+          <a href="/">bugs</a><a href="/builds">builds</a><a href="/runs">runs</a><a href="/sweep">sweep</a
+          ><a href="/flavours">flavours</a><a href="/compare">kernel A vs B</a>
         </nav>
         <h1>${title}</h1>
         ${body}

@@ -1,8 +1,10 @@
 // The dashboard's pages: bug list (syzbot's columns plus upstream bug, fix commit, fix in branch, CVE; a search
-// box and filters), bug page, builds, runs, the gap of a kernel, and kernel A vs kernel B.
+// box and filters), bug page (with its sweep verdicts), builds, runs, the gap of a kernel, and kernel A vs
+// kernel B. The sweep and flavours pages are in sweep-pages.ts.
 import type { Store, BugRow, BugDetail } from '../store/index.js';
 import { html, Html, page, table } from './html.js';
 import { mvpSection } from './mvp-section.js';
+import { bugSweepSection } from './sweep-pages.js';
 import type { StoreBuild } from '../plan/index.js';
 
 const verdictClass = (v: string) => (v === 'fix-missing' ? 'missing' : v.startsWith('fix-present') ? 'present' : '');
@@ -130,6 +132,7 @@ export async function bugPage(store: Store, b: BugDetail): Promise<string> {
           </ul>`
         : html`<p>No verdict yet (kdk triage verdicts).</p>`
     }
+    ${await bugSweepSection(store, b.id)}
     <h2>Report</h2>
     <pre id="report">${text}</pre>
     ${
