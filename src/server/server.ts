@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Store } from '../store/index.js';
-import { MAX_PAGE, SWEEP_VERDICTS } from '../store/index.js';
+import { MAX_PAGE, SWEEP_ASSESSMENTS, SWEEP_VERDICTS } from '../store/index.js';
 import { KdkError } from '../util/errors.js';
 import { bugListPage, bugPage, buildsPage, comparePage, gapPage, runsPage } from './pages.js';
 import { flavoursPage, sweepPage } from './sweep-pages.js';
@@ -60,6 +60,7 @@ const ListQuery = z.object({
 const SweepQuery = z.object({
   kernel: z.string().max(4096).optional(),
   verdict: z.enum(SWEEP_VERDICTS).optional(),
+  assessment: z.enum(SWEEP_ASSESSMENTS).optional(),
   bug: z.coerce.number().int().min(1).max(1e12).optional(),
   ...PAGING,
 });

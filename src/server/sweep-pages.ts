@@ -3,7 +3,7 @@
 // (what `kdk flavour --db` recorded). Every value is store content, so it goes through `html` (escaped); links
 // carry only numbers and URL-encoded names.
 import type { Store, SweepFilter, SweepRow, FlavourFilter } from '../store/index.js';
-import { SWEEP_VERDICTS } from '../store/index.js';
+import { SWEEP_ASSESSMENTS, SWEEP_VERDICTS } from '../store/index.js';
 import { Cell, html, Html, page, table } from './html.js';
 
 const PAGE = 100;
@@ -73,14 +73,17 @@ export async function sweepPage(store: Store, f: SweepFilter): Promise<string> {
     store.sweepPage({ ...f, limit: PAGE }),
     store.sweptKernels(),
   ]);
-  const opt = (v: string, cur?: string) =>
-    html`<option value="${v}" ${new Html(v === cur ? ' selected' : '')}>${v || 'any'}</option>`;
+  const opt = (what: string) => (v: string, cur?: string) =>
+    html`<option value="${v}" ${new Html(v === cur ? ' selected' : '')}>${v || `any ${what}`}</option>`;
   const form = html`<form method="get" action="/sweep">
     <select name="kernel">
-      ${['', ...kernels].map((k) => opt(k, f.kernel ?? ''))}
+      ${['', ...kernels].map((k) => opt('kernel')(k, f.kernel ?? ''))}
     </select>
     <select name="verdict">
-      ${['', ...SWEEP_VERDICTS].map((v) => opt(v, f.verdict ?? ''))}
+      ${['', ...SWEEP_VERDICTS].map((v) => opt('verdict')(v, f.verdict ?? ''))}
+    </select>
+    <select name="assessment">
+      ${['', ...SWEEP_ASSESSMENTS].map((v) => opt('assessment')(v, f.assessment ?? ''))}
     </select>
     <button type="submit">filter</button>
   </form>`;
@@ -90,6 +93,7 @@ export async function sweepPage(store: Store, f: SweepFilter): Promise<string> {
   const next = nextLink(f, verdicts.length, total, {
     kernel: f.kernel,
     verdict: f.verdict,
+    assessment: f.assessment,
     bug: f.bugId === undefined ? undefined : String(f.bugId),
   });
   const head = ['Bug', 'Verdict', 'Runs', 'Assessment', 'Fix commit', 'Fix', 'CVE', 'Recorded'];
@@ -121,7 +125,9 @@ export async function sweepPage(store: Store, f: SweepFilter): Promise<string> {
                     `sweep-${i + 1}`,
                   )}`,
             )
-          : html`<p>No sweep verdicts${f.kernel || f.verdict ? ' match' : ' yet (kdk sweep --db)'}.</p>`
+          : html`<p>
+              No sweep verdicts${f.kernel || f.verdict || f.assessment || f.bugId ? ' match' : ' yet (kdk sweep --db)'}.
+            </p>`
       }`,
   );
 }

@@ -22,7 +22,7 @@ export type {
   SweepFilter,
   SweepRow,
 } from './queries.js';
-export { MAX_PAGE, SWEEP_VERDICTS } from './queries.js';
+export { MAX_PAGE, SWEEP_ASSESSMENTS, SWEEP_VERDICTS } from './queries.js';
 
 export class Store {
   constructor(readonly conn: Connection) {}

@@ -338,10 +338,14 @@ export const SWEEP_VERDICTS = [
   'infra-error',
 ] as const;
 
+/** What a verdict means joined with the fix's presence (docs/sweep.md). */
+export const SWEEP_ASSESSMENTS = ['missing backport', 'regression', 'fix missing but not reproduced', 'fixed'] as const;
+
 export interface SweepFilter {
   /** Kernel name (a swept image's path, or the name given to ingest). */
   kernel?: string;
   verdict?: string;
+  assessment?: string;
   bugId?: number;
   limit?: number;
   offset?: number;
@@ -379,6 +383,7 @@ export async function listSweepVerdicts(
     .innerJoin('bugs', 'bugs.id', 'sweep_verdicts.bug_id');
   if (f.kernel !== undefined) base = base.where('kernels.name', '=', f.kernel);
   if (f.verdict !== undefined) base = base.where('sweep_verdicts.verdict', '=', f.verdict);
+  if (f.assessment !== undefined) base = base.where('sweep_verdicts.assessment', '=', f.assessment);
   if (f.bugId !== undefined) base = base.where('sweep_verdicts.bug_id', '=', f.bugId);
   let sel = base
     .selectAll('sweep_verdicts')

@@ -71,6 +71,12 @@ test(
       for (let i = 1; i <= tables; i++) shown.push(...(await rows(page, `#sweep-${i}`)));
       assert.equal(shown.length, 5); // two per reverted copy, LKDTM's on the shipped kernel
       assert.ok(shown.every((r) => r.Verdict === 'reproduces'));
+      // Which are missing backports: the two real bugs on each reverted copy.
+      await page.selectOption('select[name=verdict]', '');
+      await page.selectOption('select[name=assessment]', 'missing backport');
+      await Promise.all([page.waitForURL(/assessment=missing\+backport/), page.click('button[type=submit]')]);
+      assert.deepEqual(await page.locator('h2.kernel').allInnerTexts(), [image, HOSTILE].sort());
+      assert.equal(await page.locator('a.bug').count(), 4);
       // The bug's page: where the sweeps ran it, each kernel a link back to its verdicts.
       await Promise.all([
         page.waitForURL(/\/bug\/\d+$/),

@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SweepRow } from '../../src/store/index.js';
+import { SWEEP_ASSESSMENTS, SWEEP_VERDICTS, type SweepRow } from '../../src/store/index.js';
+import type { Assessment, SweepVerdict } from '../../src/sweep/index.js';
 import { esc } from '../../src/server/index.js';
 import { pgUnavailable, startPg, type PgCluster } from '../store/pg.js';
 import { tempDir } from '../store/tmp.js';
@@ -24,6 +25,12 @@ import {
   serveSweeps,
   type SweepServed,
 } from './sweep-fixture.js';
+
+// The server validates against the store's lists; tsc checks they are the sweep stage's own words.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const verdictsAgree: Same<(typeof SWEEP_VERDICTS)[number], SweepVerdict> = true;
+const assessmentsAgree: Same<(typeof SWEEP_ASSESSMENTS)[number], Assessment> = true;
+test('the filters offer exactly what kdk sweep records', () => assert.ok(verdictsAgree && assessmentsAgree));
 
 const pgWhy = pgUnavailable();
 let pg: PgCluster | undefined;
@@ -98,6 +105,14 @@ for (const [dialect, target, skip] of stores) {
         both.verdicts.map((v) => v.assessment),
         ['missing backport', 'missing backport'],
       );
+      const missing = await api(`/api/sweep?assessment=${encodeURIComponent('missing backport')}`);
+      assert.deepEqual(
+        missing.verdicts.map((v) => [v.kernel, v.verdict]),
+        [
+          [reverted.kernel.image, 'reproduces'],
+          [reverted.kernel.image, 'reproduces'],
+        ],
+      );
       const fd = all.verdicts.find((v) => v.bundle.endsWith('/fdtable-int-max'))!;
       const ofBug = await api(`/api/sweep?bug=${fd.bugId}`);
       assert.deepEqual(ofBug.verdicts.map((v) => v.kernel).sort(), [reverted.kernel.image, SHIPPED_NAME].sort());
@@ -105,9 +120,10 @@ for (const [dialect, target, skip] of stores) {
       assert.deepEqual(page.verdicts, all.verdicts.slice(1, 3));
       assert.equal(page.total, all.total);
       // A form's empty "any" fields are no filter; nothing else unchecked gets through.
-      assert.equal((await api('/api/sweep?kernel=&verdict=')).total, all.total);
+      assert.equal((await api('/api/sweep?kernel=&verdict=&assessment=&bug=')).total, all.total);
       for (const [q, field] of [
         ['verdict=crashes', /verdict/],
+        ['assessment=backport', /assessment/],
         ['limit=100000', /limit/],
         ['offset=-1', /offset/],
         ['bug=1;drop', /bug/],
