@@ -114,7 +114,7 @@ export class Store {
   /** The newest flavours (200), each with its base flavour and profiles. */
   listFlavours = async () => (await q.listFlavours(this.conn.db)).flavours;
   /** A page of flavours (default 100, at most MAX_PAGE), newest first, with the total. */
-  flavourPage = (f?: q.FlavourFilter) => q.listFlavours(this.conn.db, { limit: 100, ...f });
+  flavourPage = (f?: q.FlavourFilter) => q.listFlavours(this.conn.db, { ...f, limit: f?.limit ?? 100 });
   listKernels = () => q.listKernels(this.conn.db);
   /** Every sweep verdict matching (all pages). */
   listSweepVerdicts = async (f?: q.SweepFilter) =>
