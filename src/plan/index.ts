@@ -24,7 +24,7 @@ export type { MvpPlan, MvpRow, MvpBudget, MvpCatchesInput } from './mvp.js';
 export { MVP_ROWS, MVP_COST_NAMES, rowDetector, type MvpRowName, type MvpCostName, type Figure } from './mvp-costs.js';
 export { measuredCosts, rowsOfProfile, type StoreBuild, type StoreRun, type MeasuredCosts } from './mvp-store.js';
 export { mvpChart } from './chart-mvp.js';
-export { mvpTableLines } from './mvp-render.js';
+export { mvpTableLines, budgetText } from './mvp-render.js';
 export { STRATEGIES, SUITES, DEFAULT_PARAMS } from './model.js';
 export type { PlanParams, StrategyCost, Strategy, ArchiveSizes } from './model.js';
 export { measuredSizes, kernelSizesFromPackages, BOOKWORM_RELEASE_ARCHS } from './packages.js';

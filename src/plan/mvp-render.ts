@@ -4,7 +4,8 @@
 import type { MvpPlan } from './mvp.js';
 import type { Figure } from './mvp-costs.js';
 
-const budgetText = (b: MvpPlan['budget']) =>
+/** A budget as `--budget` takes it (`build-hours=6.6,memory-mb=60`): the CLI's lines and the dashboard say it so. */
+export const budgetText = (b: MvpPlan['budget']) =>
   Object.entries(b)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');

@@ -21,6 +21,33 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
   return new Html(out);
 }
 
+/** A table cell with a tooltip (`title`): the value is escaped as any other. */
+export class Cell {
+  constructor(
+    readonly value: unknown,
+    readonly title: string,
+  ) {}
+}
+
+/** A table: its header, then a row per item; a cell is a value (escaped), Html, or a Cell. */
+export function table<T>(items: T[], head: string[], cells: (item: T) => unknown[], id?: string): Html {
+  return html`<table${new Html(id ? ` id="${esc(id)}"` : '')}>
+    <thead>
+      <tr>
+        ${head.map((h) => html`<th>${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${items.map(
+        (x) =>
+          html`<tr>
+            ${cells(x).map((c) => (c instanceof Cell ? html`<td title="${c.title}">${c.value}</td>` : html`<td>${c}</td>`))}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1em 2em;color:#222}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f4f4f4}pre{background:#f8f8f8;padding:8px;overflow:auto;max-height:40em}
@@ -40,7 +67,8 @@ export function page(title: string, body: Html): string {
       </head>
       <body>
         <nav>
-          <a href="/">bugs</a><a href="/builds">builds</a><a href="/runs">runs</a><a href="/compare">kernel A vs B</a>
+          <a href="/">bugs</a><a href="/builds">builds</a><a href="/runs">runs</a><a href="/sweep">sweep</a
+          ><a href="/flavours">flavours</a><a href="/compare">kernel A vs B</a>
         </nav>
         <h1>${title}</h1>
         ${body}

@@ -5,61 +5,55 @@
 // the same.
 import type { Store } from '../store/index.js';
 import { mvpPlan } from '../gap/index.js';
-import { measuredCosts, mvpChart, type Figure, type MvpPlan, type StoreBuild } from '../plan/index.js';
-import { html, Html } from './html.js';
+import { budgetText, measuredCosts, mvpChart, type Figure, type MvpPlan, type StoreBuild } from '../plan/index.js';
+import { Cell, html, Html, table } from './html.js';
 
 const KEEP_MS = 5 * 60_000;
 let kept: { key: string; at: number; section: Html } | undefined;
 
-function cell(v: number, f: Figure, digits: number): Html {
-  const mark = f.source === 'measured' ? '*' : '';
-  return html`<td title="${f.source}: ${f.from}">${v.toFixed(digits)}${mark}</td>`;
-}
+/** A cost figure: its value, `*` when measured, and where it came from as the cell's tooltip. */
+const cell = (v: number, f: Figure, digits: number) =>
+  new Cell(`${v.toFixed(digits)}${f.source === 'measured' ? '*' : ''}`, `${f.source}: ${f.from}`);
+
+const HEAD = [
+  'Detector',
+  'Caught',
+  'CVEs',
+  'syzkaller',
+  'Only it',
+  '+build h',
+  '+image MB',
+  '+boot s (TCG)',
+  '+memory MB',
+  'Chosen',
+];
 
 function render(plan: MvpPlan): Html {
   const s = plan.selection;
-  const budget = Object.entries(plan.budget)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
   return html`<h2>Debug detectors: what each catches, what it costs (kdk plan mvp)</h2>
     <p>
       ${plan.bugs.sources.cvesWithCrash} CVE records quoting a crash and ${plan.bugs.sources.corpusReports} syzkaller
       corpus logs: ${plan.bugs.total} bugs, ${plan.bugs.owned} owned by a detector. Base config:
-      ${plan.base.config ?? 'none known'}. Best within ${budget} (${plan.budgetSource}):
+      ${plan.base.config ?? 'none known'}. Best within ${budgetText(plan.budget)} (${plan.budgetSource}):
       <b>${s.chosen.join(' ')}</b>, ${s.caught} bugs (${(s.share * 100).toFixed(1)}%).
     </p>
-    <table id="mvp">
-      <thead>
-        <tr>
-          <th>Detector</th>
-          <th>Caught</th>
-          <th>CVEs</th>
-          <th>syzkaller</th>
-          <th>Only it</th>
-          <th>+build h</th>
-          <th>+image MB</th>
-          <th>+boot s (TCG)</th>
-          <th>+memory MB</th>
-          <th>Chosen</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${plan.rows.map(
-          (r) =>
-            html`<tr>
-              <td>${r.detector}</td>
-              <td>${r.caught}</td>
-              <td>${r.cves}</td>
-              <td>${r.syzkaller}</td>
-              <td>${r.only}</td>
-              ${cell(r.cost['build-hours'], r.figures.buildRatio, 2)}
-              ${cell(r.cost['image-mb'], r.figures.imageRatio, 2)} ${cell(r.cost['boot-s'], r.figures.bootSeconds, 2)}
-              ${cell(r.cost['memory-mb'], r.figures.memoryMB, 1)}
-              <td>${r.inBase ? 'in base config' : r.chosen ? 'yes' : ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${table(
+      plan.rows,
+      HEAD,
+      (r) => [
+        r.detector,
+        r.caught,
+        r.cves,
+        r.syzkaller,
+        r.only,
+        cell(r.cost['build-hours'], r.figures.buildRatio, 2),
+        cell(r.cost['image-mb'], r.figures.imageRatio, 2),
+        cell(r.cost['boot-s'], r.figures.bootSeconds, 2),
+        cell(r.cost['memory-mb'], r.figures.memoryMB, 1),
+        r.inBase ? 'in base config' : r.chosen ? 'yes' : '',
+      ],
+      'mvp',
+    )}
     <p class="small">
       * measured from this store's builds and runs (hover a figure for its source); others are kdk's defaults.
     </p>

@@ -1,8 +1,10 @@
 // The dashboard's pages: bug list (syzbot's columns plus upstream bug, fix commit, fix in branch, CVE; a search
-// box and filters), bug page, builds, runs, the gap of a kernel, and kernel A vs kernel B.
+// box and filters), bug page (with its sweep verdicts), builds, runs, the gap of a kernel, and kernel A vs
+// kernel B. The sweep and flavours pages are in sweep-pages.ts.
 import type { Store, BugRow, BugDetail } from '../store/index.js';
-import { html, Html, page } from './html.js';
+import { html, Html, page, table } from './html.js';
 import { mvpSection } from './mvp-section.js';
+import { bugSweepSection } from './sweep-pages.js';
 import type { StoreBuild } from '../plan/index.js';
 
 const verdictClass = (v: string) => (v === 'fix-missing' ? 'missing' : v.startsWith('fix-present') ? 'present' : '');
@@ -11,25 +13,6 @@ const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 function fixCommit(b: BugRow): Html {
   const c = b.upstream.flatMap((u) => u.fixCommits).find((f) => f.hash || f.title);
   return c ? html`<span title="${c.title}">${(c.hash ?? '').slice(0, 12) || c.title}</span>` : html``;
-}
-
-/** A table: its header, then a row per item; a cell is a value (escaped) or Html. */
-function table<T>(items: T[], head: string[], cells: (item: T) => unknown[], id?: string): Html {
-  return html`<table${new Html(id ? ` id="${id}"` : '')}>
-    <thead>
-      <tr>
-        ${head.map((h) => html`<th>${h}</th>`)}
-      </tr>
-    </thead>
-    <tbody>
-      ${items.map(
-        (x) =>
-          html`<tr>
-            ${cells(x).map((c) => html`<td>${c}</td>`)}
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
 }
 
 function bugRows(bugs: BugRow[]): Html {
@@ -149,6 +132,7 @@ export async function bugPage(store: Store, b: BugDetail): Promise<string> {
           </ul>`
         : html`<p>No verdict yet (kdk triage verdicts).</p>`
     }
+    ${await bugSweepSection(store, b.id)}
     <h2>Report</h2>
     <pre id="report">${text}</pre>
     ${

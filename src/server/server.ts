@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Store } from '../store/index.js';
-import { MAX_PAGE } from '../store/index.js';
+import { MAX_PAGE, SWEEP_ASSESSMENTS, SWEEP_VERDICTS } from '../store/index.js';
 import { KdkError } from '../util/errors.js';
 import { bugListPage, bugPage, buildsPage, comparePage, gapPage, runsPage } from './pages.js';
+import { flavoursPage, sweepPage } from './sweep-pages.js';
 import { page, html } from './html.js';
 import { ArtifactFiles, UploadError } from './artifact-files.js';
 
@@ -42,13 +43,29 @@ class HttpError extends Error {
 
 const SHA_RE = /^[0-9a-f]{64}$/;
 
+/** limit and offset of a list endpoint (the page sizes the store allows). */
+const PAGING = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
+};
+
 const ListQuery = z.object({
   q: z.string().max(500).optional(),
   status: z.enum(['open', 'fixed', 'invalid']).optional(),
   kernel: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
-  offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  ...PAGING,
 });
+
+/** Swept kernels are named by their image's path, so a kernel here may be as long as a path. */
+const SweepQuery = z.object({
+  kernel: z.string().max(4096).optional(),
+  verdict: z.enum(SWEEP_VERDICTS).optional(),
+  assessment: z.enum(SWEEP_ASSESSMENTS).optional(),
+  bug: z.coerce.number().int().min(1).max(1e12).optional(),
+  ...PAGING,
+});
+
+const FlavourQuery = z.object(PAGING);
 
 const IngestBody = z.object({
   /** A name for the input (kept as its source); the content is what is ingested. */
@@ -239,6 +256,11 @@ async function route(store: Store, o: ServeOptions, req: IncomingMessage, files?
       return json(200, b);
     }
     if (path === '/api/builds') return json(200, { builds: await store.listBuilds() });
+    if (path === '/api/sweep') {
+      const { bug, ...f } = parse(SweepQuery, query);
+      return json(200, await store.sweepPage({ ...f, bugId: bug }));
+    }
+    if (path === '/api/flavours') return json(200, await store.flavourPage(parse(FlavourQuery, query)));
     if (path === '/api/runs') return json(200, { runs: await store.listRuns() });
     if (path === '/api/kernels') return json(200, { kernels: await store.listKernels() });
     if (seg[1] === 'gap' && seg.length === 3)
@@ -257,6 +279,11 @@ async function route(store: Store, o: ServeOptions, req: IncomingMessage, files?
   }
   if (path === '/builds') return htmlOut(await buildsPage(store));
   if (path === '/runs') return htmlOut(await runsPage(store));
+  if (path === '/sweep') {
+    const { bug, ...f } = parse(SweepQuery, query);
+    return htmlOut(await sweepPage(store, { ...f, bugId: bug }));
+  }
+  if (path === '/flavours') return htmlOut(await flavoursPage(store, parse(FlavourQuery, query)));
   if (seg[0] === 'gap' && seg.length === 2) return htmlOut(await gapPage(store, decodeURIComponent(seg[1])));
   if (path === '/compare') return htmlOut(await comparePage(store, query.a, query.b));
   throw new HttpError(404, `no such page: ${path}`);

@@ -12,8 +12,17 @@ import type { UpstreamBug, FixVerdict } from '../triage/index.js';
 export { defaultStorePath, isPostgresUrl } from './db.js';
 export { SCHEMA_VERSION } from './migrations.js';
 export { kernelFromConsole, MAX_INPUT, type IngestResult, type IngestKind, type IngestOptions } from './ingest.js';
-export type { BugFilter, BugRow, BugDetail, CrashRow, UpstreamRef } from './queries.js';
-export { MAX_PAGE } from './queries.js';
+export type {
+  BugFilter,
+  BugRow,
+  BugDetail,
+  CrashRow,
+  UpstreamRef,
+  FlavourFilter,
+  SweepFilter,
+  SweepRow,
+} from './queries.js';
+export { MAX_PAGE, SWEEP_ASSESSMENTS, SWEEP_VERDICTS } from './queries.js';
 
 export class Store {
   constructor(readonly conn: Connection) {}
@@ -102,9 +111,17 @@ export class Store {
   getArtifact = (sha: string) => q.getArtifact(this.conn.db, sha);
   listBuilds = () => q.listBuilds(this.conn.db);
   listRuns = () => q.listRuns(this.conn.db);
-  listFlavours = () => q.listFlavours(this.conn.db);
+  /** The newest flavours (200), each with its base flavour and profiles. */
+  listFlavours = async () => (await q.listFlavours(this.conn.db)).flavours;
+  /** A page of flavours (default 100, at most MAX_PAGE), newest first, with the total. */
+  flavourPage = (f?: q.FlavourFilter) => q.listFlavours(this.conn.db, { ...f, limit: f?.limit ?? 100 });
   listKernels = () => q.listKernels(this.conn.db);
-  listSweepVerdicts = () => q.listSweepVerdicts(this.conn.db);
+  /** Every sweep verdict matching (all pages). */
+  listSweepVerdicts = async (f?: q.SweepFilter) =>
+    (await q.listSweepVerdicts(this.conn.db, f, this.conn.dialect, true)).verdicts;
+  /** A page of sweep verdicts (default 100, at most MAX_PAGE), with the total. */
+  sweepPage = (f?: q.SweepFilter) => q.listSweepVerdicts(this.conn.db, f, this.conn.dialect);
+  sweptKernels = () => q.sweptKernels(this.conn.db);
   gapOf = (kernel: string) => q.gapOf(this.conn.db, kernel);
   compareKernels = (a: string, b: string) => q.compareKernels(this.conn.db, a, b);
 

@@ -267,34 +267,136 @@ export async function listRuns(db: Kysely<DB>, limit = 200) {
   return rows.map((r) => ({ ...camel(r), booted: r.booted === 1 }));
 }
 
-/** Flavours recorded from `kdk flavour`, newest first, with the kernel each defines. */
-export async function listFlavours(db: Kysely<DB>, limit = 200) {
-  const rows = await db
-    .selectFrom('flavours')
-    .leftJoin('kernels', 'kernels.id', 'flavours.kernel_id')
-    .select([
-      ...columns('flavours', ['id', 'name', 'arch']),
-      'kernels.name as kernel',
-      ...columns('flavours', ['tree_version', 'packaging_version', 'config_hash', 'report_sha', 'created_at']),
-    ])
-    .orderBy('flavours.id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(camel);
+export interface FlavourFilter {
+  limit?: number;
+  offset?: number;
 }
 
-/** The sweep verdicts (one per kernel and bug), by kernel name then bug title. */
-export async function listSweepVerdicts(db: Kysely<DB>) {
-  const rows = await db
+/** What the flavours list shows of a report: its base flavour and profiles (the name alone cannot be split). */
+function reportParts(content: Buffer | null): { base: string | null; profiles: string[] } {
+  try {
+    const r = JSON.parse(Buffer.from(content ?? '').toString('utf8')) as {
+      base?: { id?: { flavour?: unknown } };
+      profile?: { profiles?: unknown };
+    };
+    const profiles = r.profile?.profiles;
+    return {
+      base: typeof r.base?.id?.flavour === 'string' ? r.base.id.flavour : null,
+      profiles: Array.isArray(profiles) ? profiles.filter((p): p is string => typeof p === 'string') : [],
+    };
+  } catch {
+    return { base: null, profiles: [] };
+  }
+}
+
+/**
+ * Flavours recorded from `kdk flavour`, newest first, with the kernel each defines, and the base flavour and
+ * profiles read from its stored report (a page of reports, a few tens of kB each).
+ */
+export async function listFlavours(db: Kysely<DB>, f: FlavourFilter = {}) {
+  const limit = Math.min(Math.max(f.limit ?? 200, 1), MAX_PAGE);
+  const [rows, count] = await Promise.all([
+    db
+      .selectFrom('flavours')
+      .leftJoin('kernels', 'kernels.id', 'flavours.kernel_id')
+      .leftJoin('artifacts', 'artifacts.sha256', 'flavours.report_sha')
+      .select([
+        ...columns('flavours', ['id', 'name', 'arch']),
+        'kernels.name as kernel',
+        ...columns('flavours', ['tree_version', 'packaging_version', 'config_hash', 'report_sha', 'created_at']),
+        'artifacts.content',
+      ])
+      .orderBy('flavours.id', 'desc')
+      .limit(limit)
+      .offset(f.offset ?? 0)
+      .execute(),
+    db
+      .selectFrom('flavours')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    flavours: rows.map(({ content, ...r }) => ({ ...camel(r), ...reportParts(content) })),
+    total: Number(count.n),
+  };
+}
+
+/**
+ * A text column ordered by its bytes on both dialects (SQLite's default; PostgreSQL's database collation would
+ * otherwise order `/root/...` after `6.1...` in some locales), so a page holds the same rows on either.
+ */
+const bytewise = (column: string, dialect: DialectName) =>
+  dialect === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql.ref(column);
+
+/** The verdicts `kdk sweep` records (docs/sweep.md), strongest first when the store ranks them. */
+export const SWEEP_VERDICTS = [
+  'reproduces',
+  'flaky',
+  'different-crash',
+  'no-crash',
+  'not-applicable',
+  'infra-error',
+] as const;
+
+/** What a verdict means joined with the fix's presence (docs/sweep.md). */
+export const SWEEP_ASSESSMENTS = ['missing backport', 'regression', 'fix missing but not reproduced', 'fixed'] as const;
+
+export interface SweepFilter {
+  /** Kernel name (a swept image's path, or the name given to ingest). */
+  kernel?: string;
+  verdict?: string;
+  assessment?: string;
+  bugId?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SweepRow {
+  kernel: string;
+  kernelSha256: string;
+  bugId: number;
+  bug: string;
+  bundle: string;
+  verdict: string;
+  hits: number;
+  runs: number;
+  cve: string | null;
+  fixCommit: string | null;
+  fix: { state: string; how: string };
+  assessment: string | null;
+  recordedAt: string;
+}
+
+/**
+ * The sweep verdicts (one per kernel and bug), by kernel name then bug title: a page of at most MAX_PAGE (default
+ * 100), or with `all` every match.
+ */
+export async function listSweepVerdicts(
+  db: Kysely<DB>,
+  f: SweepFilter = {},
+  dialect: DialectName = 'sqlite',
+  all = false,
+): Promise<{ verdicts: SweepRow[]; total: number }> {
+  let base = db
     .selectFrom('sweep_verdicts')
     .innerJoin('kernels', 'kernels.id', 'sweep_verdicts.kernel_id')
-    .innerJoin('bugs', 'bugs.id', 'sweep_verdicts.bug_id')
+    .innerJoin('bugs', 'bugs.id', 'sweep_verdicts.bug_id');
+  if (f.kernel !== undefined) base = base.where('kernels.name', '=', f.kernel);
+  if (f.verdict !== undefined) base = base.where('sweep_verdicts.verdict', '=', f.verdict);
+  if (f.assessment !== undefined) base = base.where('sweep_verdicts.assessment', '=', f.assessment);
+  if (f.bugId !== undefined) base = base.where('sweep_verdicts.bug_id', '=', f.bugId);
+  let sel = base
     .selectAll('sweep_verdicts')
     .select(['kernels.name as kernel', 'bugs.title as bug'])
-    .orderBy('kernels.name')
-    .orderBy('bugs.title')
-    .execute();
-  return rows.map((r) => ({
+    .orderBy(bytewise('kernels.name', dialect))
+    .orderBy(bytewise('bugs.title', dialect))
+    .orderBy('sweep_verdicts.bug_id');
+  if (!all) sel = sel.limit(Math.min(Math.max(f.limit ?? 100, 1), MAX_PAGE)).offset(f.offset ?? 0);
+  const [rows, count] = await Promise.all([
+    sel.execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const verdicts = rows.map((r) => ({
     kernel: r.kernel,
     kernelSha256: r.kernel_sha256,
     bugId: r.bug_id,
@@ -309,6 +411,17 @@ export async function listSweepVerdicts(db: Kysely<DB>) {
     assessment: r.assessment,
     recordedAt: r.recorded_at,
   }));
+  return { verdicts, total: Number(count.n) };
+}
+
+/** The kernels with sweep verdicts, by name (the sweep page's kernel filter). */
+export async function sweptKernels(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('kernels')
+    .select('name')
+    .where((eb) => eb.exists(eb.selectFrom('sweep_verdicts').select('bug_id').whereRef('kernel_id', '=', 'kernels.id')))
+    .execute();
+  return rows.map((r) => r.name).sort();
 }
 
 export async function listKernels(db: Kysely<DB>) {
