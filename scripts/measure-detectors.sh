@@ -11,11 +11,12 @@
 #                 are against a plain kernel built the same way (`LLVM=-14 ... plain KMSAN`)
 #   APPEND=...    extra kernel parameters for the boot (e.g. no_timer_check)
 #   MEM=512       the guest's -m in MB
+#   BOOT_TIMEOUT=600  seconds before QEMU is stopped (a guest too small for the kernel may hang, not panic)
 #   BOOT_ONLY=1   boot the bzImage already in OUTDIR/variant again, no build (CPU seconds are then null)
 set -u
 TREE=$1; OUT=$2; shift 2
 mkdir -p "$OUT"
-LLVM=${LLVM:-}; APPEND=${APPEND:-}; MEM=${MEM:-512}; BOOT_ONLY=${BOOT_ONLY:-}
+LLVM=${LLVM:-}; APPEND=${APPEND:-}; MEM=${MEM:-512}; BOOT_ONLY=${BOOT_ONLY:-}; BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
 TC=(); [ -n "$LLVM" ] && TC=(LLVM="$LLVM")
 BASE="64BIT PRINTK PRINTK_TIME BUG KALLSYMS TTY SERIAL_8250 SERIAL_8250_CONSOLE BINFMT_ELF PROC_FS SYSFS SLUB SMP DEBUG_KERNEL FRAME_POINTER UNWINDER_FRAME_POINTER"
 declare -A V=(
@@ -57,7 +58,7 @@ for n in "${NAMES[@]}"; do
   boot=null; ktime=null; memtot=null; memavail=null
   if [ "$rc" = 0 ]; then
     t0=$(date +%s.%N)
-    timeout 600 qemu-system-x86_64 -accel tcg -m "$MEM" -smp 2 -kernel "$O/arch/x86/boot/bzImage" \
+    timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -m "$MEM" -smp 2 -kernel "$O/arch/x86/boot/bzImage" \
       -append "console=ttyS0 panic=-1${APPEND:+ $APPEND}" -nographic -no-reboot -monitor none -serial "file:$O/console.log" >/dev/null 2>&1
     t1=$(date +%s.%N)
     # Only the panic for the missing init ends a whole boot (an early panic, e.g. the IO-APIC timer check, does not).
