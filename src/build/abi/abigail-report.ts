@@ -78,7 +78,8 @@ export function declaredName(decl: string): string | undefined {
   let s = decl.trim();
   const isFunction = s.startsWith('function ');
   while (/\[[^[\]]*\]$/.test(s)) s = s.replace(/\[[^[\]]*\]$/, '').trimEnd();
-  if (isFunction && s.endsWith(')')) {
+  if (isFunction) {
+    if (!s.endsWith(')')) return undefined;
     // Drop the balanced parameter list at the end.
     let depth = 0;
     let i = s.length - 1;
@@ -181,8 +182,11 @@ export function parseAbigailReport(text: string): AbigailReport {
         continue;
       }
       if (sym && indent > 2) {
+        // The summary: the outermost lines (`return type changed, parameter 1 of type 'int' changed`), up to 3.
+        const outer = sym.details.length === 0 || indent <= indentOf(sym.details[0]);
         if (sym.details.length < MAX_DETAILS) sym.details.push(line);
-        if (!sym.summary) sym.summary = body.replace(/:$/, '');
+        const parts = sym.summary ? sym.summary.split(', ') : [];
+        if (outer && parts.length < 3) sym.summary = [...parts, body.replace(/:$/, '')].join(', ');
         continue;
       }
     }
