@@ -116,7 +116,7 @@ export function registerAbi(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExample:\n  kdk abi diff debian/abi/6.1.0-53/amd64_none_amd64 fl --ignore debian/config/defines\n\nExit: 0 compatible (additions and ignored changes only); 1 the ABI broke (a symbol removed or changed, or the new build has unversioned symbols); 2 bad input.',
+      "\nExamples:\n  kdk abi diff debian/abi/6.1.0-53/amd64_none_amd64 fl --ignore debian/config/defines\n  kdk abi diff old-build new-build --json   # both with DWARF: libabigail names the type behind each changed CRC\n\nEach changed CRC gets a reason: the changed types libabigail (abigail-tools) finds in the two vmlinux files' DWARF\n(build directories or kdk kernel-cache entries), or why that is unknown (docs/abi.md).\n\nExit: 0 compatible (additions and ignored changes only); 1 the ABI broke (a symbol removed or changed, or the new build has unversioned symbols); 2 bad input.",
     )
     .action(async (oldPath: string, newPath: string, o: DiffOptions) => {
       const { compareAbis } = await build();
