@@ -33,6 +33,14 @@ function renderDiff(o: DiffOptions, d: Comparison): void {
     say(o, `\n${title} (${list.length}):`);
     for (const c of list) {
       const info = c.old && c.new ? c.fields.map((f) => `${f}: ${c.old![f] || '-'} -> ${c.new![f] || '-'}`) : [];
+      const types = c.changedTypes ?? [];
+      if (types.length)
+        info.push(
+          `type: ${types
+            .slice(0, 2)
+            .map((t) => t.type)
+            .join(', ')}${types.length > 2 ? ` +${types.length - 2}` : ''}`,
+        );
       const s = c.new ?? c.old!;
       if (!info.length) info.push(`module: ${s.module}`, `crc: ${s.crc}`, `export: ${s.exportType}`);
       if (c.ignoredBy) info.unshift(`ignored (${c.ignoredBy})`);
@@ -43,9 +51,31 @@ function renderDiff(o: DiffOptions, d: Comparison): void {
   section('changed', d.changed);
   section('removed', d.removed);
   section('moved between modules (not a change)', d.moved);
-  // One reason usually covers every changed CRC (no debug info): said once, not on each of thousands of lines.
-  const reasons = [...new Set(d.changed.map((c) => c.reason).filter(Boolean))];
-  if (reasons.length) say(o, `\nwhy the CRCs changed: ${reasons.join('; ')}`);
+  renderExplanation(o, d);
+}
+
+/** Why the CRCs changed, once for all symbols: each changed type libabigail names and how many CRCs it reaches,
+ * then each other reason with a few of its symbols (thousands of lines share one reason). */
+function renderExplanation(o: DiffOptions, d: Comparison): void {
+  const e = d.explanation;
+  const crc = d.changed.filter((c) => c.fields.includes('crc'));
+  if (!crc.length) return;
+  const steps = (e.steps ?? []).map(
+    (s) => `${s.step.split(' ')[0]} ${s.cached ? 'cached' : `${s.seconds.toFixed(1)} s`}`,
+  );
+  say(o, `\nwhy the CRCs changed${e.tool === 'libabigail' ? ` (libabigail ${e.version}: ${steps.join(', ')})` : ''}:`);
+  for (const t of e.types)
+    say(
+      o,
+      `  ${t.type}${t.where ? ` (${t.where})` : ''}: ${t.summary}: reaches ${t.symbols} of ${crc.length} changed CRCs`,
+    );
+  const others = new Map<string, string[]>();
+  for (const c of crc)
+    if (!c.changedTypes?.length)
+      others.set(c.reason ?? 'reason unknown', [...(others.get(c.reason ?? 'reason unknown') ?? []), c.name]);
+  for (const [reason, names] of others)
+    say(o, `  ${reason}: ${names.length} (${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''})`);
+  if (e.unrecognised) say(o, `  (${e.unrecognised} lines of abidiff's report were not understood: see --json)`);
 }
 
 export function registerAbi(program: Command): void {
@@ -86,11 +116,15 @@ export function registerAbi(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExample:\n  kdk abi diff debian/abi/6.1.0-53/amd64_none_amd64 fl --ignore debian/config/defines\n\nExit: 0 compatible (additions and ignored changes only); 1 the ABI broke (a symbol removed or changed, or the new build has unversioned symbols); 2 bad input.',
+      "\nExamples:\n  kdk abi diff debian/abi/6.1.0-53/amd64_none_amd64 fl --ignore debian/config/defines\n  kdk abi diff old-build new-build --json   # both with DWARF: libabigail names the type behind each changed CRC\n\nEach changed CRC gets a reason: the changed types libabigail (abigail-tools) finds in the two vmlinux files' DWARF\n(build directories or kdk kernel-cache entries), or why that is unknown (docs/abi.md).\n\nExit: 0 compatible (additions and ignored changes only); 1 the ABI broke (a symbol removed or changed, or the new build has unversioned symbols); 2 bad input.",
     )
     .action(async (oldPath: string, newPath: string, o: DiffOptions) => {
       const { compareAbis } = await build();
-      const d = compareAbis(oldPath, newPath, o.ignore);
+      const d = await compareAbis(oldPath, newPath, o.ignore, {
+        log: (l) => {
+          if (!o.quiet) say({ json: true }, l);
+        },
+      });
       if (d.broken) setExitCode(ExitCode.failure);
       if (o.json) printJson(d);
       else renderDiff(o, d);

@@ -17,7 +17,8 @@ export type CacheKind =
   | 'debian'
   | 'logs'
   | 'artifacts'
-  | 'sweep';
+  | 'sweep'
+  | 'abi';
 
 export function cacheRoot(): string {
   return process.env.KDK_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kdk');

@@ -62,8 +62,22 @@ export interface KdkDiff {
   verdict: string;
   unversioned: { name: string }[];
   added: { name: string; ignoredBy?: string }[];
-  changed: { name: string; ignoredBy?: string; fields: string[]; reason?: string }[];
+  changed: {
+    name: string;
+    ignoredBy?: string;
+    fields: string[];
+    reason?: string;
+    changedTypes?: { type: string; summary: string }[];
+  }[];
   removed: { name: string; ignoredBy?: string }[];
+  explanation?: {
+    tool: string;
+    version?: string;
+    steps?: { step: string; seconds: number; cached: boolean }[];
+    types: { type: string; summary: string; symbols: number }[];
+    explained: number;
+    unexplained: number;
+  };
 }
 
 /** The same comparison from `kdk abi diff --json`, in the shape debianCheckAbi returns. */

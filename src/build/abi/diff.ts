@@ -18,8 +18,16 @@ export interface AbiChange {
   fields: AbiField[];
   /** The ignore pattern that covers it, when one does. */
   ignoredBy?: string;
-  /** Why a CRC changed, where something could say (libabigail on a build with debug info). */
+  /** Why a CRC changed: the types libabigail names (builds with debug info), or why that is unknown. */
   reason?: string;
+  /** The changed types libabigail says reach this symbol (its own changed declaration counts as one). */
+  changedTypes?: ChangedType[];
+}
+
+/** A type libabigail names as changed: `struct cred`, `size 1344 -> 1536 bits, 3 data members inserted`. */
+export interface ChangedType {
+  type: string;
+  summary: string;
 }
 
 /** buildcheck.py's outcomes, in its order of precedence. */

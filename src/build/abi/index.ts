@@ -2,8 +2,10 @@
 // buildcheck.py comparison of two of them. Reached from other stages through src/build/index.ts.
 export { type AbiSymbol, parseSymvers, formatAbi, UNVERSIONED_CRC } from './symvers.js';
 export { type IgnorePattern, ignorePattern, readIgnoreFile } from './ignore.js';
-export { type AbiDiff, type AbiChange, type AbiVerdict, diffAbi } from './diff.js';
+export { type AbiDiff, type AbiChange, type AbiVerdict, type ChangedType, diffAbi } from './diff.js';
 export { type AbiDump, loadAbi } from './source.js';
-export { explainChanges } from './explain.js';
+export { type AbiExplanation, explainChanges } from './explain.js';
+export { type AbigailReport, type AbigailTypeChange, parseAbigailReport, declaredName } from './abigail-report.js';
+export { ABIGAIL_PACKAGES } from './abigail.js';
 export { type AbiComparison, compareAbis } from './check.js';
 export { type UnpackedHeaders, unpackHeadersDeb } from './headers-deb.js';
