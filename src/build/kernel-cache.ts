@@ -47,6 +47,11 @@ export interface BuiltKernel {
   /** With `headersDeb`: the linux-headers .deb (`make bindeb-pkg`) and the build's Module.symvers. */
   headersDeb?: string;
   symvers?: string;
+  /**
+   * With CONFIG_RUST=y: the build's Rust crate outputs (`rust/*.rmeta`, `rust/*.so`, `rust/target.json`), which an
+   * out-of-tree Rust module is compiled against and which bindeb-pkg's headers package leaves out (rust-extmod.ts).
+   */
+  rustDir?: string;
   /** The record of the build that produced it (build.json): CPU seconds and ccache hits where recorded. */
   record: KernelBuildRecord;
 }
@@ -148,6 +153,7 @@ function builtAt(final: string): BuiltKernel {
   const modulesDir = join(final, 'modules');
   const symvers = join(final, 'Module.symvers');
   const headersDeb = join(final, HEADERS_DEB);
+  const rustDir = join(final, 'rust');
   return {
     dir: final,
     bzImage: join(final, 'bzImage'),
@@ -158,6 +164,7 @@ function builtAt(final: string): BuiltKernel {
     buildSeconds: rec.buildSeconds,
     headersDeb: existsSync(headersDeb) ? headersDeb : undefined,
     symvers: existsSync(symvers) ? symvers : undefined,
+    rustDir: existsSync(rustDir) ? rustDir : undefined,
     record: rec,
   };
 }
@@ -194,6 +201,10 @@ async function configured(spec: KernelBuildSpec, root: string, log: (l: string) 
 }
 
 const hasModules = (config: Buffer | string) => /^CONFIG_MODULES=y$/m.test(config.toString('latin1'));
+const hasRust = (config: Buffer | string) => /^CONFIG_RUST=y$/m.test(config.toString('latin1'));
+
+/** What of the build's rust/ the entry keeps: the crates' metadata, the proc-macro library, the target spec. */
+const RUST_OUTPUT = /^(lib[A-Za-z0-9_]+\.(rmeta|so)|target\.json)$/;
 
 /** Copy what the cache keeps: the images, the config and, with CONFIG_GDB_SCRIPTS, the gdb helpers. */
 function publish(outDir: string, tmp: string, record: KernelBuildRecord, arch: string): void {
@@ -275,6 +286,13 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
       if (headers) {
         copyFileSync(headers, join(tmp, HEADERS_DEB));
         copyFileSync(join(outDir, 'Module.symvers'), join(tmp, 'Module.symvers'));
+      }
+      // The Rust crates an out-of-tree Rust module links against (bindeb-pkg packages none of them): kept so the
+      // entry alone can complete the headers package (rust-extmod.ts), without the build directory.
+      if (hasRust(config) && existsSync(join(outDir, 'rust'))) {
+        mkdirSync(join(tmp, 'rust'));
+        for (const f of readdirSync(join(outDir, 'rust')).filter((n) => RUST_OUTPUT.test(n)))
+          copyFileSync(join(outDir, 'rust', f), join(tmp, 'rust', f));
       }
       // Without modules_install's build/ and source/ links into the build dir: the entry stands alone.
       const files = (p: string) => !lstatSync(p).isSymbolicLink();
