@@ -32,6 +32,7 @@ import { withLock } from './lock.js';
 import { runMake } from './make.js';
 import { ccacheLogStats } from './ccache.js';
 import { BUILD_PACKAGES } from './driver.js';
+import { completeRustHeadersDeb } from './rust-extmod.js';
 
 export interface BuiltKernel {
   dir: string;
@@ -52,6 +53,8 @@ export interface BuiltKernel {
    * out-of-tree Rust module is compiled against and which bindeb-pkg's headers package leaves out (rust-extmod.ts).
    */
   rustDir?: string;
+  /** With CONFIG_RUST=y and `headersDeb`: kdk's completion of that package with the Rust files it lacks. */
+  rustHeadersDeb?: string;
   /** The record of the build that produced it (build.json): CPU seconds and ccache hits where recorded. */
   record: KernelBuildRecord;
 }
@@ -165,12 +168,26 @@ function builtAt(final: string): BuiltKernel {
     headersDeb: existsSync(headersDeb) ? headersDeb : undefined,
     symvers: existsSync(symvers) ? symvers : undefined,
     rustDir: existsSync(rustDir) ? rustDir : undefined,
+    rustHeadersDeb: existsSync(join(final, RUST_HEADERS_DEB)) ? join(final, RUST_HEADERS_DEB) : undefined,
     record: rec,
   };
 }
 
 /** The entry's name for its headers package (bindeb-pkg names it by release and version: one name to look up). */
 const HEADERS_DEB = 'linux-headers.deb';
+/** kdk's completion of it for out-of-tree Rust modules (rust-extmod.ts), beside it in a CONFIG_RUST entry. */
+const RUST_HEADERS_DEB = 'linux-headers-rust.deb';
+
+/**
+ * The entry's headers package completed with the Rust files bindeb-pkg leaves out, made once (also for an entry
+ * built before kdk made it at build time): from the entry's rust/ and the tree's rust/Makefile.
+ */
+export function ensureRustHeadersDeb(k: BuiltKernel, srcTree: string): string | undefined {
+  if (!k.headersDeb || !k.rustDir) return undefined;
+  const out = join(k.dir, RUST_HEADERS_DEB);
+  if (!existsSync(out)) completeRustHeadersDeb(k.headersDeb, k.rustDir, srcTree, out);
+  return out;
+}
 
 /**
  * Where a kernel builds (`obj`, with bindeb-pkg's .debs landing in its parent) and the CCACHE_BASEDIR to use.
@@ -300,6 +317,8 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
         cpSync(join(installed, 'lib', 'modules'), join(tmp, 'modules'), { recursive: true, filter: files });
     });
     log(`kdk: kernel built in ${buildSeconds.toFixed(0)} s: ${join(root, key)}`);
+    // A Rust kernel's headers package as an out-of-tree Rust module needs it (the stock one stays beside it).
+    if (headers && hasRust(config)) ensureRustHeadersDeb(builtAt(join(root, key)), spec.srcTree);
     return { ...builtAt(join(root, key)), key };
   };
   return withLock(join(root, `${key}.lock`), build, {

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { debianSourceTree, type SourceTree } from '../distro/index.js';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { rustReadiness, rustSummary } from '../flavour/index.js';
-import { buildKernel, cachedKernel, type BuiltKernel } from './kernel-cache.js';
+import { buildKernel, cachedKernel, ensureRustHeadersDeb, type BuiltKernel } from './kernel-cache.js';
 import { testKernelOptions } from './test-kernel.js';
 
 /**
@@ -52,7 +52,8 @@ export async function rustSampleKernel(
   const found = (k: BuiltKernel): RustSampleKernel => {
     const module = k.modulesDir ? findModule(k.modulesDir, 'rust_minimal.ko') : undefined;
     if (!module) throw new KdkError(`the Rust kernel at ${k.dir} has no rust_minimal.ko`);
-    return { ...k, treeVersion: tree.version, module };
+    const rustHeadersDeb = ensureRustHeadersDeb(k, tree.dir);
+    return { ...k, treeVersion: tree.version, module, rustHeadersDeb };
   };
   const alias = join(
     cacheDir('kernels'),
