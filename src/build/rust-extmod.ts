@@ -66,8 +66,11 @@ function logicalLines(text: string): { line: number; text: string }[] {
 
 const OBJTREE_FILE = /@?\$\(objtree\)\/([A-Za-z0-9_./-]+\.(?:json|rmeta|so)|include\/generated\/[A-Za-z0-9_]+)/g;
 
-/** Derive what an external Rust module's build reads from the kernel tree at `treeDir` (a headers dir or a build). */
-export function rustExtmodNeeds(treeDir: string, srcTree?: string): RustNeeds {
+/**
+ * Derive what an external Rust module's build reads from the kernel tree at `treeDir` (a headers dir or a source
+ * tree), for the kernel architecture directory `srcArch`.
+ */
+export function rustExtmodNeeds(treeDir: string, srcTree?: string, srcArch = 'x86'): RustNeeds {
   const needs = new Map<string, string>();
   const add = (file: string, why: string) => {
     if (!needs.has(file)) needs.set(file, why);
@@ -77,11 +80,15 @@ export function rustExtmodNeeds(treeDir: string, srcTree?: string): RustNeeds {
     if (!existsSync(p)) throw inputError(`${rel} is missing: cannot read the tree's Rust build rules`, p);
     return readFileSync(p, 'utf8');
   };
-  // Files every Rust object's rustc line reads: the top Makefile's KBUILD_RUSTFLAGS, Makefile.lib's rust_flags.
-  for (const [rel, head] of [
-    ['Makefile', /^KBUILD_RUSTFLAGS\s*:?=/],
+  // Files every Rust object's rustc line reads: KBUILD_RUSTFLAGS of the top and the arch Makefile (6.1 names
+  // rust/target.json in the first, 6.12 scripts/target.json in arch/x86/Makefile), Makefile.lib's rust_flags.
+  const sources: [string, RegExp][] = [
+    ['Makefile', /^KBUILD_RUSTFLAGS\s*(:=|\+=|=)/],
+    [`arch/${srcArch}/Makefile`, /^KBUILD_RUSTFLAGS\s*(:=|\+=|=)/],
     ['scripts/Makefile.lib', /^(rust_flags|_rust_flags)\s*:?=/],
-  ] as const) {
+  ];
+  for (const [rel, head] of sources) {
+    if (rel.startsWith('arch/') && !existsSync(join(treeDir, rel))) continue;
     for (const l of logicalLines(read(rel)).filter((x) => head.test(x.text)))
       for (const m of l.text.matchAll(OBJTREE_FILE)) add(m[1], `${rel}:${l.line} ${m[0]}`);
   }
