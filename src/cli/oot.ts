@@ -69,7 +69,7 @@ export function registerOot(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExample:\n  kdk oot check --rust --headers fl/linux-headers-6.1.176-kdk_1_amd64.deb --srctree /usr/src/linux-source-6.1\n\n' +
+      '\nExample:\n  kdk oot check --rust --headers fl/linux-headers-6.1.176-kdk_1_amd64.deb\n\n' +
         "Reads the package's .config (CONFIG_RUST), derives the files a Rust module's build reads from the tree's own\n" +
         'rules (scripts/Makefile.build rust_common_cmd, the top Makefile, rust/Makefile), lists the ones the package\n' +
         'lacks, and compares the rustc on PATH with the one that built the kernel (.rmeta files load only in it).\n\n' +
