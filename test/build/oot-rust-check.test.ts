@@ -6,10 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BUILD_PACKAGES, rmetaRustc, rustExtmodNeeds } from '../../src/build/index.js';
+import { dirname, join } from 'node:path';
+import {
+  BUILD_PACKAGES,
+  checkRustHeaders,
+  completeRustHeadersDeb,
+  rmetaRustc,
+  rustExtmodNeeds,
+} from '../../src/build/index.js';
 import { debianSourceTree } from '../../src/distro/index.js';
 import { abiKernel } from './abi-kernels.js';
 import { kdk } from './abi-helpers.js';
@@ -97,3 +104,81 @@ test(
     assert.equal(usage.status, 2, 'without --rust: a usage error');
   },
 );
+
+test("kdk's completion of a headers package: the derived Rust files added, md5sums and Installed-Size kept true", () => {
+  const tree = debianSourceTree().dir;
+  const tmp = mkdtempSync(join(tmpdir(), 'kdk-rust-deb-'));
+  try {
+    // A stand-in for bindeb-pkg's package: the tree's real Makefiles, a RUST .config, no rust/.
+    const root = join(tmp, 'pkg');
+    const hdr = join(root, 'usr', 'src', 'linux-headers-6.1.0-kdktest');
+    for (const f of ['Makefile', 'scripts/Makefile.build', 'scripts/Makefile.lib', 'arch/x86/Makefile']) {
+      mkdirSync(dirname(join(hdr, f)), { recursive: true });
+      copyFileSync(join(tree, f), join(hdr, f));
+    }
+    mkdirSync(join(hdr, 'include', 'generated'), { recursive: true });
+    writeFileSync(join(hdr, 'include', 'generated', 'rustc_cfg'), '--cfg=CONFIG_RUST\n');
+    const here =
+      spawnSync('rustc', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0].trim() || 'rustc 1.63.0';
+    writeFileSync(
+      join(hdr, '.config'),
+      `CONFIG_RUST_IS_AVAILABLE=y\nCONFIG_RUST=y\nCONFIG_RUSTC_VERSION_TEXT="${here}"\n`,
+    );
+    mkdirSync(join(root, 'DEBIAN'));
+    writeFileSync(
+      join(root, 'DEBIAN', 'control'),
+      'Package: linux-headers-6.1.0-kdktest\nVersion: 1\nArchitecture: amd64\nMaintainer: kdk <kdk@example.org>\n' +
+        'Installed-Size: 100\nDescription: test\n',
+    );
+    writeFileSync(join(root, 'DEBIAN', 'md5sums'), '');
+    const stock = join(tmp, 'stock.deb');
+    assert.equal(spawnSync('dpkg-deb', ['--root-owner-group', '-b', root, stock]).status, 0);
+    // The build's rust/ outputs: a libcore.rmeta whose header names the rustc at hand, the rest placeholders.
+    const rustDir = join(tmp, 'rust');
+    mkdirSync(rustDir);
+    const text = Buffer.from(here);
+    writeFileSync(
+      join(rustDir, 'libcore.rmeta'),
+      Buffer.concat([Buffer.from('rust\0\0\0\x06\0\0\0\0', 'latin1'), Buffer.from([text.length]), text]),
+    );
+    for (const f of [
+      'liballoc.rmeta',
+      'libbindings.rmeta',
+      'libcompiler_builtins.rmeta',
+      'libkernel.rmeta',
+      'libmacros.so',
+      'target.json',
+    ])
+      writeFileSync(join(rustDir, f), `${f}\n`.repeat(300));
+    const before = checkRustHeaders(stock, { srcTree: tree });
+    assert.equal(before.verdict, 'incomplete');
+    assert.equal(before.missing.length, 7, before.missing.join(' '));
+    const out = join(tmp, 'completed.deb');
+    const added = completeRustHeadersDeb(stock, rustDir, tree, out);
+    assert.equal(added.length, 8, added.join(' ')); // the 7 and rust/Makefile
+    const after = checkRustHeaders(out);
+    assert.deepEqual(after.missing, []);
+    assert.equal(after.incomplete, undefined, 'rust/Makefile travels with the package');
+    assert.equal(after.toolchain.rmeta, here);
+    assert.ok(['ready', 'no-rustc'].includes(after.verdict), after.problems.join('; '));
+    // DEBIAN/: every added file's md5 listed, the size grown by what was added.
+    const ctl = join(tmp, 'ctl');
+    assert.equal(spawnSync('dpkg-deb', ['-e', out, ctl]).status, 0);
+    const sums = readFileSync(join(ctl, 'md5sums'), 'utf8');
+    const x = join(tmp, 'x');
+    assert.equal(spawnSync('dpkg-deb', ['-x', out, x]).status, 0);
+    for (const f of added)
+      assert.ok(
+        sums.includes(
+          `${createHash('md5')
+            .update(readFileSync(join(x, f)))
+            .digest('hex')}  ${f}\n`,
+        ),
+        f,
+      );
+    const size = Number(/^Installed-Size: (\d+)$/m.exec(readFileSync(join(ctl, 'control'), 'utf8'))?.[1]);
+    assert.ok(size > 100, `Installed-Size ${size}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
