@@ -19,6 +19,7 @@ import { formatConfigMap, parseConfigMap } from '../kconfig/index.js';
 import type { FlavourManifest } from '../flavour/index.js';
 import { resolveBuildTree } from './source-tree.js';
 import { defaultLocalversion } from './localversion.js';
+import { completeRustHeadersDeb } from './rust-extmod.js';
 
 // bindeb-pkg runs dpkg-buildpackage, which refuses to start unless the Build-Depends that the kernel's
 // scripts/package/mkdebian writes are installed (6.1.176 lists rsync, kmod and cpio besides the compilers):
@@ -176,6 +177,18 @@ export async function buildFlavour(req: BuildRequest): Promise<{ record: BuildRe
       if (prev?.steps || steps % 50 === 0) req.progress.update(steps, `${m[1]} ${m[2]}`);
     });
     req.progress.done();
+  }
+  // A Rust kernel's headers package as an out-of-tree Rust module needs it: bindeb-pkg's lacks rust/ (the
+  // crates' .rmeta, libmacros.so, target.json: rust-extmod.ts); completed in place from the build.
+  if (result.code === 0 && (req.target ?? 'bindeb-pkg').split(/\s+/).includes('bindeb-pkg')) {
+    const built = readFileSync(join(build, '.config'), 'utf8');
+    const headers = readdirSync(flavourDir).filter(
+      (f) => /^linux-headers-.*\.deb$/.test(f) && !debsBefore.has(`${f}:${statSync(join(flavourDir, f)).mtimeMs}`),
+    );
+    if (/^CONFIG_RUST=y$/m.test(built) && headers.length === 1) {
+      req.progress.step(`adding the Rust build files to ${headers[0]}`);
+      completeRustHeadersDeb(join(flavourDir, headers[0]), join(build, 'rust'), srctree, join(flavourDir, headers[0]));
+    }
   }
   const end = new Date();
   const kernelVersion = (await runMake(['-s', ...common, 'kernelrelease'], { env })).stdout.trim();

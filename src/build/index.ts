@@ -5,7 +5,14 @@ export { defaultLocalversion } from './localversion.js';
 export type { BuildRequest } from './driver.js';
 export { BuildRecord, loadRecords, saveRecord, debugRatios, recordsDir } from './record.js';
 export { extractBuildErrors } from './errors.js';
-export { buildKernel, buildDirFor, cachedKernel, kernelFromConfig, treeIdentity } from './kernel-cache.js';
+export {
+  buildKernel,
+  buildDirFor,
+  cachedKernel,
+  ensureRustHeadersDeb,
+  kernelFromConfig,
+  treeIdentity,
+} from './kernel-cache.js';
 export type { BuiltKernel, KernelBuildRecord, KernelBuildSpec } from './kernel-cache.js';
 export { smallTestKernel, testKernelOptions, TEST_KERNEL_PROFILE } from './test-kernel.js';
 export { rustSampleKernel, RUST_SAMPLE_OPTIONS, type RustSampleKernel } from './rust-kernel.js';
@@ -36,3 +43,12 @@ export {
   unpackHeadersDeb,
 } from './abi/index.js';
 export { buildOutOfTree, type OotRequest, type OotResult } from './oot.js';
+export {
+  checkRustHeaders,
+  rustHeadersExit,
+  rustExtmodNeeds,
+  rmetaRustc,
+  completeRustHeadersDeb,
+  type RustHeadersReport,
+  type RustNeed,
+} from './rust-extmod.js';

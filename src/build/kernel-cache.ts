@@ -32,6 +32,7 @@ import { withLock } from './lock.js';
 import { runMake } from './make.js';
 import { ccacheLogStats } from './ccache.js';
 import { BUILD_PACKAGES } from './driver.js';
+import { completeRustHeadersDeb } from './rust-extmod.js';
 
 export interface BuiltKernel {
   dir: string;
@@ -47,6 +48,13 @@ export interface BuiltKernel {
   /** With `headersDeb`: the linux-headers .deb (`make bindeb-pkg`) and the build's Module.symvers. */
   headersDeb?: string;
   symvers?: string;
+  /**
+   * With CONFIG_RUST=y: the build's Rust crate outputs (`rust/*.rmeta`, `rust/*.so`, `rust/target.json`), which an
+   * out-of-tree Rust module is compiled against and which bindeb-pkg's headers package leaves out (rust-extmod.ts).
+   */
+  rustDir?: string;
+  /** With CONFIG_RUST=y and `headersDeb`: kdk's completion of that package with the Rust files it lacks. */
+  rustHeadersDeb?: string;
   /** The record of the build that produced it (build.json): CPU seconds and ccache hits where recorded. */
   record: KernelBuildRecord;
 }
@@ -148,6 +156,7 @@ function builtAt(final: string): BuiltKernel {
   const modulesDir = join(final, 'modules');
   const symvers = join(final, 'Module.symvers');
   const headersDeb = join(final, HEADERS_DEB);
+  const rustDir = join(final, 'rust');
   return {
     dir: final,
     bzImage: join(final, 'bzImage'),
@@ -158,12 +167,27 @@ function builtAt(final: string): BuiltKernel {
     buildSeconds: rec.buildSeconds,
     headersDeb: existsSync(headersDeb) ? headersDeb : undefined,
     symvers: existsSync(symvers) ? symvers : undefined,
+    rustDir: existsSync(rustDir) ? rustDir : undefined,
+    rustHeadersDeb: existsSync(join(final, RUST_HEADERS_DEB)) ? join(final, RUST_HEADERS_DEB) : undefined,
     record: rec,
   };
 }
 
 /** The entry's name for its headers package (bindeb-pkg names it by release and version: one name to look up). */
 const HEADERS_DEB = 'linux-headers.deb';
+/** kdk's completion of it for out-of-tree Rust modules (rust-extmod.ts), beside it in a CONFIG_RUST entry. */
+const RUST_HEADERS_DEB = 'linux-headers-rust.deb';
+
+/**
+ * The entry's headers package completed with the Rust files bindeb-pkg leaves out, made once (also for an entry
+ * built before kdk made it at build time): from the entry's rust/ and the tree's rust/Makefile.
+ */
+export function ensureRustHeadersDeb(k: BuiltKernel, srcTree: string): string | undefined {
+  if (!k.headersDeb || !k.rustDir) return undefined;
+  const out = join(k.dir, RUST_HEADERS_DEB);
+  if (!existsSync(out)) completeRustHeadersDeb(k.headersDeb, k.rustDir, srcTree, out);
+  return out;
+}
 
 /**
  * Where a kernel builds (`obj`, with bindeb-pkg's .debs landing in its parent) and the CCACHE_BASEDIR to use.
@@ -194,6 +218,10 @@ async function configured(spec: KernelBuildSpec, root: string, log: (l: string) 
 }
 
 const hasModules = (config: Buffer | string) => /^CONFIG_MODULES=y$/m.test(config.toString('latin1'));
+const hasRust = (config: Buffer | string) => /^CONFIG_RUST=y$/m.test(config.toString('latin1'));
+
+/** What of the build's rust/ the entry keeps: the crates' metadata, the proc-macro library, the target spec. */
+const RUST_OUTPUT = /^(lib[A-Za-z0-9_]+\.(rmeta|so)|target\.json)$/;
 
 /** Copy what the cache keeps: the images, the config and, with CONFIG_GDB_SCRIPTS, the gdb helpers. */
 function publish(outDir: string, tmp: string, record: KernelBuildRecord, arch: string): void {
@@ -276,12 +304,21 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
         copyFileSync(headers, join(tmp, HEADERS_DEB));
         copyFileSync(join(outDir, 'Module.symvers'), join(tmp, 'Module.symvers'));
       }
+      // The Rust crates an out-of-tree Rust module links against (bindeb-pkg packages none of them): kept so the
+      // entry alone can complete the headers package (rust-extmod.ts), without the build directory.
+      if (hasRust(config) && existsSync(join(outDir, 'rust'))) {
+        mkdirSync(join(tmp, 'rust'));
+        for (const f of readdirSync(join(outDir, 'rust')).filter((n) => RUST_OUTPUT.test(n)))
+          copyFileSync(join(outDir, 'rust', f), join(tmp, 'rust', f));
+      }
       // Without modules_install's build/ and source/ links into the build dir: the entry stands alone.
       const files = (p: string) => !lstatSync(p).isSymbolicLink();
       if (hasModules(config))
         cpSync(join(installed, 'lib', 'modules'), join(tmp, 'modules'), { recursive: true, filter: files });
     });
     log(`kdk: kernel built in ${buildSeconds.toFixed(0)} s: ${join(root, key)}`);
+    // A Rust kernel's headers package as an out-of-tree Rust module needs it (the stock one stays beside it).
+    if (headers && hasRust(config)) ensureRustHeadersDeb(builtAt(join(root, key)), spec.srcTree);
     return { ...builtAt(join(root, key)), key };
   };
   return withLock(join(root, `${key}.lock`), build, {

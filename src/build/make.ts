@@ -23,7 +23,11 @@ export interface MakeOptions {
 
 export async function runMake(args: string[], opts: MakeOptions = {}): Promise<MakeResult> {
   let buf = '';
-  const r = await run('bash', ['-c', 'make "$@"; rc=$?; times >&2; exit $rc', 'make', ...args], {
+  // --norc: node's 'pipe' stdio is a socketpair, and bash run with `-c` whose stdin is a socket at shell level
+  // < 2 (SHLVL unset or 0, as under nohup or a service) takes itself for an rshd/sshd session and sources
+  // ~/.bashrc (shell.c, run_startup_files). A ~/.bashrc that puts rustup's ~/.cargo/bin first then changed which
+  // rustc the tree's rust_is_available.sh found: RUST_IS_AVAILABLE=n only when kdk was started that way.
+  const r = await run('bash', ['--norc', '-c', 'make "$@"; rc=$?; times >&2; exit $rc', 'make', ...args], {
     env: opts.env,
     timeoutMs: opts.timeoutMs,
     maxBuffer: opts.maxBuffer,

@@ -10,6 +10,7 @@ import { scratchDir } from '../util/scratch.js';
 import { unpackHeadersDeb } from './abi/index.js';
 import { runMake } from './make.js';
 import { extractBuildErrors } from './errors.js';
+import { checkRustHeadersDir } from './rust-extmod.js';
 
 export interface OotRequest {
   headersDeb: string;
@@ -49,13 +50,19 @@ export async function buildOutOfTree(req: OotRequest): Promise<OotResult> {
       env: { ...process.env, LC_ALL: 'C' },
       timeoutMs: 30 * 60_000,
     });
-    if (r.code !== 0)
+    if (r.code !== 0) {
+      // A Rust module: rustc's words first, then what `kdk oot check --rust` finds wrong with the package.
+      const rust = readdirSync(m, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.rs'))
+        ? checkRustHeadersDir(headers.dir, req.headersDeb, headers.release).problems
+        : [];
+      const why = rust.length
+        ? `\nout-of-tree Rust modules against this package:\n${rust.map((p) => `- ${p}`).join('\n')}`
+        : '';
       throw new KdkError(
-        `out-of-tree build failed (make exit ${r.code ?? r.signal}):\n${extractBuildErrors(r.output)}`,
-        {
-          exitCode: ExitCode.failure,
-        },
+        `out-of-tree build failed (make exit ${r.code ?? r.signal}):\n${extractBuildErrors(r.output)}${why}`,
+        { exitCode: ExitCode.failure },
       );
+    }
     const kos = kosIn(m);
     if (!kos.length) throw new KdkError(`make built no .ko in ${req.moduleDir}`, { exitCode: ExitCode.failure });
     replaceDirAtomic(resolve(req.outDir), (tmp) => {

@@ -10,17 +10,23 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { debianSourceTree, type SourceTree } from '../distro/index.js';
 import { KdkError, ExitCode } from '../util/errors.js';
 import { rustReadiness, rustSummary } from '../flavour/index.js';
-import { buildKernel, cachedKernel, type BuiltKernel } from './kernel-cache.js';
+import { buildKernel, cachedKernel, ensureRustHeadersDeb, type BuiltKernel } from './kernel-cache.js';
 import { testKernelOptions } from './test-kernel.js';
 
 /**
- * What the Rust kernel adds to the test kernel's options. INIT_STACK_NONE: with gcc 12, tinyconfig (and Debian's
- * config) default to INIT_STACK_ALL_ZERO, whose -ftrivial-auto-var-init=zero 6.1's rust/Makefile passes on to
- * bindgen, and libclang 14 refuses it ("'-ftrivial-auto-var-init=zero' hasn't been enabled; enable it at your own
- * peril..."): the bindings are never generated (measured, docs/flavour.md).
+ * What the Rust kernel adds to (or overrides in) the test kernel's options; a later line of the fragment wins, as
+ * in merge_config.sh. INIT_STACK_NONE: with gcc 12, tinyconfig (and Debian's config) default to
+ * INIT_STACK_ALL_ZERO, whose -ftrivial-auto-var-init=zero 6.1's rust/Makefile passes on to bindgen, and libclang 14
+ * refuses it ("'-ftrivial-auto-var-init=zero' hasn't been enabled; enable it at your own peril..."): the bindings
+ * are never generated (measured, docs/flavour.md). MODVERSIONS=n: the test kernel has MODVERSIONS (its ABI tests),
+ * but 6.1's and 6.12's `config RUST` say `depends on !MODVERSIONS` (genksyms cannot read Rust, so a Rust module's
+ * symbols would carry no CRCs); this kernel's modules are matched by vermagic alone. The test kernel's DWARF
+ * (DEBUG_INFO_DWARF4, rustc then gets -Cdebuginfo=2 from scripts/Makefile.debug) is kept: 6.1's RUST has no
+ * dependency on it, and the build with it was measured (docs/flavour.md).
  */
 export const RUST_SAMPLE_OPTIONS = [
   'CONFIG_INIT_STACK_NONE=y',
+  'CONFIG_MODVERSIONS=n',
   'CONFIG_RUST=y',
   'CONFIG_SAMPLES=y',
   'CONFIG_SAMPLES_RUST=y',
@@ -39,16 +45,19 @@ export async function rustSampleKernel(
   opts: { tree?: SourceTree } = {},
 ): Promise<RustSampleKernel> {
   const tree = opts.tree ?? debianSourceTree(log);
-  const options = [...testKernelOptions(), ...RUST_SAMPLE_OPTIONS];
-  const fragment = options.join('\n') + '\n';
+  const fragmentLines = [...testKernelOptions(), ...RUST_SAMPLE_OPTIONS];
+  const fragment = fragmentLines.join('\n') + '\n';
+  // What the .config must hold: each symbol's last line in the fragment (MODVERSIONS=n, not the profile's =y).
+  const options = [...new Map(fragmentLines.map((o) => [o.replace(/=.*/, ''), o])).values()];
   const found = (k: BuiltKernel): RustSampleKernel => {
     const module = k.modulesDir ? findModule(k.modulesDir, 'rust_minimal.ko') : undefined;
     if (!module) throw new KdkError(`the Rust kernel at ${k.dir} has no rust_minimal.ko`);
-    return { ...k, treeVersion: tree.version, module };
+    const rustHeadersDeb = ensureRustHeadersDeb(k, tree.dir);
+    return { ...k, treeVersion: tree.version, module, rustHeadersDeb };
   };
   const alias = join(
     cacheDir('kernels'),
-    `small-rust-x86_64-${hashOf('small-rust-v1', tree.version, fragment).slice(0, 16)}.json`,
+    `small-rust-x86_64-${hashOf('small-rust-v2-headers', tree.version, fragment).slice(0, 16)}.json`,
   );
   if (existsSync(alias)) {
     const hit = cachedKernel((JSON.parse(readFileSync(alias, 'utf8')) as { key: string }).key);
@@ -58,12 +67,14 @@ export async function rustSampleKernel(
     srcTree: tree.dir,
     name: 'x86_64-rust',
     log,
+    // Packaged like the test kernel: its linux-headers .deb is what an out-of-tree Rust module is built against.
+    headersDeb: true,
     configure: async (outDir, make) => {
       await make(['tinyconfig'], { quiet: true });
       appendFileSync(join(outDir, '.config'), fragment);
       await make(['olddefconfig'], { quiet: true });
-      const config = readFileSync(join(outDir, '.config'), 'utf8').split('\n');
-      const lost = options.filter((o) => !config.includes(o));
+      const config = readFileSync(join(outDir, '.config'), 'utf8');
+      const lost = options.filter((o) => !optionHeld(config, o));
       if (lost.length) {
         // RUST not sticking is the toolchain's answer: say which check of the tree's script refused.
         const why = lost.includes('CONFIG_RUST=y')
@@ -77,6 +88,14 @@ export async function rustSampleKernel(
   });
   writeFileAtomic(alias, JSON.stringify({ key: built.key }) + '\n');
   return found(built);
+}
+
+/** Whether `.config` text holds a fragment line: `CONFIG_X=n` as `# CONFIG_X is not set` or absent. */
+export function optionHeld(config: string, option: string): boolean {
+  const lines = config.split('\n');
+  const off = /^CONFIG_([A-Za-z0-9_]+)=n$/.exec(option);
+  if (!off) return lines.includes(option);
+  return !lines.some((l) => l.startsWith(`CONFIG_${off[1]}=`));
 }
 
 function findModule(dir: string, name: string): string | undefined {
