@@ -9,12 +9,13 @@ export {
   buildKernel,
   buildDirFor,
   cachedKernel,
+  configuredConfig,
   ensureRustHeadersDeb,
   kernelFromConfig,
   treeIdentity,
 } from './kernel-cache.js';
 export type { BuiltKernel, KernelBuildRecord, KernelBuildSpec } from './kernel-cache.js';
-export { smallTestKernel, testKernelOptions, TEST_KERNEL_PROFILE } from './test-kernel.js';
+export { smallTestKernel, testKernelOptions, testKernelSpec, TEST_KERNEL_PROFILE } from './test-kernel.js';
 export { rustSampleKernel, RUST_SAMPLE_OPTIONS, type RustSampleKernel } from './rust-kernel.js';
 export { runMake, type MakeResult } from './make.js';
 export { distccEnv, checkDistccHosts, DISTCC_PACKAGES } from './distcc.js';

@@ -87,6 +87,12 @@ export interface KernelBuildSpec {
    * `kdk oot build` and `kdk abi` read. Part of the key (an entry without them is not a hit).
    */
   headersDeb?: boolean;
+  /**
+   * Configure and build with `RUSTC=false`: 6.1's RUST_IS_AVAILABLE is a probe of whichever rustc, bindgen and
+   * rust-src the PATH holds, so a kernel that never asks for RUST would otherwise get another .config (and cache
+   * key) on a machine where Debian's Rust toolchain is installed, or once a test installs it.
+   */
+  withoutRust?: boolean;
 }
 
 export type MakeFn = (targets: string[], opts?: { quiet?: boolean }) => Promise<void>;
@@ -118,6 +124,7 @@ function makeRunner(
       // The same compiler line in the configure step and the build, so the .config (CC_VERSION_TEXT) agrees.
       'CC=ccache gcc',
       'HOSTCC=ccache gcc',
+      ...(spec.withoutRust ? ['RUSTC=false'] : []),
       `-j${jobs}`,
       ...targets,
     ];
@@ -235,6 +242,11 @@ function publish(outDir: string, tmp: string, record: KernelBuildRecord, arch: s
     cpSync(join(outDir, 'scripts', 'gdb'), join(tmp, 'scripts', 'gdb'), { recursive: true, dereference: true });
   }
   writeFileSync(join(tmp, 'build.json'), JSON.stringify(record, null, 2));
+}
+
+/** The .config a spec's configure step gives, without building (what names its cache entry). */
+export function configuredConfig(spec: KernelBuildSpec): Promise<Buffer> {
+  return configured(spec, cacheDir('kernels'), spec.log ?? (() => {}));
 }
 
 /** Configure (cheap), then return the cached kernel for the resulting .config or build it. */

@@ -11,13 +11,38 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { debianSourceTree, type SourceTree } from '../distro/index.js';
 import { KdkError } from '../util/errors.js';
 import { loadProfile } from '../flavour/index.js';
-import { buildKernel, cachedKernel, type BuiltKernel } from './kernel-cache.js';
+import { buildKernel, cachedKernel, type BuiltKernel, type KernelBuildSpec } from './kernel-cache.js';
 
 export const TEST_KERNEL_PROFILE = 'test-kernel';
 
 /** The profile's options as .config lines, in the profile's order (that text names the cache alias). */
 export function testKernelOptions(): string[] {
   return loadProfile(TEST_KERNEL_PROFILE).options.map((o) => `CONFIG_${o.symbol}=${o.value}`);
+}
+
+/** How the test kernel (or a variant: more options, another tree) is configured and built. */
+export function testKernelSpec(
+  tree: SourceTree,
+  options: string[],
+  headers: boolean,
+  log?: (l: string) => void,
+): KernelBuildSpec {
+  const fragment = options.join('\n') + '\n';
+  return {
+    srcTree: tree.dir,
+    name: 'x86_64',
+    log,
+    headersDeb: headers,
+    withoutRust: true,
+    configure: async (outDir, make) => {
+      await make(['tinyconfig'], { quiet: true });
+      appendFileSync(join(outDir, '.config'), fragment);
+      await make(['olddefconfig'], { quiet: true });
+      const config = readFileSync(join(outDir, '.config'), 'utf8');
+      const lost = options.filter((o) => !config.split('\n').includes(o));
+      if (lost.length) throw new KdkError(`small kernel config: olddefconfig dropped ${lost.join(', ')}`);
+    },
+  };
 }
 
 /** Build (once, cached by tree version + options) and return the small LKDTM/KASAN test kernel and its modules. */
@@ -41,20 +66,7 @@ export async function smallTestKernel(
     const hit = cachedKernel((JSON.parse(readFileSync(alias, 'utf8')) as { key: string }).key);
     if (hit) return { ...hit, treeVersion: tree.version };
   }
-  const built = await buildKernel({
-    srcTree: tree.dir,
-    name: 'x86_64',
-    log,
-    headersDeb: headers,
-    configure: async (outDir, make) => {
-      await make(['tinyconfig'], { quiet: true });
-      appendFileSync(join(outDir, '.config'), fragment);
-      await make(['olddefconfig'], { quiet: true });
-      const config = readFileSync(join(outDir, '.config'), 'utf8');
-      const lost = options.filter((o) => !config.split('\n').includes(o));
-      if (lost.length) throw new KdkError(`small kernel config: olddefconfig dropped ${lost.join(', ')}`);
-    },
-  });
+  const built = await buildKernel(testKernelSpec(tree, options, headers, log));
   writeFileAtomic(alias, JSON.stringify({ key: built.key }) + '\n');
   return { ...built, treeVersion: tree.version };
 }
