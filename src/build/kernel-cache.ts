@@ -259,9 +259,15 @@ export async function buildKernel(spec: KernelBuildSpec): Promise<BuiltKernel & 
   // A new layout name for module configs: entries built before modules were installed must not be hits; and
   // one for entries that carry the headers .deb.
   const layout = spec.headersDeb ? 'kernel-v3-headers' : hasModules(config) ? 'kernel-v2-modules' : 'kernel-v1';
-  const key = `${spec.name}-${hashOf(layout, treeIdentity(spec.srcTree), config).slice(0, 16)}`;
+  const keyOf = (l: string) => `${spec.name}-${hashOf(l, treeIdentity(spec.srcTree), config).slice(0, 16)}`;
+  const key = keyOf(layout);
   const hit = cachedKernel(key);
   if (hit) return { ...hit, key };
+  // An entry with the headers .deb holds everything one without has (image, vmlinux, modules): the same config
+  // built for the ABI tests is a hit for a bundle that carries that config (`kdk repro` of the example bundle).
+  const fuller = spec.headersDeb ? undefined : keyOf('kernel-v3-headers');
+  const superset = fuller ? cachedKernel(fuller) : undefined;
+  if (fuller && superset) return { ...superset, key: fuller };
   const build = async () => {
     const again = cachedKernel(key); // built by whoever held the lock
     if (again) return { ...again, key };
