@@ -34,6 +34,7 @@ import { projectRoot, sharedDir, skipIf } from '../helpers.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { cacheDir } from '../../src/util/cache.js';
 import { smallKernel, stockKernel } from '../vm/fixtures.js';
+import { abiKernel } from '../build/abi-kernels.js';
 import { dropKey, kernelDebsDir, throwawayCert, throwawayKey } from '../publish/fixtures.js';
 import { pgUnavailable, startPg } from '../store/pg.js';
 import { startWorker } from '../queue/fixtures.js';
@@ -199,13 +200,16 @@ async function sandbox(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; noDb?: 
   chmodSync(join(bin, 'kdk'), 0o755);
   const cache = join(cwd, '.cache');
   mkdirSync(cache);
-  for (const kind of ['trees', 'kernels', 'images', 'probes', 'kconfig', 'ccache', 'builds', 'debian'] as const)
+  for (const kind of ['trees', 'kernels', 'images', 'probes', 'kconfig', 'ccache', 'builds', 'debian', 'abi'] as const)
     symlinkSync(cacheDir(kind), join(cache, kind));
   // `kdk boot --kernel /vmlinuz` names the link Debian's linux-image-amd64 makes: a fresh machine has no /vmlinuz
   // until it is installed, and this test may run before any VM test installs it (the cold CI run of 21ca3b8).
   stockKernel();
   await flavourDir(join(cwd, 'fl'));
   abiInputs(cwd, (await smallKernel()).symvers);
+  // `kdk abi diff old-build new-build`: the ABI test's two kernel-cache entries (test kernel, +DEBUG_CREDENTIALS).
+  symlinkSync((await smallKernel()).dir, join(cwd, 'old-build'));
+  symlinkSync((await abiKernel('cred')).dir, join(cwd, 'new-build'));
   const dropKeys = userKeys(cwd);
   mkdirSync(join(cwd, 'images', 'bookworm'), { recursive: true });
   for (const f of ['disk.img', 'id_ed25519']) writeFileSync(join(cwd, 'images', 'bookworm', f), '');
