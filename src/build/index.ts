@@ -47,9 +47,8 @@ export { buildOutOfTree, type OotRequest, type OotResult } from './oot.js';
 export {
   checkRustHeaders,
   rustHeadersExit,
-  rustExtmodNeeds,
   rmetaRustc,
   completeRustHeadersDeb,
   type RustHeadersReport,
-  type RustNeed,
 } from './rust-extmod.js';
+export { rustExtmodNeeds, type RustNeed, type RustNeeds } from './rust-extmod-needs.js';
